@@ -1,0 +1,66 @@
+"""Seeded data sets. Each returns float64 X (N, n_in) and Y (N, n_out)."""
+
+import numpy as np
+from sklearn import datasets, model_selection
+
+from ._validate import matrix, positive
+
+
+def toy_1d(n=1000, noise=0.0, seed=None):
+    """n evenly spaced inputs on [−5, 5]; label +1 where x > 0, else −1; Gaussian
+    `noise` added to the inputs after labelling. Shapes (n, 1), (n, 1)."""
+    n = positive("n", n, integer=True)
+    X = np.linspace(-5.0, 5.0, n).reshape(-1, 1)
+    Y = np.where(X > 0, 1.0, -1.0)
+    if noise:
+        X = X + np.random.default_rng(seed).normal(0.0, noise, size=X.shape)
+    return X, Y
+
+
+def xor(noise=0.0, repeats=1, seed=None):
+    """The four XOR points (0/1 inputs, label x1 XOR x2), each repeated `repeats`
+    times with Gaussian `noise` added to the inputs. Shapes (4·repeats, 2), (4·repeats, 1)."""
+    repeats = positive("repeats", repeats, integer=True)
+    X = np.tile([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], (repeats, 1))
+    Y = np.logical_xor(X[:, 0], X[:, 1]).astype(float).reshape(-1, 1)
+    if noise:
+        X = X + np.random.default_rng(seed).normal(0.0, noise, size=X.shape)
+    return X, Y
+
+
+def circles(n=400, noise=0.1, factor=0.5, seed=None):
+    """Two concentric rings (scikit-learn's make_circles); label 1 for the inner ring."""
+    X, y = datasets.make_circles(positive("n", n, integer=True), noise=noise, factor=factor,
+                                 random_state=seed)
+    return X, y.astype(float).reshape(-1, 1)
+
+
+def moons(n=400, noise=0.1, seed=None):
+    """Two interleaving half-moons (scikit-learn's make_moons), labels 0 and 1."""
+    X, y = datasets.make_moons(positive("n", n, integer=True), noise=noise,
+                               random_state=seed)
+    return X, y.astype(float).reshape(-1, 1)
+
+
+def noisy_halfplane(n=400, n_noise=13, noise=0.01, seed=None):
+    """Two informative inputs ~ Normal(0, 1), label 1 where x1 > 0 else 0, padded
+    with `n_noise` near-zero columns ~ Normal(0, noise). Shapes (n, 2 + n_noise), (n, 1)."""
+    n = positive("n", n, integer=True)
+    if isinstance(n_noise, bool) or not isinstance(n_noise, (int, np.integer)) or n_noise < 0:
+        raise ValueError(f"n_noise must be a non-negative integer, got {n_noise!r}")
+    rng = np.random.default_rng(seed)
+    informative = rng.normal(size=(n, 2))
+    X = np.hstack([informative, rng.normal(0.0, noise, size=(n, n_noise))])
+    Y = (informative[:, :1] > 0).astype(float)
+    return X, Y
+
+
+def train_test_split(X, Y, test_size=0.25, seed=None, stratify=True):
+    """Split into X_train, X_test, Y_train, Y_test; stratified by the class of each
+    row of Y (argmax for one-hot rows) so both parts keep the class balance."""
+    X = matrix("X", X)
+    Y = matrix("Y", Y, n_rows=len(X))
+    labels = (Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]) if stratify else None
+    return model_selection.train_test_split(X, Y, test_size=test_size, stratify=labels,
+                                            random_state=seed)
+

@@ -1,0 +1,184 @@
+"""train(): mini-batch training of an MLP on its flat weight vector; History."""
+
+import math
+
+import numpy as np
+from scipy.optimize import minimize
+
+from ._validate import positive
+from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite. `.history` holds the steps up to that point."""
+
+    def __init__(self, message, history):
+        super().__init__(message)
+        self.history = history
+
+
+class History:
+    """What one call of `train` recorded.
+
+    losses:         (n_steps,) loss of the mini-batch at each step, before its update
+    test_losses:    (n_epochs,) loss on `test_data` after each epoch (empty without it)
+    snapshots:      (n_frames, n_params) copies of the flat weights, every `record_every`
+                    steps, first frame before training (None without record_every)
+    snapshot_steps: (n_frames,) the step of each snapshot
+    """
+
+    def __init__(self, lr, optimizer):
+        self.lr = lr
+        self.optimizer = optimizer
+        self._losses = []
+        self._test_losses = []
+        self.snapshots = None
+        self.snapshot_steps = None
+        self._n_frames = 0
+
+    @property
+    def losses(self):
+        return np.array(self._losses)
+
+    @property
+    def test_losses(self):
+        return np.array(self._test_losses)
+
+    @property
+    def steps(self):
+        """Number of optimizer steps taken."""
+        return len(self._losses)
+
+    def _start_recording(self, flat, n_frames):
+        self.snapshots = np.empty((n_frames, flat.size))
+        self.snapshot_steps = np.empty(n_frames, dtype=int)
+        self._record(flat, 0)
+
+    def _record(self, flat, step):
+        if self._n_frames == len(self.snapshots):
+            return
+        self.snapshots[self._n_frames] = flat
+        self.snapshot_steps[self._n_frames] = step
+        self._n_frames += 1
+
+    def _finish_recording(self):
+        if self.snapshots is not None:
+            self.snapshots = self.snapshots[: self._n_frames]
+            self.snapshot_steps = self.snapshot_steps[: self._n_frames]
+
+    def __repr__(self):
+        last = f", final loss {self._losses[-1]:.4g}" if self._losses else ""
+        return f"<History: {self.steps} steps of {self.optimizer} at lr={self.lr:g}{last}>"
+
+
+def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle=True,
+          seed=None, callback=None, record_every=None, test_data=None):
+    """Train `net` in place; return a History.
+
+    X (N, n_in), Y (N, n_out). Each epoch visits the samples in mini-batches of
+    `batch_size` rows (None, or more than N: the whole set), in a fresh seeded
+    order if `shuffle`, else as consecutive slices in data order (the last may
+    be shorter). 'sgd', 'momentum' and 'adam' take one step per mini-batch;
+    'lbfgs' and 'cg' hand the full-batch loss to scipy.optimize.minimize and run
+    `epochs` iterations (`lr`, `batch_size` and `shuffle` are not used there).
+    callback(step, net, loss, grad) runs after each step; returning True stops.
+    test_data: optional (X_test, Y_test), scored after every epoch.
+    Raises TrainingDiverged, naming the step and lr, if the loss stops being finite.
+    """
+    X, Y = net.check_XY(X, Y)
+    optimizer = check_name(optimizer)
+    lr = positive("lr", lr)
+    epochs = positive("epochs", epochs, integer=True)
+    if batch_size is not None:
+        batch_size = min(positive("batch_size", batch_size, integer=True), len(X))
+    if record_every is not None:
+        record_every = positive("record_every", record_every, integer=True)
+    if test_data is not None:
+        test_data = net.check_XY(*test_data)
+    history = History(lr, optimizer)
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            if optimizer in SCIPY_METHODS:
+                _train_scipy(net, X, Y, optimizer, epochs, callback, record_every, test_data,
+                             history)
+            else:
+                _train_steps(net, X, Y, STEP_OPTIMIZERS[optimizer](lr), epochs, batch_size,
+                             shuffle, seed, callback, record_every, test_data, history)
+    finally:
+        history._finish_recording()
+    return history
+
+
+def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, record_every,
+                 test_data, history):
+    n = len(X)
+    batch = batch_size or n
+    steps_per_epoch = math.ceil(n / batch)
+    flat = net.weights.flat
+    grad = np.empty_like(flat)
+    grad_views = net.weights.split(grad)
+    if record_every:
+        history._start_recording(flat, epochs * steps_per_epoch // record_every + 1)
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        Xe, Ye = X, Y
+        if shuffle and batch < n:
+            order = rng.permutation(n)
+            Xe, Ye = X[order], Y[order]
+        for start in range(0, n, batch):
+            loss = net.loss_and_gradient_unchecked(Xe[start:start + batch],
+                                                   Ye[start:start + batch], grad_views)
+            _check_finite(loss, history, f"epoch {epoch + 1}")
+            opt.step(flat, grad)
+            history._losses.append(loss)
+            step = history.steps
+            if record_every and step % record_every == 0:
+                history._record(flat, step)
+            if callback is not None and callback(step, net, loss, grad):
+                return
+        if test_data is not None:
+            history._test_losses.append(net.loss(*test_data))
+
+
+def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, history):
+    flat = net.weights.flat
+    grad = np.empty_like(flat)
+    grad_views = net.weights.split(grad)
+    if record_every:
+        history._start_recording(flat, epochs // record_every + 1)
+
+    def loss_and_grad(theta):
+        flat[:] = theta
+        loss = net.loss_and_gradient_unchecked(X, Y, grad_views)
+        return loss, grad.copy()
+
+    class Stop(Exception):
+        pass
+
+    def after_iteration(theta):
+        flat[:] = theta
+        loss = net.loss_and_gradient_unchecked(X, Y, grad_views)
+        _check_finite(loss, history, f"iteration {history.steps + 1}")
+        history._losses.append(loss)
+        step = history.steps
+        if record_every and step % record_every == 0:
+            history._record(flat, step)
+        if test_data is not None:
+            history._test_losses.append(net.loss(*test_data))
+        if callback is not None and callback(step, net, loss, grad):
+            raise Stop
+
+    try:
+        result = minimize(loss_and_grad, flat.copy(), jac=True, method=SCIPY_METHODS[name],
+                          callback=after_iteration, options={"maxiter": epochs})
+        flat[:] = result.x
+    except Stop:
+        pass
+
+
+def _check_finite(loss, history, where):
+    if not np.isfinite(loss):
+        raise TrainingDiverged(
+            f"training diverged at step {history.steps + 1} ({where}) with "
+            f"{history.optimizer} at lr={history.lr:g}: the loss became {loss}. "
+            f"Try a smaller learning rate, e.g. lr={history.lr / 10:g}.", history)
