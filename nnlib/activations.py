@@ -137,5 +137,9 @@ OUTPUT = {**HIDDEN, "softmax": Softmax()}
 
 def get(name, output=False):
     """The activation called `name`; `output=True` also allows 'softmax'."""
+    if name == "softmax" and not output:
+        raise ValueError("activation 'softmax' normalises a whole row, so it is only available "
+                         "as output_activation; pick a hidden activation from: "
+                         + ", ".join(repr(n) for n in HIDDEN))
     table = OUTPUT if output else HIDDEN
     return table[choice("output_activation" if output else "activation", name, table)]

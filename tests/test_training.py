@@ -1,0 +1,134 @@
+import numpy as np
+import pytest
+from scipy.special import expit
+
+from nnlib import MLP, OPTIMIZERS, TrainingDiverged, data, train
+
+
+def plain_sgd_epoch(Ws, bs, X, Y, lr, batch_size):
+    """Reference: a 1-hidden-layer sigmoid net, MSE, one sample at a time, written out."""
+    W0, b0, W1, b1 = Ws[0].copy(), bs[0].copy(), Ws[1].copy(), bs[1].copy()
+    for start in range(0, len(X), batch_size):
+        gW0, gb0, gW1, gb1 = (np.zeros_like(p) for p in (W0, b0, W1, b1))
+        batch = range(start, min(start + batch_size, len(X)))
+        for i in batch:
+            a0 = X[i]
+            a1 = expit(W0 @ a0 + b0)
+            a2 = expit(W1 @ a1 + b1)
+            d2 = (a2 - Y[i]) * a2 * (1 - a2)
+            d1 = (W1.T @ d2) * a1 * (1 - a1)
+            gW1 += np.outer(d2, a1)
+            gb1 += d2
+            gW0 += np.outer(d1, a0)
+            gb0 += d1
+        n = len(batch)
+        W0 -= lr * gW0 / n
+        b0 -= lr * gb0 / n
+        W1 -= lr * gW1 / n
+        b1 -= lr * gb1 / n
+    return W0, b0, W1, b1
+
+
+def test_one_sgd_epoch_matches_a_plain_per_example_loop():
+    X, Y = data.moons(n=23, seed=0)
+    net = MLP([2, 4, 1], seed=3)
+    expected = plain_sgd_epoch(net.Ws, net.bs, X, Y, lr=0.5, batch_size=5)  # last batch: 3 rows
+    history = train(net, X, Y, optimizer="sgd", lr=0.5, epochs=1, batch_size=5, shuffle=False)
+    assert history.steps == 5
+    for got, want in zip((net.Ws[0], net.bs[0], net.Ws[1], net.bs[1]), expected):
+        assert np.allclose(got, want, rtol=0, atol=1e-13)
+
+
+def test_full_batch_sgd_is_flat_minus_lr_times_gradient():
+    X, Y = data.xor()
+    net = MLP([2, 3, 1], seed=0)
+    start, grad = net.weights.flat.copy(), net.gradient(X, Y)
+    history = train(net, X, Y, lr=0.3, epochs=1)
+    assert np.allclose(net.weights.flat, start - 0.3 * grad, rtol=0, atol=1e-15)
+    assert history.losses[0] == pytest.approx(MLP([2, 3, 1], seed=0).loss(X, Y))
+
+
+def test_momentum_and_adam_follow_their_textbook_updates():
+    X, Y = data.xor()
+    for name in ("momentum", "adam"):
+        net = MLP([2, 3, 1], seed=1)
+        theta = net.weights.flat.copy()
+        reference = net.copy()
+        v = m = s = np.zeros_like(theta)
+        for t in range(1, 4):
+            reference.weights.flat[:] = theta
+            g = reference.gradient(X, Y)
+            if name == "momentum":
+                v = 0.9 * v - 0.1 * g
+                theta = theta + v
+            else:
+                m = 0.9 * m + 0.1 * g
+                s = 0.999 * s + 0.001 * g * g
+                theta = theta - 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
+        train(net, X, Y, optimizer=name, lr=0.1, epochs=3)
+        assert np.allclose(net.weights.flat, theta, rtol=0, atol=1e-12), name
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_views_stay_views_after_training(optimizer):
+    X, Y = data.xor()
+    net = MLP([2, 3, 1], seed=0)
+    flat, views = net.weights.flat, list(net.Ws) + list(net.bs)
+    before = flat.copy()
+    train(net, X, Y, optimizer=optimizer, lr=0.5, epochs=5, batch_size=2, seed=0)
+    assert net.weights.flat is flat and not np.array_equal(flat, before)
+    for view, current in zip(views, list(net.Ws) + list(net.bs)):
+        assert view is current and np.shares_memory(view, flat)
+
+
+def test_lbfgs_solves_xor():
+    X, Y = data.xor()
+    net = MLP([2, 3, 1], seed=0)
+    history = train(net, X, Y, optimizer="lbfgs", epochs=300)
+    assert history.losses[-1] < 1e-3
+    assert np.array_equal(net.forward(X) > 0.5, Y > 0.5)
+
+
+def test_shuffled_training_is_reproducible_with_a_seed():
+    X, Y = data.circles(n=64, seed=0)
+    runs = []
+    for _ in range(2):
+        net = MLP([2, 5, 1], seed=0)
+        train(net, X, Y, lr=0.5, epochs=3, batch_size=8, seed=42)
+        runs.append(net.weights.flat.copy())
+    assert np.array_equal(*runs)
+
+
+def test_divergence_raises_an_error_naming_lr_and_step():
+    X, Y = data.xor()
+    net = MLP([2, 3, 1], output_activation="identity", seed=0)
+    with pytest.raises(TrainingDiverged, match=r"step \d+ .*lr=1e\+06") as info:
+        train(net, 100 * X, Y, lr=1e6, epochs=50)
+    assert info.value.history.steps >= 1
+    assert np.all(np.isfinite(info.value.history.losses))
+
+
+def test_snapshots_test_losses_and_callback():
+    X, Y = data.moons(n=40, seed=1)
+    net = MLP([2, 4, 1], seed=0)
+    start = net.weights.flat.copy()
+    seen = []
+    history = train(net, X, Y, lr=0.5, epochs=3, batch_size=10, shuffle=False, record_every=4,
+                    test_data=data.moons(n=20, seed=2),
+                    callback=lambda step, net, loss, grad: seen.append((step, loss)))
+    assert history.steps == 12 and len(seen) == 12 and seen[-1][0] == 12
+    assert history.snapshot_steps.tolist() == [0, 4, 8, 12]
+    assert np.array_equal(history.snapshots[0], start)
+    assert np.array_equal(history.snapshots[-1], net.weights.flat)
+    assert history.test_losses.shape == (3,)
+    replay = MLP([2, 4, 1], seed=0)
+    train(replay, X, Y, lr=0.5, epochs=1, batch_size=10, shuffle=False)
+    train(replay, X, Y, lr=0.5, epochs=1, batch_size=10, shuffle=False)
+    assert np.allclose(history.snapshots[2], replay.weights.flat, atol=0)
+
+
+def test_callback_returning_true_stops_training():
+    X, Y = data.xor()
+    history = train(MLP([2, 2, 1], seed=0), X, Y, epochs=100,
+                    callback=lambda step, *_: step == 7)
+    assert history.steps == 7
