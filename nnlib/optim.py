@@ -5,6 +5,7 @@ length. Updating in place keeps every per-layer view of `flat` a view.
 """
 
 import numpy as np
+from scipy.linalg.blas import daxpy, dscal
 
 from ._validate import choice, positive
 
@@ -16,13 +17,9 @@ class SGD:
 
     def __init__(self, lr):
         self.lr = positive("lr", lr)
-        self._scaled = None
 
     def step(self, flat, grad):
-        if self._scaled is None:
-            self._scaled = np.empty_like(flat)
-        np.multiply(grad, self.lr, out=self._scaled)
-        flat -= self._scaled
+        daxpy(grad, flat, a=-self.lr)  # flat += −lr · grad in one pass, in place
 
 
 class Momentum(SGD):
@@ -38,11 +35,9 @@ class Momentum(SGD):
     def step(self, flat, grad):
         if self.velocity is None:
             self.velocity = np.zeros_like(flat)
-            self._scaled = np.empty_like(flat)
-        self.velocity *= self.beta
-        np.multiply(grad, self.lr, out=self._scaled)
-        self.velocity -= self._scaled
-        flat += self.velocity
+        dscal(self.beta, self.velocity)
+        daxpy(grad, self.velocity, a=-self.lr)
+        daxpy(self.velocity, flat)
 
 
 class Adam:

@@ -120,14 +120,20 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
     if record_every:
         history._start_recording(flat, epochs * steps_per_epoch // record_every + 1)
     rng = np.random.default_rng(seed)
+    shuffle = shuffle and batch < n
+    if shuffle:  # gather each mini-batch into reused buffers: no copy of the whole set
+        X_batch, Y_batch = np.empty((batch, X.shape[1])), np.empty((batch, Y.shape[1]))
     for epoch in range(epochs):
-        Xe, Ye = X, Y
-        if shuffle and batch < n:
-            order = rng.permutation(n)
-            Xe, Ye = X[order], Y[order]
+        order = rng.permutation(n) if shuffle else None
         for start in range(0, n, batch):
-            loss = net.loss_and_gradient_unchecked(Xe[start:start + batch],
-                                                   Ye[start:start + batch], grad_views)
+            stop = min(start + batch, n)
+            if shuffle:
+                rows = order[start:stop]
+                Xb = np.take(X, rows, axis=0, out=X_batch[: stop - start])
+                Yb = np.take(Y, rows, axis=0, out=Y_batch[: stop - start])
+            else:
+                Xb, Yb = X[start:stop], Y[start:stop]
+            loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views)
             _check_finite(loss, history, f"epoch {epoch + 1}")
             opt.step(flat, grad)
             history._losses.append(loss)
