@@ -1,6 +1,10 @@
-"""Execute notebooks in place on a fresh kernel, so stored outputs are what the code produced.
+"""Execute notebooks on a fresh kernel each.
 
-Usage: python tools/run_notebooks.py notebooks/01_*.ipynb ...
+    python tools/run_notebooks.py notebooks/01_*.ipynb ...     # store the outputs in place
+    python tools/run_notebooks.py --check notebooks/*.ipynb    # only run them; fail on errors
+
+Stored outputs are then exactly what the code produced, minus volatile noise:
+widget state and execution timestamps are dropped.
 """
 
 import sys
@@ -9,21 +13,36 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 
-def run(path):
+def run(path, write=True):
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    nb.metadata.pop("widgets", None)          # widget state: large and volatile
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)  # timestamps
-    nbformat.write(nb, path)
+    if write:
+        nb.metadata.pop("widgets", None)          # widget state: large and volatile
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)  # timestamps
+        nbformat.write(nb, path)
     return time.perf_counter() - start
 
 
+def main(args):
+    check = "--check" in args
+    paths = [Path(a) for a in args if a != "--check"]
+    failed = []
+    for path in paths:
+        try:
+            seconds = run(path, write=not check)
+            print(f"{path}: ran in {seconds:.1f} s", flush=True)
+        except CellExecutionError as error:
+            failed.append(path)
+            print(f"{path}: FAILED\n{error}", flush=True)
+    print(f"{len(paths) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
-    for name in sys.argv[1:]:
-        seconds = run(Path(name))
-        print(f"{name}: executed in {seconds:.1f} s")
+    sys.exit(main(sys.argv[1:]))
