@@ -42,7 +42,7 @@ $(COLAB)/.ready: requirements-colab.txt pyproject.toml
 	@touch $@
 
 test-colab: $(COLAB)/.ready
-	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/bin/python -Xfrozen_modules=off tools/run_notebooks.py --check notebooks/*.ipynb
+	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/bin/python tools/run_notebooks.py --check notebooks/*.ipynb
 
 clean:
 	rm -rf $(VENV) $(COLAB) .pytest_cache .hypothesis
