@@ -87,7 +87,7 @@ class MLP:
     def copy(self):
         """An independent network with the same settings and a copy of the weights."""
         twin = MLP(self.sizes, self.activation.name, self.output_activation.name,
-                   self.loss_fn.name, self.init)
+                   self.loss_fn.name, self.init, self.seed)
         twin.weights.flat[:] = self.weights.flat
         return twin
 
