@@ -249,7 +249,7 @@ def plot_weight_trajectories(history, net, layer=0, ax=None, input_names=None, t
 
 # -- the hidden representation -------------------------------------------------------------
 
-def animate_hidden(history, net, X, Y, layer=0, max_frames=40, fps=8, dpi=64, resolution=60):
+def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=64, resolution=60):
     """The data as hidden `layer` sees it, frame by frame, next to the decision boundary.
 
     Left: each sample's activations in that layer (a 3-D scatter for 3 units, 2-D for 2),
