@@ -16,7 +16,7 @@ Conventions, used by every module and every lesson:
 >>> history = nnlib.train(net, X, Y, optimizer="lbfgs", epochs=200)
 """
 
-from . import data, exercises, plots
+from . import animation, data, exercises, plots
 from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, relative_error
 from .network import MLP
 from .optim import OPTIMIZERS
@@ -26,5 +26,5 @@ from .weights import FlatWeights
 __all__ = [
     "MLP", "FlatWeights", "train", "History", "TrainingDiverged", "OPTIMIZERS",
     "numerical_gradient", "relative_error", "gradient_check", "GradientCheckReport",
-    "data", "exercises", "plots",
+    "animation", "data", "exercises", "plots",
 ]

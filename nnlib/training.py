@@ -20,10 +20,14 @@ class TrainingDiverged(FloatingPointError):
 class History:
     """What one call of `train` recorded.
 
-    losses:         (n_steps,) loss of the mini-batch at each step, before its update
+    losses:         (n_steps,) for 'sgd', 'momentum', 'adam': the loss of each step's
+                    mini-batch, measured before that step's update (the weights after
+                    k steps give losses[k]); for 'lbfgs', 'cg': the full-batch loss
+                    after each iteration
     test_losses:    (n_epochs,) loss on `test_data` after each epoch (empty without it)
     snapshots:      (n_frames, n_params) copies of the flat weights, every `record_every`
-                    steps, first frame before training (None without record_every)
+                    steps (after the step and its callback), first frame before
+                    training (None without record_every)
     snapshot_steps: (n_frames,) the step of each snapshot
     """
 
@@ -138,9 +142,10 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
             opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
+            stop = callback is not None and callback(step, net, loss, grad)
             if record_every and step % record_every == 0:
-                history._record(flat, step)
-            if callback is not None and callback(step, net, loss, grad):
+                history._record(flat, step)  # after the callback, which may change weights
+            if stop:
                 return
         if test_data is not None:
             history._test_losses.append(net.loss(*test_data))
@@ -167,11 +172,12 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
         _check_finite(loss, history, f"iteration {history.steps + 1}")
         history._losses.append(loss)
         step = history.steps
-        if record_every and step % record_every == 0:
-            history._record(flat, step)
         if test_data is not None:
             history._test_losses.append(net.loss(*test_data))
-        if callback is not None and callback(step, net, loss, grad):
+        stop = callback is not None and callback(step, net, loss, grad)
+        if record_every and step % record_every == 0:
+            history._record(flat, step)
+        if stop:
             raise Stop
 
     try:
