@@ -21,6 +21,8 @@ import math
 import traceback
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from . import data as datasets
 from .benchplots import SMOOTHING, BenchFigure, plot_lr_range_test
@@ -35,6 +37,7 @@ MAX_HIDDEN_LAYERS = 5
 MAX_WIDTH = 128
 GRADCHECK_SAMPLES = 16
 GRADCHECK_MAX_PARAMS = 1500
+GRADCHECK_EPS = 1e-5
 
 
 # -- data and network ------------------------------------------------------------------
@@ -197,8 +200,8 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     if grad_check and not diverged and net.weights.size <= GRADCHECK_MAX_PARAMS:
         k = min(GRADCHECK_SAMPLES, n)
         with np.errstate(all="ignore"):
-            report = gradient_check(net, X[:k], Y[:k])
-            verdict = gradcheck_verdict(report, net, X[:k], Y[:k])
+            report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
+            verdict = gradcheck_verdict(report, net, X[:k], Y[:k], eps=GRADCHECK_EPS)
     return BenchRun(history=history, lr=lr, optimizer=optimizer, batch_size=batch,
                     steps_requested=steps, test_steps=test_steps,
                     test_losses=test_losses, grad_norms=norms[: history.steps],
@@ -208,8 +211,8 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
                     message=message, grad_check=report, grad_check_verdict=verdict)
 
 
-def gradcheck_verdict(report, net, X, Y, eps=1e-6):
-    """Read a GradientCheckReport of `net` on X, Y: 'passed', 'FAILED', 'kink' or 'rounding'.
+def gradcheck_verdict(report, net, X, Y, eps=GRADCHECK_EPS):
+    """Read a GradientCheckReport of `net` on X, Y (made with step `eps`): 'passed', 'FAILED', 'kink' or 'rounding'.
 
     'kink':     it failed, but some ReLU pre-activations sit at the kink, where a
                 centred difference is not a derivative.
@@ -472,12 +475,13 @@ class TestBench:
                 seed=self.seed)
         finally:
             self._retrain()
-        ax = plot_lr_range_test(self.range_test, current_lr=self.lr_slider.value)
-        ax.figure.set_size_inches(7.5, 4)
-        ax.figure.set_dpi(72)
-        ax.figure.tight_layout()
+        figure = Figure(figsize=(7.5, 4), dpi=72)
+        FigureCanvasAgg(figure)
+        plot_lr_range_test(self.range_test, ax=figure.add_subplot(),
+                           current_lr=self.lr_slider.value)
+        figure.tight_layout()
         buffer = io.BytesIO()
-        ax.figure.savefig(buffer, format="png")
+        figure.savefig(buffer, format="png")
         self.range_image.value = buffer.getvalue()
         self._show_readout()
 

@@ -11,6 +11,7 @@ Conventions: X (N, n_in), Y (N, 1) with labels 0/1; the net has one sigmoid outp
 
 import io
 
+import matplotlib.pyplot as plt
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -270,9 +271,14 @@ class BenchFigure:
     """The bench's figure: loss | model and data | gradient norms on top, one weight
     heat map per layer below. `update(...)` redraws in place; `png()` renders it."""
 
-    def __init__(self, figsize=(11.5, 6.6), dpi=72):
-        self.figure = Figure(figsize=figsize, dpi=dpi)
-        FigureCanvasAgg(self.figure)
+    def __init__(self, figsize=(11.5, 6.6), dpi=72, pyplot=False):
+        # The widget's figure stays out of pyplot, so the inline backend never shows it
+        # on its own; plot_run's figure is a pyplot one, shown with plt.show().
+        if pyplot:
+            self.figure = plt.figure(figsize=figsize, dpi=dpi)
+        else:
+            self.figure = Figure(figsize=figsize, dpi=dpi)
+            FigureCanvasAgg(self.figure)
         self.grid = self.figure.add_gridspec(2, 3, height_ratios=[1.25, 1], hspace=0.45,
                                              wspace=0.3, left=0.06, right=0.95, top=0.94,
                                              bottom=0.08)
@@ -309,18 +315,17 @@ class BenchFigure:
         return buffer.getvalue()
 
 
-def plot_run(run, net, data, name="", smoothing="raw"):
-    """The bench's figure for one run, without widgets: returns a matplotlib Figure
-    (show it in a notebook by making it the last expression, or save it)."""
-    return BenchFigure().update(run, net, data, name, smoothing)
+def plot_run(run, net, data, name="", smoothing="raw", dpi=72):
+    """The bench's figure for one run, without widgets: a pyplot Figure (in a notebook,
+    end the cell with plt.show()). `net` must hold the weights `run` ended with."""
+    return BenchFigure(dpi=dpi, pyplot=True).update(run, net, data, name, smoothing)
 
 
 def plot_lr_range_test(result, ax=None, current_lr=None):
     """Final loss against learning rate (log-log) from `lr_range_test`, with the best
     rate and the diverged rates marked. Returns the Axes."""
     if ax is None:
-        ax = Figure(figsize=(6.5, 4)).add_subplot()
-        FigureCanvasAgg(ax.figure)
+        _, ax = plt.subplots(figsize=(7, 4))
     lrs, losses = result.lrs, result.final_losses
     ok = ~result.diverged
     ax.plot(lrs[ok], losses[ok], "o-", color="tab:blue", ms=4, label="final training loss")

@@ -4,6 +4,7 @@ the widget driven as a learner would (slider.value = ..., button.click())."""
 import math
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -163,9 +164,10 @@ def test_lr_range_test_agrees_with_separate_runs_and_keeps_the_weights():
     assert result.best_lr == lrs[ok][np.argmin(result.final_losses[ok])]
     assert result.diverged[-1] and result.divergence_lr == lrs[result.diverged][0]
     assert not np.isnan(result.potentials).any()
-    ax = plot_lr_range_test(result, current_lr=0.1)
+    ax = plot_lr_range_test(result, current_lr=0.1)  # on a new pyplot figure
     assert ax.get_xscale() == "log" and "range test" in ax.get_title()
     assert any("best lr" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)
 
 
 # -- smoothing --------------------------------------------------------------------------
@@ -196,6 +198,7 @@ def test_plot_run_without_widgets():
     loss_ax = fig.axes[0]
     assert loss_ax.get_yscale() == "log" and loss_ax.get_xlabel() == "step"
     assert loss_ax.get_legend() is not None
+    plt.close(fig)
 
 
 # -- the widget, driven like a learner ------------------------------------------------------
