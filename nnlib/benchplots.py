@@ -10,13 +10,14 @@ Conventions: X (N, n_in), Y (N, 1) with labels 0/1; the net has one sigmoid outp
 """
 
 import io
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 from scipy.ndimage import gaussian_filter1d
 
 SMOOTHING = ("raw", "moving average", "low-pass")
@@ -52,6 +53,19 @@ def smooth(losses, method="raw", width=None):
     return np.exp(smoothed)
 
 
+MAX_DECADES = 10  # a blow-up is clipped at the top: 1e-1 … 1e9 is plenty to see it
+
+
+def _log_limits(ax, values, margin):
+    """Log-axis limits around the finite positive `values`, at most MAX_DECADES tall
+    (anchored at the smallest value), with a factor `margin` of room."""
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size:
+        lo, hi = values.min(), values.max()
+        hi = min(hi, lo * 10.0 ** MAX_DECADES)
+        ax.set_ylim(lo / margin, hi * margin if hi > lo else lo * 2)
+
+
 def _finite_or_nan(values):
     values = np.array(values, dtype=np.float64)
     values[~np.isfinite(values) | (values <= 0)] = np.nan
@@ -64,17 +78,64 @@ def _title(ax, text):
     ax.set_title(text, fontsize=11, y=1.0, pad=5)
 
 
+def _key(ax, entries, x, y, ha="left", fontsize=8.5):
+    """A legend drawn as one coloured label per entry, stacked down from (x, y) in axes
+    fractions: it reads like a legend but draws several times faster than
+    matplotlib's Legend, which lays itself out again on every draw.
+    entries: (text, colour) pairs. Returns the Text artists."""
+    texts = []
+    for k, (text, color) in enumerate(entries):
+        texts.append(ax.text(x, y - 0.075 * k, f"━ {text}", color=color, fontsize=fontsize,
+                             fontweight="bold", transform=ax.transAxes, ha=ha, va="top",
+                             bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none",
+                                       alpha=0.7)))
+    return texts
+
+
+def _place_labels(ax, x_label_at, y_label_at):
+    """Fixed axis-label positions (in axes fractions): matplotlib otherwise measures every
+    tick label on every draw to place them, a large share of the redraw time."""
+    ax.xaxis.set_label_coords(0.5, x_label_at)
+    ax.yaxis.set_label_coords(y_label_at, 0.5)
+
+
+class FewLogTicks(Locator):
+    """Log-axis ticks, at most about five: decades (every k-th for wide ranges), or
+    1-2-5 (or finer) steps inside narrow ones, so a curve that spans less than a
+    decade still gets numbers."""
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        vmin, vmax = sorted((max(vmin, 1e-300), max(vmax, 1e-300)))
+        lo, hi = math.floor(math.log10(vmin)), math.ceil(math.log10(vmax))
+        for subs in ((1.0,), (1.0, 3.0), (1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)):
+            ticks = np.array([m * 10.0 ** e for e in range(lo, hi + 1) for m in subs])
+            if np.count_nonzero((ticks >= vmin) & (ticks <= vmax)) >= 3:
+                break
+        inside = ticks[(ticks >= vmin) & (ticks <= vmax)]
+        if inside.size > 6:  # wide range: every k-th decade
+            stride = math.ceil((hi - lo) / 5)
+            ticks = 10.0 ** np.arange(stride * math.floor(lo / stride), hi + 1, stride)
+        return ticks
+
+
 def _log_axis(axis):
-    """Log scale with plain-text labels (no mathtext) and no minor ticks: fast to draw."""
+    """Log scale with plain-text labels (no mathtext), no minor ticks and at most a
+    handful of major ones: every tick label costs redraw time."""
     axis.axes.set_yscale("log") if axis is axis.axes.yaxis else axis.axes.set_xscale("log")
     axis.set_minor_locator(NullLocator())
-    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=6))
+    axis.set_major_locator(FewLogTicks())
     axis.set_major_formatter(FuncFormatter(_plain_number))
 
 
 def _plain_number(value, _position=None):
-    return f"{value:.0e}".replace("e-0", "e-").replace("e+0", "e") if value < 1e-2 or value >= 1e3 \
-        else f"{value:g}"
+    """0.05, 2, 300 as they are; 1e-05 as 1e-5 and 1e+135 as 1e135 (short labels)."""
+    if 1e-2 <= value < 1e3:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 class LossPanel:
@@ -88,8 +149,10 @@ class LossPanel:
         (self.test,) = ax.plot([], [], color="tab:orange", lw=1.8, marker="o", ms=3,
                                label="test set")
         ax.set(xlabel="step", ylabel="loss (log scale)")
-        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-        ax.legend(loc="lower left", fontsize=9)
+        _place_labels(ax, -0.13, -0.19)
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        self.key = _key(ax, [("training (mini-batch)", "tab:blue"), ("test set", "tab:orange")],
+                        0.03, 0.17)
         self.note = ax.text(0.5, 0.55, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color="darkred", wrap=True,
                             bbox=dict(boxstyle="round", fc="mistyrose", ec="darkred"))
@@ -101,11 +164,7 @@ class LossPanel:
         self.raw.set_visible(smoothing != "raw")
         self.train.set_data(steps, _finite_or_nan(smooth(losses, smoothing)))
         self.test.set_data(run.test_steps, _finite_or_nan(run.test_losses))
-        values = np.concatenate([losses, run.test_losses])
-        values = values[np.isfinite(values) & (values > 0)]
-        if values.size:
-            lo, hi = values.min(), values.max()
-            self.ax.set_ylim(lo / 1.3, hi * 1.3 if hi > lo else lo * 2)
+        _log_limits(self.ax, np.concatenate([losses, run.test_losses]), 1.3)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
         self.note.set_text(_wrap(run.message, 48))
         self.note.set_visible(bool(run.message))
@@ -155,14 +214,20 @@ class ModelPanel:
                            for k, c in enumerate(CLASS_COLORS)]
             ax.axhline(0.5, color="gray", lw=0.8, ls="--")
             ax.set(xlabel="x", ylabel="output a", ylim=(-0.08, 1.08))
+            _place_labels(ax, -0.13, -0.14)
         else:
             self.image = ax.imshow(np.zeros((2, 2)), origin="lower", cmap="RdBu_r", vmin=0,
                                    vmax=1, aspect="auto", alpha=0.65, interpolation="bilinear")
             self.points = [ax.plot([], [], "o", ms=3.5, color=c, mec="white", mew=0.3,
                                    label=f"class {k}")[0] for k, c in enumerate(CLASS_COLORS)]
             ax.set(xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])  # fewer labels: faster
+            _place_labels(ax, -0.06, -0.04)
             ax.grid(False)
-        ax.legend(loc="upper left" if n_inputs == 1 else "upper right", fontsize=8)
+        entries = [("class 0", CLASS_COLORS[0]), ("class 1", CLASS_COLORS[1])]
+        if n_inputs == 1:
+            self.key = _key(ax, [("network output", "k")] + entries, 0.03, 0.97)
+        else:
+            self.key = _key(ax, entries, 0.97, 0.97, ha="right")
         self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color="darkred",
                             bbox=dict(boxstyle="round", fc="mistyrose", ec="darkred"))
@@ -197,8 +262,11 @@ class ModelPanel:
             self.ax.set_ylim(extent[2], extent[3])
             held = f" (other {self.n_inputs - 2} inputs at 0)" if self.n_inputs > 2 else ""
             _title(self.ax, f"Decision boundary, {name}{held}")
-        self.note.set_text("" if finite else "the weights are no longer finite")
-        self.note.set_visible(not finite)
+        problem = ("the weights are no longer finite" if not finite else
+                   "the output overflows: not a finite number" if not np.isfinite(out).all()
+                   else "")
+        self.note.set_text(problem)
+        self.note.set_visible(bool(problem))
 
 
 class GradientPanel:
@@ -208,7 +276,8 @@ class GradientPanel:
         self.ax = ax
         _log_axis(ax.yaxis)
         ax.set(xlabel="step", ylabel="gradient norm (log scale)")
-        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        _place_labels(ax, -0.13, -0.19)
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self.lines = []
         _title(ax, "Gradient norm per layer")
 
@@ -220,14 +289,15 @@ class GradientPanel:
                 line.remove()
             self.lines = [self.ax.plot([], [], lw=1.4, label=f"layer {l}")[0]
                           for l in range(n_layers)]
-            self.ax.legend(loc="lower left", fontsize=8, ncol=2)
+            for text in getattr(self, "key", []):
+                text.remove()
+            colors = [line.get_color() for line in self.lines]
+            self.key = _key(self.ax, [(f"layer {l}", colors[l]) for l in range(n_layers)],
+                            0.03, 0.03 + 0.075 * (n_layers - 1))
         steps = np.arange(1, len(norms) + 1)
         for line, column in zip(self.lines, norms.T):
             line.set_data(steps, _finite_or_nan(column))
-        values = norms[np.isfinite(norms) & (norms > 0)]
-        if values.size:
-            lo, hi = values.min(), values.max()
-            self.ax.set_ylim(lo / 1.5, hi * 1.5 if hi > lo else lo * 2)
+        _log_limits(self.ax, norms.ravel(), 1.5)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
 
 
@@ -244,6 +314,7 @@ class WeightPanels:
             image = ax.imshow(np.zeros((sizes[l + 1], sizes[l])), cmap="RdBu_r", vmin=-1, vmax=1,
                               aspect="auto", interpolation="nearest")
             ax.set(xlabel="from neuron", ylabel="to neuron" if l == 0 else "")
+            _place_labels(ax, -0.07, -0.05)
             ax.grid(False)
             _title(ax, f"W{l}: {sizes[l + 1]}×{sizes[l]}")
             ax.set_xticks([])  # the title gives the shape; tick labels cost redraw time

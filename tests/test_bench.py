@@ -197,7 +197,8 @@ def test_plot_run_without_widgets():
     assert "W0: 6×2" in titles and "W2: 1×4" in titles
     loss_ax = fig.axes[0]
     assert loss_ax.get_yscale() == "log" and loss_ax.get_xlabel() == "step"
-    assert loss_ax.get_legend() is not None
+    assert [t.get_text() for t in loss_ax.texts if t.get_text().startswith("━")] == [
+        "━ training (mini-batch)", "━ test set"]   # the colour key
     plt.close(fig)
 
 
