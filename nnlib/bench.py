@@ -212,15 +212,16 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
 
 
 def gradcheck_verdict(report, net, X, Y, eps=GRADCHECK_EPS):
-    """Read a GradientCheckReport of `net` on X, Y (made with step `eps`): 'passed', 'FAILED', 'kink' or 'rounding'.
+    """Read a GradientCheckReport of `net` on X, Y (made with step `eps`):
+    'passed', 'FAILED', 'kink' or 'rounding'.
 
     'kink':     it failed, but some ReLU pre-activations sit at the kink, where a
                 centred difference is not a derivative.
     'rounding': it failed, but the disagreement is no larger than rounding explains.
                 The loss is computed from numbers of size about s = |L| + mean |z_out|
                 (cross-entropy subtracts terms of the size of z), so L(θ ± ε) carry
-                errors of about 2⁻⁵² · s, and a centred difference (L(θ+ε) − L(θ−ε)) / 2ε
-                an error of about 2⁻⁵² · s / ε per entry. When a layer's whole gradient
+                errors of about 2⁻⁵² · s, and a centred difference
+                (L(θ+ε) − L(θ−ε)) / 2ε an error of about 2⁻⁵² · s / ε per entry. When a layer's whole gradient
                 is that small (a loss near 0, or saturated units after too large a step),
                 a large *relative* error says nothing about the formulas.
     """

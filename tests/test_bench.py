@@ -158,8 +158,8 @@ def test_lr_range_test_agrees_with_separate_runs_and_keeps_the_weights():
             expected = np.inf
         assert final == pytest.approx(expected, rel=1e-10) or (final == expected == np.inf)
     initial = net.loss(X, Y)
-    np.testing.assert_array_equal(result.diverged,
-                                  ~np.isfinite(result.final_losses) | (result.final_losses > initial))
+    expected = ~np.isfinite(result.final_losses) | (result.final_losses > initial)
+    np.testing.assert_array_equal(result.diverged, expected)
     ok = ~result.diverged
     assert result.best_lr == lrs[ok][np.argmin(result.final_losses[ok])]
     assert result.diverged[-1] and result.divergence_lr == lrs[result.diverged][0]
