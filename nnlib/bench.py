@@ -221,9 +221,10 @@ def gradcheck_verdict(report, net, X, Y, eps=GRADCHECK_EPS):
                 The loss is computed from numbers of size about s = |L| + mean |z_out|
                 (cross-entropy subtracts terms of the size of z), so L(θ ± ε) carry
                 errors of about 2⁻⁵² · s, and a centred difference
-                (L(θ+ε) − L(θ−ε)) / 2ε an error of about 2⁻⁵² · s / ε per entry. When a layer's whole gradient
-                is that small (a loss near 0, or saturated units after too large a step),
-                a large *relative* error says nothing about the formulas.
+                (L(θ+ε) − L(θ−ε)) / 2ε an error of about 2⁻⁵² · s / ε per entry.
+                When a layer's whole gradient is that small (a loss near 0, or
+                saturated units after too large a step), a large *relative* error
+                says nothing about the formulas.
     """
     if report.passed:
         return "passed"
