@@ -18,13 +18,14 @@ Conventions, used by every module and every lesson:
 
 from . import animation, data, exercises, plots
 from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, relative_error
+from .bench import TestBench
 from .network import MLP
 from .optim import OPTIMIZERS
 from .training import History, TrainingDiverged, train
 from .weights import FlatWeights
 
 __all__ = [
-    "MLP", "FlatWeights", "train", "History", "TrainingDiverged", "OPTIMIZERS",
+    "MLP", "FlatWeights", "TestBench", "train", "History", "TrainingDiverged", "OPTIMIZERS",
     "numerical_gradient", "relative_error", "gradient_check", "GradientCheckReport",
     "animation", "data", "exercises", "plots",
 ]
