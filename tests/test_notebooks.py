@@ -60,6 +60,8 @@ def test_colab_badge_and_setup_cell_match_the_configured_repository(path):
     assert text(code[0]) == setup_source(config)
     assert code[0]["outputs"] == [], "outside Colab the setup cell prints nothing"
     assert "pip install ipywidgets" not in json.dumps(nb)
+    assert sum("colab-badge.svg" in text(c) for c in nb["cells"]) == 1, "one badge"
+    assert sum('"google.colab" in sys.modules' in text(c) for c in code) == 1, "one setup cell"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
