@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-colab notebooks clean
+.PHONY: setup lab test test-colab notebooks bench clean
 
 setup: $(READY)
 
@@ -43,6 +43,10 @@ $(COLAB)/.ready: requirements-colab.txt pyproject.toml
 
 test-colab: $(COLAB)/.ready
 	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/bin/python tools/run_notebooks.py --check notebooks/*.ipynb
+
+# Speed, measured side by side in one run: writes docs/benchmarks.md and .png.
+bench: $(READY)
+	cd benchmarks && ../$(BIN)/python run.py
 
 clean:
 	rm -rf $(VENV) $(COLAB) .pytest_cache .hypothesis

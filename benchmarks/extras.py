@@ -1,0 +1,41 @@
+"""Timings of the interactive parts: the bench's slider and the weight movie."""
+
+import statistics
+import time
+
+import numpy as np
+
+import nnlib
+from nnlib import animation
+
+
+def slider_latency(changes=20):
+    """Median seconds from a learning-rate slider change to the new figure's PNG bytes
+    (retrain from the checkpoint, gradient-check readout, redraw), default settings."""
+    bench = nnlib.TestBench()
+    rates = np.geomspace(1e-3, 1.0, changes)
+    times = []
+    for lr in rates:
+        start = time.perf_counter()
+        bench.lr_slider.value = float(lr)  # the observer runs synchronously
+        times.append(time.perf_counter() - start)
+    return {"learning-rate slider, change to redraw (median of "
+            f"{changes})": f"{statistics.median(times) * 1e3:.0f} ms (target ≤ 150 ms)"}
+
+
+def movie_render(repeats=3):
+    """Seconds to build and render a 60-frame weight movie to the HTML player."""
+    X, Y = nnlib.data.noisy_halfplane(n=400, seed=0)
+    net = nnlib.MLP([15, 1], loss="cross_entropy", seed=0)
+    history = nnlib.train(net, X, Y, optimizer="adam", lr=0.05, epochs=300, record_every=5)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        anim = animation.animate_weights(history, net, layer=0, max_frames=60)
+        animation.to_html(anim, progress=False)
+        times.append(time.perf_counter() - start)
+    return {"60-frame weight movie, build + HTML player (median of "
+            f"{repeats})": f"{statistics.median(times):.2f} s (target ≤ 3 s)"}
+
+
+HOOKS = [slider_latency, movie_render]

@@ -1,0 +1,229 @@
+"""`make bench`: time nnlib against its alternatives, side by side in one run.
+
+Writes docs/benchmarks.md (tables, machine, versions) and docs/benchmarks.png.
+Every figure is the median of several repetitions; ratios compare columns of
+the same run, so they mean more than the absolute times.
+"""
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
+from threadpoolctl import threadpool_info  # noqa: E402
+
+import nnlib  # noqa: E402
+from baselines import (gemm_only_epoch, per_example_epoch, sklearn_regressor,  # noqa: E402
+                       stacked_tensor_epoch)
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {  # name: (layer sizes, N, batch size)
+    "lesson": ([2, 3, 3, 1], 1000, 50),
+    "mid": ([784, 128, 64, 10], 10000, 64),
+    "wide": ([512, 1024, 1024, 10], 4096, 256),
+}
+LR = 0.1
+SLOW_EPOCH = 60.0  # seconds: slower implementations are timed on a few batches and scaled up
+
+
+def median_time(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def problem(sizes, n):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, sizes[0]))
+    Y = rng.uniform(size=(n, sizes[-1]))
+    net = nnlib.MLP(sizes, seed=0)
+    return X, Y, net
+
+
+def extrapolated(step, n_batches_total, repeats):
+    """Seconds per epoch of `step(n_batches)`, from a few batches if an epoch is slow."""
+    probe = max(1, min(3, n_batches_total))
+    per_batch = median_time(lambda: step(probe), repeats) / probe
+    if per_batch * n_batches_total <= SLOW_EPOCH:
+        return median_time(lambda: step(None), repeats), False
+    return per_batch * n_batches_total, True
+
+
+def epoch_row(name, sizes, n, batch, repeats):
+    X, Y, net = problem(sizes, n)
+    start = net.weights.flat.copy()
+    n_batches = -(-n // batch)
+
+    def nnlib_epoch():
+        net.weights.flat[:] = start
+        nnlib.train(net, X, Y, lr=LR, epochs=1, batch_size=batch, seed=0)
+
+    def copies():
+        return [W.copy() for W in net.Ws], [b.copy() for b in net.bs]
+
+    row = {"name": name, "sizes": sizes, "N": n, "B": batch}
+    row["nnlib"] = median_time(nnlib_epoch, repeats)
+    row["gemm"] = median_time(lambda: gemm_only_epoch(list(net.Ws), X, batch), repeats)
+    row["per_example"], row["per_example_extrapolated"] = extrapolated(
+        lambda k: per_example_epoch(*copies(), X, Y, LR, batch, k), n_batches, max(1, repeats // 2))
+    row["stacked"], row["stacked_extrapolated"] = extrapolated(
+        lambda k: stacked_tensor_epoch(*copies(), X, Y, LR, batch, k), n_batches, repeats)
+    model = sklearn_regressor(tuple(sizes[1:-1]), LR, batch)
+    model.partial_fit(X, Y)  # first call allocates and initialises; time the later ones
+    row["sklearn"] = median_time(lambda: model.partial_fit(X, Y), repeats)
+    return row
+
+
+def peak_memory(sizes, n, batch):
+    """Peak bytes allocated by one training step: nnlib vs the stacked tensor."""
+    X, Y, net = problem(sizes, n)
+    Xb, Yb = X[:batch], Y[:batch]
+    grad = np.empty(net.weights.size)
+    views = net.weights.split(grad)
+    net.loss_and_gradient_unchecked(Xb, Yb, views)  # warm the reusable buffers
+    peaks = {}
+    for key, step in (("nnlib", lambda: net.loss_and_gradient_unchecked(Xb, Yb, views)),
+                      ("stacked", lambda: stacked_tensor_epoch(
+                          [W.copy() for W in net.Ws], [b.copy() for b in net.bs],
+                          Xb, Yb, LR, batch, 1))):
+        tracemalloc.start()
+        step()
+        peaks[key] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    weights = net.weights.size * 8
+    peaks["stacked"] -= weights  # the stacked version copies the weights first: not its fault
+    peaks["buffers"] = sum(a.nbytes for arrays in net._buffers.values() for group in arrays
+                           for a in group if a is not None)
+    return peaks
+
+
+def notebook_suite():
+    """Wall time of the whole notebook suite under nbval, as `make test` runs it."""
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-q", "notebooks"]
+    if _has("xdist"):
+        command[3:3] = ["-n", "2", "--dist", "loadscope"]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    seconds = time.perf_counter() - start
+    return seconds, result.stdout.strip().splitlines()[-1] if result.stdout else "no output"
+
+
+def _has(module):
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        return False
+
+
+def machine():
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    blas = "; ".join(f"{i.get('internal_api')} {i.get('version')} ({i.get('threading_layer', '')}"
+                     f", {i.get('num_threads')} threads)" for i in threadpool_info()
+                     if i.get("user_api") == "blas")
+    return {"CPU": cpu, "cores": os.cpu_count(), "BLAS": blas, "Python": platform.python_version(),
+            "NumPy": np.__version__, "scikit-learn": sklearn.__version__,
+            "matplotlib": matplotlib.__version__}
+
+
+def write_report(rows, memory, extras, info, path_md, path_png):
+    ms = 1e3
+    lines = ["# Benchmarks", "", "Written by `make bench` (benchmarks/run.py). One epoch of "
+             "mini-batch SGD, sigmoid hidden and output layers, MSE, float64, same initial "
+             "weights. Median of several repetitions; ratios are within this one run.", "",
+             "| machine | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in info.items()]
+    lines += ["", "## One epoch (milliseconds; ratio to the GEMM-only bound)", "",
+              "| net | N | B | GEMM-only bound | nnlib | per-example loop | stacked (B, j, k) tensor "
+              "| scikit-learn MLPRegressor |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        g = r["gemm"]
+
+        def cell(key):
+            mark = " (extrapolated)" if r.get(f"{key}_extrapolated") else ""
+            return f"{r[key] * ms:.1f} ({r[key] / g:.2f}×){mark}"
+        lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | {g * ms:.1f} | "
+                     f"{cell('nnlib')} | {cell('per_example')} | {cell('stacked')} | "
+                     f"{cell('sklearn')} |")
+    lines += ["", "## Peak memory of one training step, wide net", "",
+              f"- nnlib: {memory['nnlib'] / 2**20:.1f} MiB per step, plus "
+              f"{memory['buffers'] / 2**20:.1f} MiB of buffers allocated once and reused "
+              "(4 arrays of B × width per layer: grows with B · width)",
+              f"- stacked tensor: {memory['stacked'] / 2**20:.1f} MiB "
+              "(a (B, n_out, n_in) tensor per layer)", ""]
+    if extras:
+        lines += ["## Lessons and tools", ""] + [f"- {k}: {v}" for k, v in extras.items()] + [""]
+    lines += ["![epoch times](benchmarks.png)", ""]
+    path_md.write_text("\n".join(lines))
+
+    fig, ax = plt.subplots(figsize=(8, 4))
+    keys = ["gemm", "nnlib", "stacked", "sklearn", "per_example"]
+    labels = ["GEMM-only bound", "nnlib", "stacked tensor", "scikit-learn", "per-example loop"]
+    width = 0.16
+    for k, (key, label) in enumerate(zip(keys, labels)):
+        ax.bar(np.arange(len(rows)) + (k - 2) * width, [r[key] / r["gemm"] for r in rows],
+               width, label=label)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(rows)), [f"{r['name']}\n{r['sizes']}" for r in rows])
+    ax.set(ylabel="epoch time / GEMM-only bound", title="One SGD epoch, relative to the GEMM floor")
+    ax.axhline(1.0, color="k", linewidth=0.8)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path_png, dpi=100)
+
+
+def main():
+    repeats = int(os.environ.get("BENCH_REPEATS", "5"))
+    rows = []
+    for name, (sizes, n, batch) in SIZES.items():
+        print(f"timing {name} {sizes} ...", flush=True)
+        rows.append(epoch_row(name, sizes, n, batch, repeats))
+    memory = peak_memory(*SIZES["wide"])
+    extras = {}
+    if os.environ.get("BENCH_NOTEBOOKS", "1") == "1":
+        print("timing the notebook suite ...", flush=True)
+        seconds, summary = notebook_suite()
+        extras["notebook suite under nbval"] = f"{seconds:.1f} s wall ({summary})"
+    for hook in _extra_hooks():
+        extras.update(hook())
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    write_report(rows, memory, extras, machine(), docs / "benchmarks.md", docs / "benchmarks.png")
+    print((docs / "benchmarks.md").read_text())
+
+
+def _extra_hooks():
+    """Benchmarks of the interactive parts, where those modules exist."""
+    hooks = []
+    try:
+        from extras import HOOKS
+        hooks += HOOKS
+    except ImportError:
+        pass
+    return hooks
+
+
+if __name__ == "__main__":
+    main()
