@@ -20,11 +20,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
+from baselines import gemm_only_epoch, per_example_epoch, sklearn_regressor, stacked_tensor_epoch  # noqa: E402
 from threadpoolctl import threadpool_info  # noqa: E402
 
 import nnlib  # noqa: E402
-from baselines import (gemm_only_epoch, per_example_epoch, sklearn_regressor,  # noqa: E402
-                       stacked_tensor_epoch)
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {  # name: (layer sizes, N, batch size)
@@ -148,6 +147,11 @@ def machine():
             "matplotlib": matplotlib.__version__}
 
 
+def _time_cell(row, key):
+    mark = " (extrapolated)" if row.get(f"{key}_extrapolated") else ""
+    return f"{row[key] * 1e3:.1f} ({row[key] / row['gemm']:.2f}×){mark}"
+
+
 def write_report(rows, memory, extras, info, path_md, path_png):
     ms = 1e3
     lines = ["# Benchmarks", "", "Written by `make bench` (benchmarks/run.py). One epoch of "
@@ -156,17 +160,14 @@ def write_report(rows, memory, extras, info, path_md, path_png):
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "## One epoch (milliseconds; ratio to the GEMM-only bound)", "",
-              "| net | N | B | GEMM-only bound | nnlib | per-example loop | stacked (B, j, k) tensor "
-              "| scikit-learn MLPRegressor |", "|---|---|---|---|---|---|---|---|"]
+              "| net | N | B | GEMM-only bound | nnlib | per-example loop "
+              "| stacked (B, j, k) tensor | scikit-learn MLPRegressor |",
+              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        g = r["gemm"]
-
-        def cell(key):
-            mark = " (extrapolated)" if r.get(f"{key}_extrapolated") else ""
-            return f"{r[key] * ms:.1f} ({r[key] / g:.2f}×){mark}"
-        lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | {g * ms:.1f} | "
-                     f"{cell('nnlib')} | {cell('per_example')} | {cell('stacked')} | "
-                     f"{cell('sklearn')} |")
+        cells = " | ".join(_time_cell(r, key) for key in ("nnlib", "per_example", "stacked",
+                                                           "sklearn"))
+        lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | "
+                     f"{r['gemm'] * ms:.1f} | {cells} |")
     lines += ["", "## Peak memory of one training step, wide net", "",
               f"- nnlib: {memory['nnlib'] / 2**20:.1f} MiB per step, plus "
               f"{memory['buffers'] / 2**20:.1f} MiB of buffers allocated once and reused "

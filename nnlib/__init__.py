@@ -17,8 +17,8 @@ Conventions, used by every module and every lesson:
 """
 
 from . import animation, data, exercises, plots
-from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, relative_error
 from .bench import TestBench
+from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, relative_error
 from .network import MLP
 from .optim import OPTIMIZERS
 from .training import History, TrainingDiverged, train

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validate import positive, vector
+from ._validate import positive
 
 
 def numerical_gradient(f, theta, eps=1e-6):

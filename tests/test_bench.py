@@ -10,8 +10,15 @@ import pytest
 
 import nnlib
 from nnlib.bench import (
-    DATASETS, TestBench, build_net, gradcheck_verdict, learning_potential, lr_range_test,
-    make_data, parse_hidden, train_run,
+    DATASETS,
+    TestBench,
+    build_net,
+    gradcheck_verdict,
+    learning_potential,
+    lr_range_test,
+    make_data,
+    parse_hidden,
+    train_run,
 )
 from nnlib.benchplots import plot_lr_range_test, plot_run, smooth
 from nnlib.gradcheck import GradientCheckReport

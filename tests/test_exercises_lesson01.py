@@ -5,8 +5,12 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises.lesson01 import (backprop_chain_reference, check_backprop_chain,
-                                      check_sigmoid_prime, sigmoid_prime_reference)
+from nnlib.exercises.lesson01 import (
+    backprop_chain_reference,
+    check_backprop_chain,
+    check_sigmoid_prime,
+    sigmoid_prime_reference,
+)
 
 
 def plain_sigmoid(z):

@@ -4,8 +4,12 @@ centred differences, nnlib), and every kind of wrong answer gets the right verdi
 import numpy as np
 
 import nnlib
-from nnlib.exercises.lesson02 import (check_layer_backward, check_layer_forward,
-                                      layer_backward_reference, layer_forward_reference)
+from nnlib.exercises.lesson02 import (
+    check_layer_backward,
+    check_layer_forward,
+    layer_backward_reference,
+    layer_forward_reference,
+)
 
 
 def plain_sigmoid(z):

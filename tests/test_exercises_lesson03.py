@@ -6,9 +6,14 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises.lesson03 import (check_batched_weight_gradient, check_relative_error,
-                                      check_stacked_outer, reference_batched_weight_gradient,
-                                      reference_relative_error, reference_stacked_outer)
+from nnlib.exercises.lesson03 import (
+    check_batched_weight_gradient,
+    check_relative_error,
+    check_stacked_outer,
+    reference_batched_weight_gradient,
+    reference_relative_error,
+    reference_stacked_outer,
+)
 
 
 def loop_outer(delta, A_prev):

@@ -4,8 +4,12 @@ and references that agree with nnlib and with finite differences."""
 import numpy as np
 
 import nnlib
-from nnlib.exercises.lesson05 import (check_affine_backward, check_forward_221,
-                                      reference_affine_backward, reference_forward_221)
+from nnlib.exercises.lesson05 import (
+    check_affine_backward,
+    check_forward_221,
+    reference_affine_backward,
+    reference_forward_221,
+)
 
 
 def sigmoid(z):

@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises.lesson07 import (check_hidden_activations, check_layer_history,
-                                      hidden_activations_reference, layer_history_reference)
-
+from nnlib.exercises.lesson07 import (
+    check_hidden_activations,
+    check_layer_history,
+    hidden_activations_reference,
+    layer_history_reference,
+)
 
 # -- the references are right ----------------------------------------------------------------
 

@@ -7,7 +7,6 @@ check_forward_221(forward_221)          the forward pass of a 2-2-1 sigmoid netw
 check_affine_backward(affine_backward)  the backward pass of an affine layer
 """
 
-import numpy as np
 from scipy.special import expit
 
 from .core import check
