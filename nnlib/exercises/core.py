@@ -32,21 +32,29 @@ def check(candidate, reference, make_inputs, name=None, trials=3, rtol=1e-6, ato
     for _ in range(trials):
         args = make_inputs(rng)
         expected = reference(*_copies(args))
-        try:
-            got = candidate(*_copies(args))
-        except NotImplementedError:
-            return Verdict("not implemented", f"{name}: not implemented yet. "
-                           "Write your code in the cell above, run it, then run this cell again.")
-        except Exception as exc:  # the learner's code may fail in any way: report it kindly
-            return Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
-        if got is None:
-            return Verdict("not implemented", f"{name} returned None: not implemented yet "
-                           "(did you forget the return statement?)")
-        verdict = _compare(name, got, expected, rtol, atol)
+        got, verdict = call(candidate, name, *_copies(args))
+        if verdict is None:
+            verdict = _compare(name, got, expected, rtol, atol)
         if verdict is not None:
             return verdict
     return Verdict("correct", f"{name}: correct! It matches the reference on {trials} random inputs.",
                    0.0)
+
+
+def call(candidate, name, *args):
+    """(result, None) if `candidate(*args)` returned something, else (None, Verdict)
+    for a stub (NotImplementedError or no return value) or an error it raised."""
+    try:
+        got = candidate(*args)
+    except NotImplementedError:
+        return None, Verdict("not implemented", f"{name}: not implemented yet. "
+                             "Write your code in the cell above, run it, then run this cell again.")
+    except Exception as exc:  # the learner's code may fail in any way: report it kindly
+        return None, Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
+    if got is None:
+        return None, Verdict("not implemented", f"{name} returned None: not implemented yet "
+                             "(did you forget the return statement?)")
+    return got, None
 
 
 def _copies(args):

@@ -8,7 +8,7 @@ check_xavier_std(xavier_std)    the standard deviation of Xavier/Glorot weights
 
 import numpy as np
 
-from .core import Verdict, check
+from .core import Verdict, call, check
 
 SHAPE_LISTS = [
     [(3, 2), (3,), (1, 3), (1,)],
@@ -38,16 +38,9 @@ def check_layer_views(candidate, name="layer_views"):
         n = sum(int(np.prod(shape)) for shape in shapes)
         flat = rng.normal(size=n)
         expected = [view.copy() for view in reference_layer_views(flat, shapes)]
-        try:
-            got = candidate(flat, list(shapes))
-        except NotImplementedError:
-            return Verdict("not implemented", f"{name}: not implemented yet. "
-                           "Write your code in the cell above, run it, then run this cell again.")
-        except Exception as exc:  # the learner's code may fail in any way: report it kindly
-            return Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
-        if got is None:
-            return Verdict("not implemented", f"{name} returned None: not implemented yet "
-                           "(did you forget the return statement?)")
+        got, verdict = call(candidate, name, flat, list(shapes))
+        if verdict is not None:
+            return verdict
         if not isinstance(got, (list, tuple)) or len(got) != len(shapes):
             what = f"{len(got)} items" if isinstance(got, (list, tuple)) else type(got).__name__
             return Verdict("wrong shape", f"{name} should return a list of {len(shapes)} arrays "
