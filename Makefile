@@ -17,8 +17,9 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
 	@touch $(READY)
 
+# (JupyterLab refuses to run as root unless told to: containers often run as root.)
 lab: $(READY)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
