@@ -43,7 +43,11 @@ def matrix(name, value, n_cols=None, n_rows=None, what="columns"):
         raise ValueError(
             f"{name} has {arr.shape[0]} rows but X has {n_rows}: need one row per sample"
         )
-    if not np.isfinite(arr).all():
+    # a sum is one pass with no temporary; only if it is not finite, look closer
+    # (it can also overflow for huge finite values: then nothing is found, and all is well)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    if not np.isfinite(total) and not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} contains NaN or inf (first at row {bad[0]}, column {bad[1]}): "

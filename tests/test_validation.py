@@ -120,3 +120,8 @@ def test_data_generators_check_their_arguments():
         data.circles(n=0)
     with pytest.raises(ValueError, match="n_noise must be a non-negative integer"):
         data.noisy_halfplane(n_noise=-1)
+
+
+def test_huge_but_finite_values_are_accepted(net):
+    # their sum overflows, which must not be mistaken for an inf in the data
+    assert net.forward(np.full((3, 2), 1e308)).shape == (3, 1)
