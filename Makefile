@@ -23,8 +23,9 @@ lab: $(READY)
 
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
+# Test files and notebooks are spread over all cores (pytest-xdist), one file per worker.
 test: $(READY)
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks
+	$(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL) tests notebooks
 
 # Re-execute notebooks in place on a fresh kernel: `make notebooks` or
 # `make notebooks NB=notebooks/01_one_dimensional_network.ipynb`.
