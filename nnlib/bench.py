@@ -156,7 +156,6 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     n = len(X)
     batch = n if batch_size is None else min(int(batch_size), n)
     steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(n / batch)
-    epochs = math.ceil(steps / steps_per_epoch)
     with np.errstate(all="ignore"):
         initial_loss = net.loss(X, Y)
     norms = np.full((steps, net.n_layers), np.nan)
@@ -166,11 +165,10 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         for l in range(net.n_layers):
             norms[step - 1, l] = math.sqrt(float(views[2 * l].ravel() @ views[2 * l].ravel())
                                            + float(views[2 * l + 1] @ views[2 * l + 1]))
-        return step >= steps
 
     message = ""
     try:
-        history = train(net, X, Y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch,
+        history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
                         seed=seed, callback=record, test_data=(X_test, Y_test))
         diverged = False
     except TrainingDiverged as exc:
@@ -193,7 +191,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     keep = test_steps <= history.steps
     test_steps, test_losses = test_steps[keep], test_losses[keep]
     if np.isfinite(final_test_loss) and (test_steps.size == 0 or test_steps[-1] < history.steps):
-        # the callback stopped training mid-epoch: score the test set at the last step too
+        # training stopped mid-epoch: score the test set at the last step too
         test_steps = np.append(test_steps, history.steps)
         test_losses = np.append(test_losses, final_test_loss)
     report, verdict = None, "skipped"
@@ -287,10 +285,8 @@ def lr_range_test(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=No
         for k, lr in enumerate(lrs):
             net.weights.flat[:] = checkpoint
             try:
-                train(net, X, Y, optimizer=optimizer, lr=float(lr),
-                      epochs=_epochs_for(steps, len(X), batch_size, optimizer),
-                      batch_size=batch_size, seed=seed,
-                      callback=lambda step, *_: step >= steps)
+                train(net, X, Y, optimizer=optimizer, lr=float(lr), steps=steps,
+                      batch_size=batch_size, seed=seed)
                 with np.errstate(all="ignore"):
                     final[k] = net.loss(X, Y)
             except TrainingDiverged:
@@ -300,13 +296,6 @@ def lr_range_test(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=No
     final[~np.isfinite(final)] = np.inf
     diverged = ~np.isfinite(final) | (final > initial_loss)
     return RangeTest(lrs, final, diverged, float(initial_loss), steps, optimizer)
-
-
-def _epochs_for(steps, n, batch_size, optimizer):
-    if optimizer in SCIPY_METHODS:
-        return steps
-    batch = n if batch_size is None else min(batch_size, n)
-    return math.ceil(steps / math.ceil(n / batch))
 
 
 # -- the widget ----------------------------------------------------------------------------

@@ -76,7 +76,7 @@ class History:
 
 
 def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle=True,
-          seed=None, callback=None, record_every=None, test_data=None):
+          seed=None, callback=None, record_every=None, test_data=None, steps=None):
     """Train `net` in place; return a History.
 
     X (N, n_in), Y (N, n_out). Each epoch visits the samples in mini-batches of
@@ -85,8 +85,10 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     be shorter). 'sgd', 'momentum' and 'adam' take one step per mini-batch;
     'lbfgs' and 'cg' hand the full-batch loss to scipy.optimize.minimize and run
     `epochs` iterations (`lr`, `batch_size` and `shuffle` are not used there).
+    steps: if given, stop after exactly this many optimizer steps (iterations for
+    'lbfgs'/'cg') instead of after `epochs`; the last epoch may be cut short.
     callback(step, net, loss, grad) runs after each step; returning True stops.
-    test_data: optional (X_test, Y_test), scored after every epoch.
+    test_data: optional (X_test, Y_test), scored after every complete epoch.
     Raises TrainingDiverged, naming the step and lr, if the loss stops being finite.
     """
     X, Y = net.check_XY(X, Y)
@@ -95,6 +97,10 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     epochs = positive("epochs", epochs, integer=True)
     if batch_size is not None:
         batch_size = min(positive("batch_size", batch_size, integer=True), len(X))
+    if steps is not None:
+        steps = positive("steps", steps, integer=True)
+        steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / (batch_size or len(X)))
+        epochs = math.ceil(steps / steps_per_epoch)
     if record_every is not None:
         record_every = positive("record_every", record_every, integer=True)
     if test_data is not None:
@@ -107,14 +113,15 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
                              history)
             else:
                 _train_steps(net, X, Y, STEP_OPTIMIZERS[optimizer](lr), epochs, batch_size,
-                             shuffle, seed, callback, record_every, test_data, history)
+                             shuffle, seed, callback, record_every, test_data, history,
+                             max_steps=steps)
     finally:
         history._finish_recording()
     return history
 
 
 def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, record_every,
-                 test_data, history):
+                 test_data, history, max_steps=None):
     n = len(X)
     batch = batch_size or n
     steps_per_epoch = math.ceil(n / batch)
@@ -142,13 +149,15 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
             opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
-            stop = callback is not None and callback(step, net, loss, grad)
+            halt = callback is not None and callback(step, net, loss, grad)
             if record_every and step % record_every == 0:
                 history._record(flat, step)  # after the callback, which may change weights
-            if stop:
-                return
-        if test_data is not None:
+            if halt or step == max_steps:
+                break
+        if test_data is not None and stop == n:  # score complete epochs only
             history._test_losses.append(net.loss(*test_data))
+        if halt or step == max_steps:
+            return
 
 
 def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, history):

@@ -132,3 +132,21 @@ def test_callback_returning_true_stops_training():
     history = train(MLP([2, 2, 1], seed=0), X, Y, epochs=100,
                     callback=lambda step, *_: step == 7)
     assert history.steps == 7
+
+
+def test_steps_stops_mid_epoch_and_scores_complete_epochs_only():
+    X, Y = data.moons(n=40, seed=1)
+    test = data.moons(n=20, seed=2)
+    by_steps, by_epochs = MLP([2, 4, 1], seed=0), MLP([2, 4, 1], seed=0)
+    history = train(by_steps, X, Y, lr=0.5, steps=10, batch_size=8, seed=3, test_data=test)
+    assert history.steps == 10 and history.test_losses.shape == (2,)  # 5 steps per epoch
+    reference = train(by_epochs, X, Y, lr=0.5, epochs=2, batch_size=8, seed=3, test_data=test)
+    assert np.array_equal(history.losses, reference.losses)
+    assert np.array_equal(by_steps.weights.flat, by_epochs.weights.flat)
+    partial = train(MLP([2, 4, 1], seed=0), X, Y, lr=0.5, steps=7, batch_size=8, seed=3,
+                    test_data=test)
+    assert partial.steps == 7 and partial.test_losses.shape == (1,)
+    assert np.array_equal(partial.losses, reference.losses[:7])
+    assert train(MLP([2, 3, 1], seed=0), X, Y, optimizer="lbfgs", steps=4).steps <= 4
+    with pytest.raises(ValueError, match="steps must be a positive integer, got 0"):
+        train(MLP([2, 3, 1], seed=0), X, Y, steps=0)
