@@ -31,6 +31,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .plots import input_grid
+
 CLASS_COLORS = ("tab:blue", "tab:red")
 
 
@@ -278,11 +280,8 @@ def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=64, re
     twin = net.copy()
     hidden, outputs, losses = [], [], []
     if show_input:
-        pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
-        lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
-        g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
-                             np.linspace(lo[1], hi[1], resolution))
-        grid = np.column_stack([g0.ravel(), g1.ravel()])
+        g0, g1, grid = input_grid(X, resolution)
+        extent = (g0[0, 0], g0[0, -1], g1[0, 0], g1[-1, 0])
     for flat in snapshots[keep]:
         twin.weights.flat[:] = flat
         As = twin.forward_all(X)[1]
@@ -320,14 +319,14 @@ def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=64, re
         ax_in = fig.add_subplot(1, 2, 2)
         # A few flat colour bands (not a smooth gradient): clearer, and PNG frames stay small.
         bands = matplotlib.colormaps["RdBu_r"].resampled(10)
-        surface = ax_in.imshow(outputs[0], origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]),
+        surface = ax_in.imshow(outputs[0], origin="lower", extent=extent,
                                cmap=bands, vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto",
                                interpolation="nearest")
         for value, color in zip((False, True), CLASS_COLORS):
             ax_in.plot(*X[labels == value].T, linestyle="none", marker="o", markersize=2.5,
                        color=color)
         ax_in.plot([], [], color="k", label="output = 0.5")
-        ax_in.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), xlabel="$x_1$", ylabel="$x_2$",
+        ax_in.set(xlim=extent[:2], ylim=extent[2:], xlabel="$x_1$", ylabel="$x_2$",
                   title="Decision boundary (input space)")
         ax_in.grid(False)
     fig.legend(loc="outside lower center", ncol=3, fontsize="small")

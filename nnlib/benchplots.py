@@ -20,6 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 from scipy.ndimage import gaussian_filter1d
 
+from .plots import input_grid
+
 SMOOTHING = ("raw", "moving average", "low-pass")
 CLASS_COLORS = ("tab:blue", "tab:red")
 
@@ -189,15 +191,10 @@ def model_grid(net, X, resolution=50):
     Returns (extent, out): extent (x_lo, x_hi, y_lo, y_hi) and out (resolution, resolution),
     row i at the i-th grid value of x2.
     """
-    pad = 0.1 * (X[:, :2].max(axis=0) - X[:, :2].min(axis=0)) + 1e-9
-    lo, hi = X[:, :2].min(axis=0) - pad, X[:, :2].max(axis=0) + pad
-    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
-                         np.linspace(lo[1], hi[1], resolution))
-    grid = np.zeros((resolution * resolution, X.shape[1]))
-    grid[:, 0], grid[:, 1] = g0.ravel(), g1.ravel()
+    g0, g1, grid = input_grid(X, resolution)
     with np.errstate(all="ignore"):
         out = net.forward(grid)[:, 0].reshape(g0.shape)
-    return (lo[0], hi[0], lo[1], hi[1]), out
+    return (g0[0, 0], g0[0, -1], g1[0, 0], g1[-1, 0]), out
 
 
 class ModelPanel:

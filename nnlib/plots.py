@@ -22,6 +22,22 @@ def plot_losses(losses, ax=None, label="training loss", title="Loss during train
     return ax
 
 
+def input_grid(X, resolution):
+    """A grid over the box around the first two inputs of X (N, n_in), 10 % margin.
+
+    Returns g0, g1 (resolution, resolution), the grid's x1 and x2 values, and points
+    (resolution², n_in), the grid as samples with every other input held at 0.
+    """
+    corner_lo, corner_hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
+    pad = 0.1 * (corner_hi - corner_lo) + 1e-9
+    lo, hi = corner_lo - pad, corner_hi + pad
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    points = np.zeros((g0.size, X.shape[1]))
+    points[:, 0], points[:, 1] = g0.ravel(), g1.ravel()
+    return g0, g1, points
+
+
 def plot_decision_boundary(net, X, Y, ax=None, resolution=200, title="Decision boundary"):
     """The net's output over the plane of X's two inputs, its 0.5 contour, and the data.
 
@@ -31,10 +47,8 @@ def plot_decision_boundary(net, X, Y, ax=None, resolution=200, title="Decision b
     if X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary needs 2 input features, got {X.shape[1]}")
     ax = ax or plt.gca()
-    pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
-    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
-    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
-    out = net.forward(np.column_stack([g0.ravel(), g1.ravel()]))[:, 0].reshape(g0.shape)
+    g0, g1, points = input_grid(X, resolution)
+    out = net.forward(points)[:, 0].reshape(g0.shape)
     ax.contourf(g0, g1, out, levels=20, cmap="RdBu_r", alpha=0.6)
     ax.contour(g0, g1, out, levels=[0.5], colors="k", linewidths=1.5)
     labels = np.asarray(Y).reshape(len(X), -1)[:, 0]

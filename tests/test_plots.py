@@ -28,3 +28,11 @@ def test_decision_boundary_and_weight_maps():
     assert np.array_equal(image.get_array(), net.Ws[0])
     assert image.get_clim()[0] == -image.get_clim()[1]
     plt.close("all")
+
+
+def test_input_grid_covers_the_data_with_a_margin_and_zeros_elsewhere():
+    X = np.array([[0.0, -1.0, 5.0], [2.0, 1.0, 7.0]])
+    g0, g1, points = plots.input_grid(X, resolution=11)
+    assert g0.shape == g1.shape == (11, 11) and points.shape == (121, 3)
+    assert np.allclose([g0.min(), g0.max(), g1.min(), g1.max()], [-0.2, 2.2, -1.2, 1.2])
+    assert np.array_equal(points[:, 0], g0.ravel()) and np.all(points[:, 2] == 0.0)
