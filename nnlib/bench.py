@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from . import data as datasets
 from .benchplots import SMOOTHING, BenchFigure, plot_lr_range_test
+from .gradcheck import diagnose as gradcheck_verdict  # noqa: F401  (part of the bench API)
 from .gradcheck import gradient_check
 from .network import MLP
 from .optim import OPTIMIZERS, SCIPY_METHODS
@@ -125,7 +126,7 @@ class BenchRun:
     diverged:       True if the loss became non-finite (TrainingDiverged)
     message:        '' or a sentence about what went wrong, for the figure
     grad_check:     GradientCheckReport of the final network on 16 samples, or None
-    grad_check_verdict: 'passed', 'FAILED', 'kink', 'rounding' (see gradcheck_verdict) or
+    grad_check_verdict: 'passed', 'FAILED', 'kink', 'rounding' (see nnlib.gradcheck.diagnose) or
                     'skipped'
     """
 
@@ -199,7 +200,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         k = min(GRADCHECK_SAMPLES, n)
         with np.errstate(all="ignore"):
             report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
-            verdict = gradcheck_verdict(report, net, X[:k], Y[:k], eps=GRADCHECK_EPS)
+            verdict = report.verdict
     return BenchRun(history=history, lr=lr, optimizer=optimizer, batch_size=batch,
                     steps_requested=steps, test_steps=test_steps,
                     test_losses=test_losses, grad_norms=norms[: history.steps],
@@ -207,37 +208,6 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
                     final_test_loss=float(final_test_loss), accuracy=accuracy,
                     potential=learning_potential(final_loss), diverged=diverged,
                     message=message, grad_check=report, grad_check_verdict=verdict)
-
-
-def gradcheck_verdict(report, net, X, Y, eps=GRADCHECK_EPS):
-    """Read a GradientCheckReport of `net` on X, Y (made with step `eps`):
-    'passed', 'FAILED', 'kink' or 'rounding'.
-
-    'kink':     it failed, but some ReLU pre-activations sit at the kink, where a
-                centred difference is not a derivative.
-    'rounding': it failed, but the disagreement is no larger than rounding explains.
-                The loss is computed from numbers of size about s = |L| + mean |z_out|
-                (cross-entropy subtracts terms of the size of z), so L(θ ± ε) carry
-                errors of about 2⁻⁵² · s, and a centred difference
-                (L(θ+ε) − L(θ−ε)) / 2ε an error of about 2⁻⁵² · s / ε per entry.
-                When a layer's whole gradient is that small (a loss near 0, or
-                saturated units after too large a step), a large *relative* error
-                says nothing about the formulas.
-    """
-    if report.passed:
-        return "passed"
-    grad = net.gradient(X, Y)
-    Zs, _ = net.forward_all(X)
-    scale = abs(net.loss(X, Y)) + float(np.abs(Zs[-1]).mean())
-    rounding = np.finfo(float).eps * scale / eps
-    offsets = net.weights.offsets
-    for k, (_, _, error, count) in enumerate(report.rows):
-        if error <= report.tolerance:
-            continue
-        disagreement = error * 2 * np.linalg.norm(grad[offsets[k]:offsets[k + 1]])
-        if disagreement > 10 * rounding * math.sqrt(count):
-            return "kink" if report.kinks else "FAILED"
-    return "rounding"
 
 
 # -- learning-rate range test ----------------------------------------------------------

@@ -46,14 +46,17 @@ class GradientCheckReport:
     rows: list of (layer, group, relative error, number of parameters), group is
     'weights' or 'biases'. kinks: how many pre-activations of ReLU-type layers sit
     within 1e-5 of 0, where a centred difference straddles the kink and is no
-    derivative; errors there are expected, not bugs.
+    derivative; errors there are expected, not bugs. verdict: 'passed', 'FAILED',
+    or, for a failure that says nothing about the formulas, 'kink' or 'rounding'
+    (see `diagnose`).
     """
 
-    def __init__(self, rows, tolerance, kinks=0):
+    def __init__(self, rows, tolerance, kinks=0, verdict=None):
         self.rows = rows
         self.tolerance = tolerance
         self.kinks = kinks
         self.max_error = max(row[2] for row in rows)
+        self.verdict = verdict or ("passed" if self.passed else "FAILED")
 
     @property
     def passed(self):
@@ -64,7 +67,9 @@ class GradientCheckReport:
         lines = [f"{'layer':>5}  {'group':<8} {'params':>6}  relative error"]
         for layer, group, error, count in self.rows:
             lines.append(f"{layer:>5}  {group:<8} {count:>6}  {error:.1e}")
-        verdict = "passed" if self.passed else "FAILED"
+        verdict = {"kink": "inconclusive: at a ReLU kink",
+                   "rounding": "inconclusive: gradients at rounding level"}.get(self.verdict,
+                                                                             self.verdict)
         lines.append(f"max {self.max_error:.1e} ({verdict}, tolerance {self.tolerance:.0e})")
         if self.kinks:
             lines.append(f"note: {self.kinks} pre-activation(s) lie within 1e-5 of a ReLU kink; "
@@ -86,7 +91,39 @@ def gradient_check(net, X, Y, eps=1e-5, tolerance=1e-7):
     for k, (start, stop) in enumerate(zip(net.weights.offsets[:-1], net.weights.offsets[1:])):
         error = relative_error(analytic[start:stop], numeric[start:stop])
         rows.append((k // 2, "weights" if k % 2 == 0 else "biases", error, int(stop - start)))
-    return GradientCheckReport(rows, tolerance, _count_kinks(net, X))
+    report = GradientCheckReport(rows, tolerance, _count_kinks(net, X))
+    report.verdict = diagnose(report, net, X, Y, eps)
+    return report
+
+
+def diagnose(report, net, X, Y, eps=1e-5):
+    """Read a GradientCheckReport of `net` on X, Y (made with step `eps`):
+    'passed', 'FAILED', 'kink' or 'rounding'.
+
+    'kink':     it failed, but some ReLU pre-activations sit at the kink, where a
+                centred difference is not a derivative.
+    'rounding': it failed, but the disagreement is no larger than rounding explains.
+                The loss is computed from numbers of size about s = |L| + mean |z_out|
+                (cross-entropy subtracts terms of the size of z), so L(θ ± ε) carry
+                errors of about 2⁻⁵² · s, and a centred difference an error of about
+                2⁻⁵² · s / ε per entry. When a group's whole gradient is that small (a
+                loss near 0, or saturated units), a large *relative* error says
+                nothing about the formulas.
+    """
+    if report.passed:
+        return "passed"
+    grad = net.gradient(X, Y)
+    Zs, _ = net.forward_all(X)
+    scale = abs(net.loss(X, Y)) + float(np.abs(Zs[-1]).mean())
+    rounding = np.finfo(float).eps * scale / eps
+    offsets = net.weights.offsets
+    for k, (_, _, error, count) in enumerate(report.rows):
+        if error <= report.tolerance:
+            continue
+        disagreement = error * 2 * np.linalg.norm(grad[offsets[k]:offsets[k + 1]])
+        if disagreement > 10 * rounding * np.sqrt(count):
+            return "kink" if report.kinks else "FAILED"
+    return "rounding"
 
 
 def _count_kinks(net, X):
