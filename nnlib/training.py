@@ -167,17 +167,21 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
     if record_every:
         history._start_recording(flat, epochs // record_every + 1)
 
+    last = {"theta": None, "loss": None}  # the latest evaluation: `grad` holds its gradient
+
     def loss_and_grad(theta):
         flat[:] = theta
-        loss = net.loss_and_gradient_unchecked(X, Y, grad_views)
-        return loss, grad.copy()
+        last["theta"], last["loss"] = theta.copy(), net.loss_and_gradient_unchecked(X, Y,
+                                                                                   grad_views)
+        return last["loss"], grad.copy()
 
     class Stop(Exception):
         pass
 
     def after_iteration(theta):
-        flat[:] = theta
-        loss = net.loss_and_gradient_unchecked(X, Y, grad_views)
+        if not np.array_equal(theta, last["theta"]):  # usually the accepted point was the
+            loss_and_grad(theta)                        # last one evaluated: no recomputing
+        loss = last["loss"]
         _check_finite(loss, history, f"iteration {history.steps + 1}")
         history._losses.append(loss)
         step = history.steps
