@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
 from baselines import gemm_only_epoch, per_example_epoch, sklearn_regressor, stacked_tensor_epoch  # noqa: E402
+from extras import HOOKS  # noqa: E402
 from threadpoolctl import threadpool_info  # noqa: E402
 
 import nnlib  # noqa: E402
@@ -207,23 +208,12 @@ def main():
         print("timing the notebook suite ...", flush=True)
         seconds, summary = notebook_suite()
         extras["notebook suite under nbval"] = f"{seconds:.1f} s wall ({summary})"
-    for hook in _extra_hooks():
+    for hook in HOOKS:
         extras.update(hook())
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)
     write_report(rows, memory, extras, machine(), docs / "benchmarks.md", docs / "benchmarks.png")
     print((docs / "benchmarks.md").read_text())
-
-
-def _extra_hooks():
-    """Benchmarks of the interactive parts, where those modules exist."""
-    hooks = []
-    try:
-        from extras import HOOKS
-        hooks += HOOKS
-    except ImportError:
-        pass
-    return hooks
 
 
 if __name__ == "__main__":

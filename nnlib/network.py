@@ -174,8 +174,9 @@ class MLP:
             if len(self._buffers) > 4:
                 self._buffers.clear()
             widths = self.sizes[1:]
-            Zs, Ds, Gs = ([np.empty((n, w)) for w in widths] for _ in range(3))
+            Zs, Ds = ([np.empty((n, w)) for w in widths] for _ in range(2))
             As = [None] + [np.empty((n, w)) for w in widths]
+            Gs = [np.empty((n, w)) for w in widths[:-1]]  # dC/dA of each hidden layer
             self._buffers[n] = Zs, As, Ds, Gs
         return self._buffers[n]
 
