@@ -50,6 +50,7 @@ class MLP:
         self.weights = FlatWeights(shapes)
         self._Ws = LayerViews(self.weights.views[0::2], "Ws")
         self._bs = LayerViews(self.weights.views[1::2], "bs")
+        self._layer_fns = [self.activation] * (self.n_layers - 1) + [self.output_activation]
         self._buffers = {}
         self.reset(seed)
 
@@ -110,7 +111,7 @@ class MLP:
     # -- forward ----------------------------------------------------------------------
     def layer_activation(self, l):
         """The activation of weight layer l (the output activation for the last one)."""
-        return self.output_activation if l == self.n_layers - 1 else self.activation
+        return self._layer_fns[l]
 
     def forward_all(self, X):
         """Every layer's pre-activation and activation.
@@ -152,21 +153,22 @@ class MLP:
         path the training loop calls every step, reusing buffers sized for N."""
         Zs, As, Ds, Gs = self._workspace(len(X))
         As[0] = X
-        last = self.n_layers - 1
-        for l, (W, b) in enumerate(zip(self.Ws, self.bs)):
-            np.matmul(As[l], W.T, out=Zs[l])
-            Zs[l] += b
-            self.layer_activation(l)(Zs[l], out=As[l + 1])
+        Ws, bs, fs = self._Ws, self._bs, self._layer_fns
+        last = len(Ws) - 1
+        for l in range(last + 1):
+            Z = np.matmul(As[l], Ws[l].T, out=Zs[l])
+            Z += bs[l]
+            fs[l](Z, out=As[l + 1])
         loss = self.loss_fn.value(Zs[last], As[last + 1], Y)
 
         delta = self.loss_fn.delta(Zs[last], As[last + 1], Y, out=Ds[last])
         delta *= 1.0 / len(X)
         for l in range(last, -1, -1):
             np.matmul(delta.T, As[l], out=grad_views[2 * l])
-            np.sum(delta, axis=0, out=grad_views[2 * l + 1])
+            np.add.reduce(delta, axis=0, out=grad_views[2 * l + 1])
             if l > 0:
-                upstream = np.matmul(delta, self.Ws[l], out=Gs[l - 1])
-                delta = self.activation.backward(upstream, Zs[l - 1], As[l], out=Ds[l - 1])
+                upstream = np.matmul(delta, Ws[l], out=Gs[l - 1])
+                delta = fs[l - 1].backward(upstream, Zs[l - 1], As[l], out=Ds[l - 1])
         return loss
 
     def _workspace(self, n):

@@ -140,8 +140,9 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
             stop = min(start + batch, n)
             if shuffle:
                 rows = order[start:stop]
-                Xb = np.take(X, rows, axis=0, out=X_batch[: stop - start])
-                Yb = np.take(Y, rows, axis=0, out=Y_batch[: stop - start])
+                # mode="clip": with `out`, the default mode="raise" copies via a temporary
+                Xb = X.take(rows, axis=0, out=X_batch[: stop - start], mode="clip")
+                Yb = Y.take(rows, axis=0, out=Y_batch[: stop - start], mode="clip")
             else:
                 Xb, Yb = X[start:stop], Y[start:stop]
             loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views)
