@@ -147,11 +147,11 @@ class MLP:
         self.loss_and_gradient_unchecked(X, Y, self.weights.split(grad))
         return grad
 
-    def loss_and_gradient_unchecked(self, X, Y, grad_views):
-        """Loss of the batch, with its gradient written into `grad_views` (from
-        `weights.split(grad)`). X and Y must already be checked: this is the hot
+    def loss_and_gradient_unchecked(self, X, Y, grad_views, scale=1.0):
+        """Loss of the batch, with its gradient times `scale` written into `grad_views`
+        (from `weights.split(grad)`). X and Y must already be checked: this is the hot
         path the training loop calls every step, reusing buffers sized for N."""
-        Zs, As, Ds, Gs = self._workspace(len(X))
+        Zs, As, Ds, Gs, (ones,) = self._workspace(len(X))
         As[0] = X
         Ws, bs, fs = self._Ws, self._bs, self._layer_fns
         last = len(Ws) - 1
@@ -162,10 +162,10 @@ class MLP:
         loss = self.loss_fn.value(Zs[last], As[last + 1], Y)
 
         delta = self.loss_fn.delta(Zs[last], As[last + 1], Y, out=Ds[last])
-        delta *= 1.0 / len(X)
+        delta *= scale / len(X)
         for l in range(last, -1, -1):
             np.matmul(delta.T, As[l], out=grad_views[2 * l])
-            np.add.reduce(delta, axis=0, out=grad_views[2 * l + 1])
+            np.matmul(ones, delta, out=grad_views[2 * l + 1])  # Σ over samples of delta
             if l > 0:
                 upstream = np.matmul(delta, Ws[l], out=Gs[l - 1])
                 delta = fs[l - 1].backward(upstream, Zs[l - 1], As[l], out=Ds[l - 1])
@@ -179,7 +179,7 @@ class MLP:
             Zs, Ds = ([np.empty((n, w)) for w in widths] for _ in range(2))
             As = [None] + [np.empty((n, w)) for w in widths]
             Gs = [np.empty((n, w)) for w in widths[:-1]]  # dC/dA of each hidden layer
-            self._buffers[n] = Zs, As, Ds, Gs
+            self._buffers[n] = Zs, As, Ds, Gs, [np.ones(n)]
         return self._buffers[n]
 
     # -- backward (one sample at a time: the reference) -----------------------------------

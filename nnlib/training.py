@@ -145,11 +145,13 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
                 Yb = Y.take(rows, axis=0, out=Y_batch[: stop - start], mode="clip")
             else:
                 Xb, Yb = X[start:stop], Y[start:stop]
-            loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views)
+            loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views, scale=opt.grad_scale)
             _check_finite(loss, history, f"epoch {epoch + 1}")
             opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
+            if callback is not None:
+                grad *= 1.0 / opt.grad_scale  # the callback sees the gradient itself
             halt = callback is not None and callback(step, net, loss, grad)
             if record_every and step % record_every == 0:
                 history._record(flat, step)  # after the callback, which may change weights
