@@ -8,22 +8,32 @@ import numpy as np
 from scipy.special import expit
 
 
-def gemm_only_epoch(Ws, X, batch_size):
+def gemm_only_epoch(Ws, X, batch_size, required=False):
     """Just the matrix products one epoch needs, into preallocated outputs: the
-    floor for this algorithm on this machine (no activations, no updates)."""
+    floor for this algorithm on this machine (no activations, no updates).
+    required=True adds the work no SGD epoch can skip: one σ per unit and sample,
+    into the same buffers, and one in-place update `W -= grad` per layer and step
+    (so it changes `Ws`: pass copies)."""
     widths = [X.shape[1]] + [W.shape[0] for W in Ws]
     rng = np.random.default_rng(0)  # real numbers in every buffer: garbage may hold slow denormals
     acts = [None] + [np.empty((batch_size, w)) for w in widths[1:]]
-    deltas = [rng.normal(size=(batch_size, w)) for w in widths]
+    # tiny deltas: repeated updates leave the weights, and so the sigmoid's inputs, where
+    # they were (large inputs send exp into a slow overflow path that training never sees)
+    deltas = [rng.normal(scale=1e-6, size=(batch_size, w)) for w in widths]
     grads = [np.empty_like(W) for W in Ws]
     for start in range(0, len(X) - batch_size + 1, batch_size):
         acts[0] = X[start:start + batch_size]
         for l, W in enumerate(Ws):
             np.matmul(acts[l], W.T, out=acts[l + 1])
+            if required:
+                expit(acts[l + 1], out=acts[l + 1])
         for l in range(len(Ws) - 1, -1, -1):
             np.matmul(deltas[l + 1].T, acts[l], out=grads[l])
             if l > 0:
                 np.matmul(deltas[l + 1], Ws[l], out=deltas[l])
+        if required:
+            for W, grad in zip(Ws, grads):
+                W -= grad
 
 
 def per_example_epoch(Ws, bs, X, Y, lr, batch_size, n_batches=None):

@@ -45,6 +45,18 @@ def median_time(fn, repeats):
     return statistics.median(times)
 
 
+def interleaved_medians(fns, repeats):
+    """{name: median seconds} of each function in `fns`, timed in turn round after
+    round, so a change in the machine's load falls on all of them alike."""
+    times = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def problem(sizes, n):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(n, sizes[0]))
@@ -74,16 +86,21 @@ def epoch_row(name, sizes, n, batch, repeats):
     def copies():
         return [W.copy() for W in net.Ws], [b.copy() for b in net.bs]
 
+    model = sklearn_regressor(tuple(sizes[1:-1]), LR, batch)
+    Y_sklearn = Y.ravel() if Y.shape[1] == 1 else Y  # it wants one output as a 1-D array
+    model.partial_fit(X, Y_sklearn)  # first call allocates and initialises; time the later ones
+    scratch = [W.copy() for W in net.Ws]  # the floor with updates changes its weights
     row = {"name": name, "sizes": sizes, "N": n, "B": batch}
-    row["nnlib"] = median_time(nnlib_epoch, repeats)
-    row["gemm"] = median_time(lambda: gemm_only_epoch(list(net.Ws), X, batch), repeats)
+    row.update(interleaved_medians({
+        "nnlib": nnlib_epoch,
+        "gemm": lambda: gemm_only_epoch(list(net.Ws), X, batch),
+        "floor": lambda: gemm_only_epoch(scratch, X, batch, required=True),
+        "sklearn": lambda: model.partial_fit(X, Y_sklearn),
+    }, 2 * repeats))
     row["per_example"], row["per_example_extrapolated"] = extrapolated(
         lambda k: per_example_epoch(*copies(), X, Y, LR, batch, k), n_batches, max(1, repeats // 2))
     row["stacked"], row["stacked_extrapolated"] = extrapolated(
         lambda k: stacked_tensor_epoch(*copies(), X, Y, LR, batch, k), n_batches, repeats)
-    model = sklearn_regressor(tuple(sizes[1:-1]), LR, batch)
-    model.partial_fit(X, Y)  # first call allocates and initialises; time the later ones
-    row["sklearn"] = median_time(lambda: model.partial_fit(X, Y), repeats)
     return row
 
 
@@ -161,12 +178,15 @@ def write_report(rows, memory, extras, info, path_md, path_png):
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "## One epoch (milliseconds; ratio to the GEMM-only bound)", "",
-              "| net | N | B | GEMM-only bound | nnlib | per-example loop "
+              "GEMM + σ + update adds to the bound the work no SGD epoch can skip: one "
+              "sigmoid per unit and sample (`scipy.special.expit` into the same buffers) and "
+              "one in-place update of every weight per step.", "",
+              "| net | N | B | GEMM-only bound | GEMM + σ + update | nnlib | per-example loop "
               "| stacked (B, j, k) tensor | scikit-learn MLPRegressor |",
-              "|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        cells = " | ".join(_time_cell(r, key) for key in ("nnlib", "per_example", "stacked",
-                                                           "sklearn"))
+        cells = " | ".join(_time_cell(r, key) for key in ("floor", "nnlib", "per_example",
+                                                           "stacked", "sklearn"))
         lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | "
                      f"{r['gemm'] * ms:.1f} | {cells} |")
     lines += ["", "## Peak memory of one training step, wide net", "",
@@ -181,11 +201,12 @@ def write_report(rows, memory, extras, info, path_md, path_png):
     path_md.write_text("\n".join(lines))
 
     fig, ax = plt.subplots(figsize=(8, 4))
-    keys = ["gemm", "nnlib", "stacked", "sklearn", "per_example"]
-    labels = ["GEMM-only bound", "nnlib", "stacked tensor", "scikit-learn", "per-example loop"]
-    width = 0.16
+    keys = ["gemm", "floor", "nnlib", "stacked", "sklearn", "per_example"]
+    labels = ["GEMM-only bound", "GEMM + σ + update", "nnlib", "stacked tensor", "scikit-learn",
+              "per-example loop"]
+    width = 0.14
     for k, (key, label) in enumerate(zip(keys, labels)):
-        ax.bar(np.arange(len(rows)) + (k - 2) * width, [r[key] / r["gemm"] for r in rows],
+        ax.bar(np.arange(len(rows)) + (k - 2.5) * width, [r[key] / r["gemm"] for r in rows],
                width, label=label)
     ax.set_yscale("log")
     ax.set_xticks(range(len(rows)), [f"{r['name']}\n{r['sizes']}" for r in rows])
