@@ -54,7 +54,7 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def __call__(self, z, out=None):
-        return expit(z, out=out) if out is not None else expit(z)
+        return expit(z, out=out)
 
     def derivative(self, z, a, out=None):
         out = np.subtract(1.0, a, out=out)

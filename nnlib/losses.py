@@ -1,7 +1,7 @@
 """Losses: the mean over samples of a per-sample cost, and the output delta dC/dZ.
 
-Z, A, Y all have shape (N, n_out). `delta` returns the per-sample derivative
-(not yet divided by N) of the cost with respect to the output layer's Z.
+Z, A, Y all have shape (N, n_out). `value_and_delta` also returns the per-sample
+derivative (not yet divided by N) of the cost with respect to the output layer's Z.
 """
 
 import numpy as np
@@ -23,12 +23,13 @@ class MSE:
 
     def value(self, Z, A, Y):
         """Mean over the N rows of ½‖a − y‖²: a float."""
-        diff = A - Y
-        return 0.5 * float(np.einsum("ij,ij->", diff, diff)) / len(Y)
+        return _half_mean_square(A - Y)
 
-    def delta(self, Z, A, Y, out=None):
-        """(a − y) pushed back through the output activation: shape (N, n_out)."""
-        return self.activation.backward(A - Y, Z, A, out=out)
+    def value_and_delta(self, Z, A, Y, out=None):
+        """The mean cost, and (a − y) pushed back through the output activation,
+        shape (N, n_out), written into `out`: a − y is computed once for both."""
+        diff = A - Y
+        return _half_mean_square(diff), self.activation.backward(diff, Z, A, out=out)
 
 
 class CrossEntropy:
@@ -67,9 +68,14 @@ class CrossEntropy:
         lse = logsumexp(Z, axis=1)
         return float((Y.sum(axis=1) * lse).sum() - np.einsum("ij,ij->", Y, Z)) / len(Y)
 
-    def delta(self, Z, A, Y, out=None):
-        """A − Y, shape (N, n_out)."""
-        return np.subtract(A, Y, out=out)
+    def value_and_delta(self, Z, A, Y, out=None):
+        """The mean cost, and A − Y (shape (N, n_out), written into `out`)."""
+        return self.value(Z, A, Y), np.subtract(A, Y, out=out)
+
+
+def _half_mean_square(diff):
+    """½ Σ diff² / N for diff of shape (N, n_out)."""
+    return 0.5 * float(np.vdot(diff, diff)) / len(diff)
 
 
 LOSSES = {"mse": MSE, "cross_entropy": CrossEntropy}

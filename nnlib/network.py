@@ -159,9 +159,7 @@ class MLP:
             Z = np.matmul(As[l], Ws[l].T, out=Zs[l])
             Z += bs[l]
             fs[l](Z, out=As[l + 1])
-        loss = self.loss_fn.value(Zs[last], As[last + 1], Y)
-
-        delta = self.loss_fn.delta(Zs[last], As[last + 1], Y, out=Ds[last])
+        loss, delta = self.loss_fn.value_and_delta(Zs[last], As[last + 1], Y, out=Ds[last])
         delta *= scale / len(X)
         for l in range(last, -1, -1):
             np.matmul(delta.T, As[l], out=grad_views[2 * l])

@@ -146,7 +146,8 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
             else:
                 Xb, Yb = X[start:stop], Y[start:stop]
             loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views, scale=opt.grad_scale)
-            _check_finite(loss, history, f"epoch {epoch + 1}")
+            if not math.isfinite(loss):
+                _diverged(loss, history, f"epoch {epoch + 1}")
             opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
@@ -185,7 +186,8 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
         if not np.array_equal(theta, last["theta"]):  # usually the accepted point was the
             loss_and_grad(theta)                        # last one evaluated: no recomputing
         loss = last["loss"]
-        _check_finite(loss, history, f"iteration {history.steps + 1}")
+        if not math.isfinite(loss):
+            _diverged(loss, history, f"iteration {history.steps + 1}")
         history._losses.append(loss)
         step = history.steps
         if test_data is not None:
@@ -204,9 +206,8 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
         pass
 
 
-def _check_finite(loss, history, where):
-    if not np.isfinite(loss):
-        raise TrainingDiverged(
-            f"training diverged at step {history.steps + 1} ({where}) with "
-            f"{history.optimizer} at lr={history.lr:g}: the loss became {loss}. "
-            f"Try a smaller learning rate, e.g. lr={history.lr / 10:g}.", history)
+def _diverged(loss, history, where):
+    raise TrainingDiverged(
+        f"training diverged at step {history.steps + 1} ({where}) with "
+        f"{history.optimizer} at lr={history.lr:g}: the loss became {loss}. "
+        f"Try a smaller learning rate, e.g. lr={history.lr / 10:g}.", history)
