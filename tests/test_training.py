@@ -127,6 +127,27 @@ def test_snapshots_test_losses_and_callback():
     assert np.allclose(history.snapshots[2], replay.weights.flat, atol=0)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_callback_sees_the_unscaled_gradient_of_the_weights_before_the_step(optimizer):
+    # SGD and momentum are handed lr · g to save a pass over the weights; the callback
+    # must still get g itself, the gradient at the weights the step started from
+    X, Y = data.moons(n=30, seed=4)
+    net = MLP([2, 5, 1], seed=2)
+    before, seen = [], []
+    train(net, X, Y, optimizer=optimizer, lr=0.7, epochs=2, batch_size=10, shuffle=False,
+          callback=lambda step, net, loss, grad: seen.append(grad.copy()))
+    replay = MLP([2, 5, 1], seed=2)
+    train(replay, X, Y, optimizer=optimizer, lr=0.7, epochs=2, batch_size=10, shuffle=False,
+          callback=lambda step, net, loss, grad: before.append(net.weights.flat.copy()))
+    starts = [MLP([2, 5, 1], seed=2).weights.flat] + before[:-1]
+    for k, (start, grad) in enumerate(zip(starts, seen)):
+        reference = MLP([2, 5, 1], seed=2)
+        reference.weights.flat[:] = start
+        rows = slice(10 * (k % 3), 10 * (k % 3) + 10)
+        expected = reference.gradient_per_example(X[rows], Y[rows])
+        assert np.allclose(grad, expected, rtol=1e-12, atol=1e-15), (optimizer, k)
+
+
 def test_callback_returning_true_stops_training():
     X, Y = data.xor()
     history = train(MLP([2, 2, 1], seed=0), X, Y, epochs=100,
