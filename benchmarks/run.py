@@ -5,6 +5,7 @@ Every figure is the median of several repetitions; ratios compare columns of
 the same run, so they mean more than the absolute times.
 """
 
+import collections
 import os
 import platform
 import statistics
@@ -13,6 +14,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from xml.etree import ElementTree
 
 import matplotlib
 
@@ -128,16 +130,24 @@ def peak_memory(sizes, n, batch):
 
 
 def notebook_suite():
-    """Wall time of the whole notebook suite under nbval, as `make test` runs it."""
+    """Wall time of the whole notebook suite under nbval, as `make test` runs it, the
+    pytest summary line, and each notebook's time (the sum of its cells' times)."""
+    report = ROOT / ".pytest_cache" / "bench-notebooks.xml"
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-q", "notebooks"]
+               "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "-q",
+               f"--junitxml={report}", "notebooks"]
     if _has("xdist"):
         command[3:3] = ["-n", "2", "--dist", "loadscope"]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "MPLBACKEND": "Agg"})
     seconds = time.perf_counter() - start
-    return seconds, result.stdout.strip().splitlines()[-1] if result.stdout else "no output"
+    per_notebook = collections.Counter()
+    for case in ElementTree.parse(report).iter("testcase"):
+        name = case.get("classname", "").removeprefix("notebooks.")  # 01_….ipynb
+        per_notebook[name] += float(case.get("time", 0))
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout else "no output"
+    return seconds, summary, per_notebook
 
 
 def _has(module):
@@ -170,6 +180,24 @@ def _time_cell(row, key):
     return f"{row[key] * 1e3:.1f} ({row[key] / row['gemm']:.2f}×){mark}"
 
 
+def epoch_targets(rows):
+    """One line per epoch-time target of the speed issue: met or missed, and by how much."""
+    by_name = {r["name"]: r for r in rows}
+    lines = []
+    for name in ("mid", "wide"):
+        r = by_name[name]
+        ratio, floor = r["nnlib"] / r["gemm"], r["floor"] / r["gemm"]
+        lines.append(f"{name}: nnlib ≤ 1.25× the GEMM-only bound: {ratio:.2f}×, "
+                     f"{'met' if ratio <= 1.25 else 'missed'} (GEMM + σ + update alone: "
+                     f"{floor:.2f}×)")
+    slower = [r["name"] for r in rows if r["nnlib"] >= r["sklearn"]]
+    lines.append("faster than scikit-learn at every size: "
+                 + ("met" if not slower else "missed at " + ", ".join(slower)))
+    lesson = by_name["lesson"]["nnlib"] * 1e3
+    lines.append(f"lesson net epoch < 2 ms: {lesson:.2f} ms, {'met' if lesson < 2 else 'missed'}")
+    return lines
+
+
 def write_report(rows, memory, extras, info, path_md, path_png):
     ms = 1e3
     lines = ["# Benchmarks", "", "Written by `make bench` (benchmarks/run.py). One epoch of "
@@ -189,6 +217,7 @@ def write_report(rows, memory, extras, info, path_md, path_png):
                                                            "stacked", "sklearn"))
         lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | "
                      f"{r['gemm'] * ms:.1f} | {cells} |")
+    lines += ["", "Targets:", ""] + [f"- {line}" for line in epoch_targets(rows)]
     lines += ["", "## Peak memory of one training step, wide net", "",
               f"- nnlib: {memory['nnlib'] / 2**20:.1f} MiB per step, plus "
               f"{memory['buffers'] / 2**20:.1f} MiB of buffers allocated once and reused "
@@ -227,8 +256,14 @@ def main():
     extras = {}
     if os.environ.get("BENCH_NOTEBOOKS", "1") == "1":
         print("timing the notebook suite ...", flush=True)
-        seconds, summary = notebook_suite()
-        extras["notebook suite under nbval"] = f"{seconds:.1f} s wall ({summary})"
+        seconds, summary, per_notebook = notebook_suite()
+        extras["notebook suite under nbval, 2 workers"] = (f"{seconds:.1f} s wall ({summary}; "
+                                                           "target ≤ 60 s)")
+        slowest = max(per_notebook, key=per_notebook.get)
+        extras["slowest notebook"] = (f"{slowest}, {per_notebook[slowest]:.1f} s (the sum of its "
+                                      "cells' times; target ≤ 20 s); all: " + ", ".join(
+                                          f"{name[:2]} {t:.1f} s"
+                                          for name, t in sorted(per_notebook.items())))
     for hook in HOOKS:
         extras.update(hook())
     docs = ROOT / "docs"
