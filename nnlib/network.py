@@ -170,6 +170,8 @@ class MLP:
         return loss
 
     def _workspace(self, n):
+        """Reused buffers for a batch of n rows: Zs, As[1:], Ds of shape (n, width) per
+        layer, Gs per hidden layer, and a ones vector (n,) for the bias gradients."""
         if n not in self._buffers:
             if len(self._buffers) > 4:
                 self._buffers.clear()
