@@ -202,7 +202,9 @@ def write_report(rows, memory, extras, info, path_md, path_png):
     ms = 1e3
     lines = ["# Benchmarks", "", "Written by `make bench` (benchmarks/run.py). One epoch of "
              "mini-batch SGD, sigmoid hidden and output layers, MSE, float64, same initial "
-             "weights. Median of several repetitions; ratios are within this one run.", "",
+             "weights. Median of several repetitions; ratios are within this one run. "
+             "Where an epoch's time goes, piece by piece: `cd benchmarks && "
+             "../.venv/bin/python breakdown.py mid`.", "",
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "## One epoch (milliseconds; ratio to the GEMM-only bound)", "",
