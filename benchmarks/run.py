@@ -6,6 +6,7 @@ the same run, so they mean more than the absolute times.
 """
 
 import collections
+import math
 import os
 import platform
 import statistics
@@ -47,16 +48,22 @@ def median_time(fn, repeats):
     return statistics.median(times)
 
 
-def interleaved_medians(fns, repeats):
-    """{name: median seconds} of each function in `fns`, timed in turn round after
-    round, so a change in the machine's load falls on all of them alike."""
+def interleaved(fns, repeats, min_seconds=2.0, max_rounds=200):
+    """Time each function in `fns` in turn, round after round, so that a change in the
+    machine's load falls on all of them alike. At least `repeats` rounds, more (up to
+    `max_rounds`) while a round is short, so fast functions get `min_seconds` in all.
+    Returns {name: (n_rounds,) array of seconds}."""
     times = {name: [] for name in fns}
-    for _ in range(repeats):
+    rounds = repeats
+    while len(times[next(iter(fns))]) < rounds:
         for name, fn in fns.items():
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+        done = len(times[next(iter(fns))])
+        per_round = sum(sum(t) for t in times.values()) / done
+        rounds = min(max(repeats, math.ceil(min_seconds / per_round)), max_rounds)
+    return {name: np.array(t) for name, t in times.items()}
 
 
 def problem(sizes, n):
@@ -93,12 +100,17 @@ def epoch_row(name, sizes, n, batch, repeats):
     model.partial_fit(X, Y_sklearn)  # first call allocates and initialises; time the later ones
     scratch = [W.copy() for W in net.Ws]  # the floor with updates changes its weights
     row = {"name": name, "sizes": sizes, "N": n, "B": batch}
-    row.update(interleaved_medians({
-        "nnlib": nnlib_epoch,
+    times = interleaved({
         "gemm": lambda: gemm_only_epoch(list(net.Ws), X, batch),
         "floor": lambda: gemm_only_epoch(scratch, X, batch, required=True),
+        "nnlib": nnlib_epoch,
         "sklearn": lambda: model.partial_fit(X, Y_sklearn),
-    }, 2 * repeats))
+    }, 2 * repeats)
+    row["rounds"] = len(times["gemm"])
+    for key, t in times.items():
+        row[key] = float(np.median(t))
+        # paired: each round's time over the same round's bound, then the median
+        row[f"{key}_ratio"] = float(np.median(t / times["gemm"]))
     row["per_example"], row["per_example_extrapolated"] = extrapolated(
         lambda k: per_example_epoch(*copies(), X, Y, LR, batch, k), n_batches, max(1, repeats // 2))
     row["stacked"], row["stacked_extrapolated"] = extrapolated(
@@ -177,7 +189,13 @@ def machine():
 
 def _time_cell(row, key):
     mark = " (extrapolated)" if row.get(f"{key}_extrapolated") else ""
-    return f"{row[key] * 1e3:.1f} ({row[key] / row['gemm']:.2f}×){mark}"
+    return f"{row[key] * 1e3:.1f} ({_ratio(row, key):.2f}×){mark}"
+
+
+def _ratio(row, key):
+    """Time of `key` over the GEMM-only bound: the median of the per-round ratios
+    where the two were timed in the same rounds, else the ratio of the medians."""
+    return row.get(f"{key}_ratio", row[key] / row["gemm"])
 
 
 def epoch_targets(rows):
@@ -186,7 +204,7 @@ def epoch_targets(rows):
     lines = []
     for name in ("mid", "wide"):
         r = by_name[name]
-        ratio, floor = r["nnlib"] / r["gemm"], r["floor"] / r["gemm"]
+        ratio, floor = _ratio(r, "nnlib"), _ratio(r, "floor")
         lines.append(f"{name}: nnlib ≤ 1.25× the GEMM-only bound: {ratio:.2f}×, "
                      f"{'met' if ratio <= 1.25 else 'missed'} (GEMM + σ + update alone: "
                      f"{floor:.2f}×)")
@@ -202,7 +220,10 @@ def write_report(rows, memory, extras, info, path_md, path_png):
     ms = 1e3
     lines = ["# Benchmarks", "", "Written by `make bench` (benchmarks/run.py). One epoch of "
              "mini-batch SGD, sigmoid hidden and output layers, MSE, float64, same initial "
-             "weights. Median of several repetitions; ratios are within this one run. "
+             "weights. Times are medians of several repetitions. nnlib, the two floors and "
+             "scikit-learn are timed in turn, round after round, and each ratio is the median "
+             "of the per-round ratios, so a change in the machine's load weighs on both sides "
+             "alike. "
              "Where an epoch's time goes, piece by piece: `cd benchmarks && "
              "../.venv/bin/python breakdown.py mid`.", "",
              "| machine | |", "|---|---|"]
@@ -237,7 +258,7 @@ def write_report(rows, memory, extras, info, path_md, path_png):
               "per-example loop"]
     width = 0.14
     for k, (key, label) in enumerate(zip(keys, labels)):
-        ax.bar(np.arange(len(rows)) + (k - 2.5) * width, [r[key] / r["gemm"] for r in rows],
+        ax.bar(np.arange(len(rows)) + (k - 2.5) * width, [_ratio(r, key) for r in rows],
                width, label=label)
     ax.set_yscale("log")
     ax.set_xticks(range(len(rows)), [f"{r['name']}\n{r['sizes']}" for r in rows])
