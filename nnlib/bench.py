@@ -161,11 +161,11 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         initial_loss = net.loss(X, Y)
     norms = np.full((steps, net.n_layers), np.nan)
 
+    starts = net.weights.offsets[:-1]  # of W0, b0, W1, b1, ... in the flat layout
+
     def record(step, net, loss, grad):
-        views = net.weights.split(grad)
-        for l in range(net.n_layers):
-            norms[step - 1, l] = math.sqrt(float(views[2 * l].ravel() @ views[2 * l].ravel())
-                                           + float(views[2 * l + 1] @ views[2 * l + 1]))
+        squares = np.add.reduceat(grad * grad, starts)  # Σ g² of each W and each b
+        norms[step - 1] = np.sqrt(squares[0::2] + squares[1::2])
 
     message = ""
     try:

@@ -86,7 +86,7 @@ def gradient_check(net, X, Y, eps=1e-5, tolerance=1e-7):
     X, Y = net.check_XY(X, Y)
     analytic = net.gradient(X, Y)
     flat = net.weights.flat
-    numeric = numerical_gradient(lambda _: net.loss(X, Y), flat, eps)
+    numeric = numerical_gradient(lambda _: net.loss_unchecked(X, Y), flat, eps)
     rows = []
     for k, (start, stop) in enumerate(zip(net.weights.offsets[:-1], net.weights.offsets[1:])):
         error = relative_error(analytic[start:stop], numeric[start:stop])

@@ -118,11 +118,13 @@ class MLP:
 
         Returns (Zs, As): Zs[l] is (N, sizes[l+1]); As[0] is X and As[l+1] = f(Zs[l]).
         """
-        X = self.check_X(X)
+        return self._forward_all(self.check_X(X))
+
+    def _forward_all(self, X):
         Zs, As = [], [X]
-        for l, (W, b) in enumerate(zip(self.Ws, self.bs)):
+        for W, b, f in zip(self._Ws, self._bs, self._layer_fns):
             Zs.append(As[-1] @ W.T + b)
-            As.append(self.layer_activation(l)(Zs[-1]))
+            As.append(f(Zs[-1]))
         return Zs, As
 
     def forward(self, X):
@@ -131,8 +133,12 @@ class MLP:
 
     def loss(self, X, Y):
         """Mean per-sample cost over the N samples: a float."""
-        X, Y = self.check_XY(X, Y)
-        Zs, As = self.forward_all(X)
+        return self.loss_unchecked(*self.check_XY(X, Y))
+
+    def loss_unchecked(self, X, Y):
+        """`loss` for X and Y already checked by `check_XY`: for loops that evaluate
+        the same data many times (test loss every epoch, gradient checks)."""
+        Zs, As = self._forward_all(X)
         return self.loss_fn.value(Zs[-1], As[-1], Y)
 
     # -- backward (batched) -------------------------------------------------------------

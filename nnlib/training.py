@@ -159,7 +159,7 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
             if halt or step == max_steps:
                 break
         if test_data is not None and stop == n:  # score complete epochs only
-            history._test_losses.append(net.loss(*test_data))
+            history._test_losses.append(net.loss_unchecked(*test_data))
         if halt or step == max_steps:
             return
 
@@ -191,7 +191,7 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
         history._losses.append(loss)
         step = history.steps
         if test_data is not None:
-            history._test_losses.append(net.loss(*test_data))
+            history._test_losses.append(net.loss_unchecked(*test_data))
         stop = callback is not None and callback(step, net, loss, grad)
         if record_every and step % record_every == 0:
             history._record(flat, step)
