@@ -182,7 +182,9 @@ def machine():
     blas = "; ".join(f"{i.get('internal_api')} {i.get('version')} ({i.get('threading_layer', '')}"
                      f", {i.get('num_threads')} threads)" for i in threadpool_info()
                      if i.get("user_api") == "blas")
-    return {"CPU": cpu, "cores": os.cpu_count(), "BLAS": blas, "Python": platform.python_version(),
+    return {"CPU": cpu, "cores": os.cpu_count(), "BLAS": blas,
+            "load average (1, 5, 15 min) at the end": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "Python": platform.python_version(),
             "NumPy": np.__version__, "scikit-learn": sklearn.__version__,
             "matplotlib": matplotlib.__version__}
 
@@ -196,6 +198,16 @@ def _ratio(row, key):
     """Time of `key` over the GEMM-only bound: the median of the per-round ratios
     where the two were timed in the same rounds, else the ratio of the medians."""
     return row.get(f"{key}_ratio", row[key] / row["gemm"])
+
+
+def gemm_flops(row):
+    """Floating-point operations of the GEMM-only bound's epoch: three matrix products
+    per layer and batch (two for the first layer), 2·B·n_in·n_out each."""
+    sizes, batch = row["sizes"], row["B"]
+    pairs = list(zip(sizes[:-1], sizes[1:]))
+    per_batch = sum((3 if l > 0 else 2) * 2 * batch * n_in * n_out
+                    for l, (n_in, n_out) in enumerate(pairs))
+    return per_batch * (row["N"] // batch)
 
 
 def epoch_targets(rows):
@@ -229,6 +241,8 @@ def write_report(rows, memory, extras, info, path_md, path_png):
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "## One epoch (milliseconds; ratio to the GEMM-only bound)", "",
+              "The GEMM-only bound's throughput shows how fast the machine was during the run: "
+              "on a shared machine it varies from run to run, the ratios much less.", "",
               "GEMM + σ + update adds to the bound the work no SGD epoch can skip: one "
               "sigmoid per unit and sample (`scipy.special.expit` into the same buffers) and "
               "one in-place update of every weight per step.", "",
@@ -239,7 +253,8 @@ def write_report(rows, memory, extras, info, path_md, path_png):
         cells = " | ".join(_time_cell(r, key) for key in ("floor", "nnlib", "per_example",
                                                            "stacked", "sklearn"))
         lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | "
-                     f"{r['gemm'] * ms:.1f} | {cells} |")
+                     f"{r['gemm'] * ms:.1f} ({gemm_flops(r) / r['gemm'] / 1e9:.0f} GFLOP/s) "
+                     f"| {cells} |")
     lines += ["", "Targets:", ""] + [f"- {line}" for line in epoch_targets(rows)]
     lines += ["", "## Peak memory of one training step, wide net", "",
               f"- nnlib: {memory['nnlib'] / 2**20:.1f} MiB per step, plus "
