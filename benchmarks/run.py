@@ -253,7 +253,7 @@ def write_report(rows, memory, extras, info, path_md, path_png):
         cells = " | ".join(_time_cell(r, key) for key in ("floor", "nnlib", "per_example",
                                                            "stacked", "sklearn"))
         lines.append(f"| {r['name']} {r['sizes']} | {r['N']} | {r['B']} | "
-                     f"{r['gemm'] * ms:.1f} ({gemm_flops(r) / r['gemm'] / 1e9:.0f} GFLOP/s) "
+                     f"{r['gemm'] * ms:.1f} ({gemm_flops(r) / r['gemm'] / 1e9:.2g} GFLOP/s) "
                      f"| {cells} |")
     lines += ["", "Targets:", ""] + [f"- {line}" for line in epoch_targets(rows)]
     lines += ["", "## Peak memory of one training step, wide net", "",
