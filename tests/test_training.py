@@ -139,6 +139,7 @@ def test_callback_sees_the_unscaled_gradient_of_the_weights_before_the_step(opti
     replay = MLP([2, 5, 1], seed=2)
     train(replay, X, Y, optimizer=optimizer, lr=0.7, epochs=2, batch_size=10, shuffle=False,
           callback=lambda step, net, loss, grad: before.append(net.weights.flat.copy()))
+    assert len(seen) == len(before) == 6  # 2 epochs of 3 batches
     starts = [MLP([2, 5, 1], seed=2).weights.flat] + before[:-1]
     for k, (start, grad) in enumerate(zip(starts, seen)):
         reference = MLP([2, 5, 1], seed=2)
