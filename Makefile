@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
 .PHONY: setup lab test test-rounding test-colab notebooks bench clean
 
@@ -25,14 +26,14 @@ lab: $(READY)
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
 # Test files and notebooks are spread over all cores (pytest-xdist), one file per worker.
 test: $(READY)
-	$(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL) tests notebooks
+	$(PYTEST) tests notebooks
 
 # Every notebook again on other BLAS kernels (x86: no FMA) with one thread, so sums are
 # rounded differently: a stored output must not hang on the last bits, which differ
 # from one machine to the next.
 test-rounding: $(READY)
 	$(if $(filter x86_64,$(shell uname -m)),OPENBLAS_CORETYPE=Sandybridge) OPENBLAS_NUM_THREADS=1 \
-	  $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL) notebooks
+	  $(PYTEST) notebooks
 
 # Re-execute notebooks in place on a fresh kernel: `make notebooks` or
 # `make notebooks NB=notebooks/01_one_dimensional_network.ipynb`.

@@ -1,8 +1,9 @@
 """`make bench`: time nnlib against its alternatives, side by side in one run.
 
 Writes docs/benchmarks.md (tables, machine, versions) and docs/benchmarks.png.
-Every figure is the median of several repetitions; ratios compare columns of
-the same run, so they mean more than the absolute times.
+Every figure is the median of several repetitions; a ratio to the GEMM-only bound
+is the median of per-round ratios timed side by side, so it means more than the
+absolute times on a shared machine.
 """
 
 import collections
@@ -54,14 +55,14 @@ def interleaved(fns, repeats, min_seconds=2.0, max_rounds=200):
     `max_rounds`) while a round is short, so fast functions get `min_seconds` in all.
     Returns {name: (n_rounds,) array of seconds}."""
     times = {name: [] for name in fns}
-    rounds = repeats
-    while len(times[next(iter(fns))]) < rounds:
+    done, rounds = 0, repeats
+    while done < rounds:
         for name, fn in fns.items():
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-        done = len(times[next(iter(fns))])
-        per_round = sum(sum(t) for t in times.values()) / done
+        done += 1
+        per_round = sum(map(sum, times.values())) / done
         rounds = min(max(repeats, math.ceil(min_seconds / per_round)), max_rounds)
     return {name: np.array(t) for name, t in times.items()}
 

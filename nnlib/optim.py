@@ -25,7 +25,10 @@ class SGD:
 
     def __init__(self, lr):
         self.lr = positive("lr", lr)
-        self.grad_scale = self.lr
+
+    @property
+    def grad_scale(self):
+        return self.lr
 
     def step(self, flat, scaled_grad):
         flat -= scaled_grad

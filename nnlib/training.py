@@ -147,13 +147,14 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
                 Xb, Yb = X[start:stop], Y[start:stop]
             loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views, scale=opt.grad_scale)
             if not math.isfinite(loss):
-                _diverged(loss, history, f"epoch {epoch + 1}")
+                _raise_diverged(loss, history, f"epoch {epoch + 1}")
             opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
+            halt = False
             if callback is not None:
                 grad *= 1.0 / opt.grad_scale  # the callback sees the gradient itself
-            halt = callback is not None and callback(step, net, loss, grad)
+                halt = callback(step, net, loss, grad)
             if record_every and step % record_every == 0:
                 history._record(flat, step)  # after the callback, which may change weights
             if halt or step == max_steps:
@@ -187,7 +188,7 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
             loss_and_grad(theta)                        # last one evaluated: no recomputing
         loss = last["loss"]
         if not math.isfinite(loss):
-            _diverged(loss, history, f"iteration {history.steps + 1}")
+            _raise_diverged(loss, history, f"iteration {history.steps + 1}")
         history._losses.append(loss)
         step = history.steps
         if test_data is not None:
@@ -206,7 +207,7 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
         pass
 
 
-def _diverged(loss, history, where):
+def _raise_diverged(loss, history, where):
     raise TrainingDiverged(
         f"training diverged at step {history.steps + 1} ({where}) with "
         f"{history.optimizer} at lr={history.lr:g}: the loss became {loss}. "
