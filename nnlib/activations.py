@@ -1,11 +1,12 @@
-"""Activation functions f, their derivatives f', and backward products g * f'(z).
+"""Activation functions f and their derivatives f′, applied to a batch Z of shape (N, n).
 
-Every function works on a batch Z of shape (N, n) and can write into `out`
-(same shape) so the training loop allocates nothing per step.
+`derivative(z, a)` takes a = f(z) as well, because several derivatives are cheapest
+written with it (σ′ = a(1 − a), tanh′ = 1 − a²). `backward(g, z, a)` is the chain rule
+through the layer, dC/dz = g ⊙ f′(z) for g = dC/da; softmax, the one activation that is
+not element-wise, overrides it with its Jacobian product.
 """
 
 import numpy as np
-from scipy.special import expit
 
 from ._validate import choice
 
@@ -15,120 +16,108 @@ class Activation:
 
     name = "activation"
 
-    def __call__(self, z, out=None):
-        """f(z), shape of z."""
+    def __call__(self, z):
+        """f(z), same shape as z."""
         raise NotImplementedError
 
-    def derivative(self, z, a, out=None):
-        """f'(z) element-wise; `a` = f(z) is passed in so it is never recomputed."""
+    def derivative(self, z, a):
+        """f′(z) element-wise, same shape as z; `a` is f(z)."""
         raise NotImplementedError
 
-    def backward(self, grad, z, a, out=None):
-        """dC/dz from dC/da = `grad`: grad * f'(z), shape (N, n). `out` must not be `grad`."""
-        d = self.derivative(z, a, out=out)
-        d *= grad
-        return d
+    def backward(self, grad, z, a):
+        """dC/dz from grad = dC/da, both (N, n): grad ⊙ f′(z)."""
+        return grad * self.derivative(z, a)
 
     def __repr__(self):
         return f"<activation {self.name!r}>"
 
 
 class Identity(Activation):
+    """f(z) = z; f′ = 1."""
+
     name = "identity"
 
-    def __call__(self, z, out=None):
-        if out is None:
-            return np.array(z, dtype=float)
-        out[...] = z
-        return out
+    def __call__(self, z):
+        return np.array(z, dtype=float)
 
-    def derivative(self, z, a, out=None):
-        out = np.empty_like(z) if out is None else out
-        out.fill(1.0)
-        return out
+    def derivative(self, z, a):
+        return np.ones_like(z)
 
 
 class Sigmoid(Activation):
-    """σ(z) = 1 / (1 + e^(−z)), computed without overflow for any z; σ' = a (1 − a)."""
+    """σ(z) = 1 / (1 + e^(−z)); σ′ = a(1 − a)."""
 
     name = "sigmoid"
 
-    def __call__(self, z, out=None):
-        return expit(z, out=out)
+    def __call__(self, z):
+        # For z < −709, e^(−z) overflows to inf and 1 / (1 + inf) = 0: the correct limit,
+        # so the overflow warning is silenced rather than worked around. Everywhere else
+        # this formula is exact to rounding.
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-z))
 
-    def derivative(self, z, a, out=None):
-        out = np.subtract(1.0, a, out=out)
-        out *= a
-        return out
+    def derivative(self, z, a):
+        return a * (1.0 - a)
 
 
 class Tanh(Activation):
-    """tanh(z); tanh' = 1 − a²."""
+    """tanh(z); tanh′ = 1 − a²."""
 
     name = "tanh"
 
-    def __call__(self, z, out=None):
-        return np.tanh(z, out=out)
+    def __call__(self, z):
+        return np.tanh(z)
 
-    def derivative(self, z, a, out=None):
-        out = np.multiply(a, a, out=out)
-        np.subtract(1.0, out, out=out)
-        return out
+    def derivative(self, z, a):
+        return 1.0 - a * a
 
 
 class ReLU(Activation):
-    """max(0, z); derivative 1 for z > 0, else 0."""
+    """max(0, z); f′ = 1 for z > 0, else 0 (at the kink z = 0 we take 0)."""
 
     name = "relu"
 
-    def __call__(self, z, out=None):
-        return np.maximum(z, 0.0, out=out)
+    def __call__(self, z):
+        return np.maximum(z, 0.0)
 
-    def derivative(self, z, a, out=None):
-        return np.greater(z, 0.0, out=out if out is not None else np.empty_like(z), casting="unsafe")
+    def derivative(self, z, a):
+        return (z > 0).astype(float)
 
 
 class LeakyReLU(Activation):
-    """z for z > 0, else `slope` · z (slope 0.01)."""
+    """z for z > 0, else `slope` · z (slope 0.01); f′ = 1 or `slope`."""
 
     name = "leaky_relu"
     slope = 0.01
 
-    def __call__(self, z, out=None):
-        out = np.multiply(z, self.slope, out=out)
-        return np.maximum(z, out, out=out)
+    def __call__(self, z):
+        return np.where(z > 0, z, self.slope * z)
 
-    def derivative(self, z, a, out=None):
-        out = np.greater(z, 0.0, out=out if out is not None else np.empty_like(z), casting="unsafe")
-        out *= 1.0 - self.slope
-        out += self.slope
-        return out
+    def derivative(self, z, a):
+        return np.where(z > 0, 1.0, self.slope)
 
 
 class Softmax(Activation):
-    """Row-wise softmax: a_i = e^(z_i) / Σ_j e^(z_j). Not element-wise: its Jacobian
-    diag(a) − a aᵀ mixes the units of a row, so `backward` is a Jacobian product."""
+    """Row-wise softmax: a_i = e^(z_i) / Σ_j e^(z_j). Not element-wise: each output
+    depends on the whole row, so f′ is a Jacobian per sample, diag(a) − a aᵀ."""
 
     name = "softmax"
 
-    def __call__(self, z, out=None):
-        out = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
-        np.exp(out, out=out)
-        out /= out.sum(axis=1, keepdims=True)
-        return out
+    def __call__(self, z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))  # shifting z leaves a unchanged
+        return e / e.sum(axis=1, keepdims=True)
 
-    def derivative(self, z, a, out=None):
+    def derivative(self, z, a):
         raise TypeError("softmax has no element-wise derivative; use jacobian(a) or backward()")
 
     def jacobian(self, a):
-        """The (n, n) Jacobian da/dz = diag(a) − a aᵀ of one sample's output a, shape (n,)."""
+        """da/dz of one sample with output a, shape (n,): the (n, n) matrix diag(a) − a aᵀ."""
         return np.diag(a) - np.outer(a, a)
 
-    def backward(self, grad, z, a, out=None):
-        weighted = (grad * a).sum(axis=1, keepdims=True)
-        out = np.subtract(grad, weighted, out=out)
-        out *= a
-        return out
+    def backward(self, grad, z, a):
+        """Each row's gradient times that row's Jacobian, (diag(a) − a aᵀ) g = a ⊙ (g − a·g),
+        without building the (n, n) matrices."""
+        return a * (grad - (grad * a).sum(axis=1, keepdims=True))
 
 
 HIDDEN = {cls.name: cls() for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU)}

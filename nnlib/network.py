@@ -51,7 +51,6 @@ class MLP:
         self._Ws = LayerViews(self.weights.views[0::2], "Ws")
         self._bs = LayerViews(self.weights.views[1::2], "bs")
         self._layer_fns = [self.activation] * (self.n_layers - 1) + [self.output_activation]
-        self._buffers = {}
         self.reset(seed)
 
     # -- parameters ---------------------------------------------------------------
@@ -141,92 +140,68 @@ class MLP:
         Zs, As = self._forward_all(X)
         return self.loss_fn.value(Zs[-1], As[-1], Y)
 
-    # -- backward (batched) -------------------------------------------------------------
+    # -- backward ---------------------------------------------------------------------
     def gradient(self, X, Y):
-        """dLoss/dweights for the batch, laid out like `weights.flat`: shape (n_params,).
+        """dLoss/dweights for the batch X (N, n_in), Y (N, n_out): shape (n_params,),
+        laid out like `weights.flat`. Backprop's four equations, one line each.
 
-        One matrix product per layer forward and two per layer backward; no loop
-        over samples.
+        Row n of `delta` is sample n's error δ = dC/dz of the current layer, divided by N
+        because the loss is the mean of the N costs; each layer's gradient sums the rows.
         """
         X, Y = self.check_XY(X, Y)
+        Zs, As = self._forward_all(X)           # Zs[l], As[l + 1] = f(Zs[l]) of layer l
+        N, L = len(X), self.n_layers - 1        # layers 0 … L; L is the output layer
+        if self.loss_fn.matched_to_output:
+            # cross-entropy after sigmoid or softmax: ∇ₐC ⊙ f′(Zᴸ) simplifies to A − Y,
+            # which stays exact where the output saturates (there ∇ₐC alone is inf)
+            delta = (As[L + 1] - Y) / N                                             # BP1
+        else:
+            grad_A = self.loss_fn.grad_A(As[L + 1], Y)
+            delta = self.output_activation.backward(grad_A, Zs[L], As[L + 1]) / N   # BP1
         grad = np.empty(self.weights.size)
-        self.loss_and_gradient_unchecked(X, Y, self.weights.split(grad))
+        views = self.weights.split(grad)        # views into grad, laid out like Ws and bs
+        dWs, dbs = views[0::2], views[1::2]
+        for l in range(L, -1, -1):
+            dbs[l][:] = delta.sum(axis=0)                                           # BP3
+            dWs[l][:] = delta.T @ As[l]                                             # BP4
+            if l > 0:
+                fprime = self._layer_fns[l - 1].derivative(Zs[l - 1], As[l])
+                delta = (delta @ self.Ws[l]) * fprime                               # BP2
         return grad
 
-    def loss_and_gradient_unchecked(self, X, Y, grad_views, scale=1.0):
-        """Loss of the batch, with its gradient times `scale` written into `grad_views`
-        (from `weights.split(grad)`). X and Y must already be checked: this is the hot
-        path the training loop calls every step, reusing buffers sized for N."""
-        Zs, As, Ds, Gs, (ones,) = self._workspace(len(X))
-        As[0] = X
-        Ws, bs, fs = self._Ws, self._bs, self._layer_fns
-        last = len(Ws) - 1
-        for l in range(last + 1):
-            Z = np.matmul(As[l], Ws[l].T, out=Zs[l])
-            Z += bs[l]
-            fs[l](Z, out=As[l + 1])
-        loss, delta = self.loss_fn.value_and_delta(Zs[last], As[last + 1], Y, out=Ds[last])
-        delta *= scale / len(X)
-        for l in range(last, -1, -1):
-            np.matmul(delta.T, As[l], out=grad_views[2 * l])
-            np.matmul(ones, delta, out=grad_views[2 * l + 1])  # Σ over samples of delta
-            if l > 0:
-                upstream = np.matmul(delta, Ws[l], out=Gs[l - 1])
-                delta = fs[l - 1].backward(upstream, Zs[l - 1], As[l], out=Ds[l - 1])
-        return loss
-
-    def _workspace(self, n):
-        """Reused buffers for a batch of n rows: Zs, As[1:], Ds of shape (n, width) per
-        layer, Gs per hidden layer, and a ones vector (n,) for the bias gradients."""
-        if n not in self._buffers:
-            if len(self._buffers) > 4:
-                self._buffers.clear()
-            widths = self.sizes[1:]
-            Zs, Ds = ([np.empty((n, w)) for w in widths] for _ in range(2))
-            As = [None] + [np.empty((n, w)) for w in widths]
-            Gs = [np.empty((n, w)) for w in widths[:-1]]  # dC/dA of each hidden layer
-            self._buffers[n] = Zs, As, Ds, Gs, [np.ones(n)]
-        return self._buffers[n]
-
-    # -- backward (one sample at a time: the reference) -----------------------------------
     def gradient_per_example(self, X, Y):
-        """The same value as `gradient`, computed sample by sample with column vectors,
-        exactly as the four backprop equations are written: slow, simple, the reference.
+        """The same value as `gradient`, computed one sample at a time with column
+        vectors, as the four equations are written on paper: slow, simple, the reference.
         """
         X, Y = self.check_XY(X, Y)
-        grads_W = [np.zeros_like(W) for W in self.Ws]
-        grads_b = [np.zeros((len(b), 1)) for b in self.bs]
+        grad = np.zeros(self.weights.size)
+        views = self.weights.split(grad)
+        dWs, dbs = views[0::2], views[1::2]
+        L = self.n_layers - 1
         for x, y in zip(X, Y):
-            a = x.reshape(-1, 1)
+            a, y = x.reshape(-1, 1), y.reshape(-1, 1)
             zs, As = [], [a]
-            for l, (W, b) in enumerate(zip(self.Ws, self.bs)):
+            for W, b, f in zip(self.Ws, self.bs, self._layer_fns):
                 z = W @ a + b.reshape(-1, 1)
-                a = self.layer_activation(l)(z.T).T
+                a = f(z.T).T                  # activations act on rows: (1, n) and back
                 zs.append(z)
                 As.append(a)
-            y = y.reshape(-1, 1)
-            if self.loss_fn.name == "cross_entropy":
-                delta = a - y                                    # BP1 for cross-entropy
+            if self.loss_fn.matched_to_output:
+                delta = a - y                                               # BP1
+            elif self.output_activation.name == "softmax":  # softmax's f′ is a full Jacobian
+                delta = self.output_activation.jacobian(a.ravel()) @ self.loss_fn.grad_A(a, y)
             else:
-                delta = self._jacobian(self.n_layers - 1, zs[-1], a).T @ (a - y)   # BP1
-            for l in range(self.n_layers - 1, -1, -1):
-                grads_b[l] += delta                              # BP3
-                grads_W[l] += delta @ As[l].T                    # BP4
+                delta = self.loss_fn.grad_A(a, y) * self._fprime(L, zs[L], a)  # BP1
+            for l in range(L, -1, -1):
+                dbs[l] += delta.ravel()                                     # BP3
+                dWs[l] += delta @ As[l].T                                   # BP4
                 if l > 0:
-                    delta = self._jacobian(l - 1, zs[l - 1], As[l]).T @ (self.Ws[l].T @ delta)  # BP2
-        grad = np.empty(self.weights.size)
-        views = self.weights.split(grad)
-        for l in range(self.n_layers):
-            views[2 * l][:] = grads_W[l] / len(X)
-            views[2 * l + 1][:] = grads_b[l].ravel() / len(X)
-        return grad
+                    delta = (self.Ws[l].T @ delta) * self._fprime(l - 1, zs[l - 1], As[l])  # BP2
+        return grad / len(X)
 
-    def _jacobian(self, l, z, a):
-        """da/dz of layer l for one sample (column vectors z, a): an (n, n) matrix."""
-        f = self.layer_activation(l)
-        if f.name == "softmax":
-            return f.jacobian(a.ravel())
-        return np.diag(f.derivative(z, a).ravel())
+    def _fprime(self, l, z, a):
+        """f′(z) of layer l for one sample's column vectors z, a: shape (n, 1)."""
+        return self._layer_fns[l].derivative(z.T, a.T).T
 
 
 def _check_sizes(sizes):

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 
+from ._engine import Engine
 from ._validate import positive
 from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
 
@@ -122,53 +123,56 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
 
 def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, record_every,
                  test_data, history, max_steps=None):
-    n = len(X)
-    batch = batch_size or n
-    steps_per_epoch = math.ceil(n / batch)
+    batch = batch_size or len(X)
+    steps_per_epoch = math.ceil(len(X) / batch)
     flat = net.weights.flat
-    grad = np.empty_like(flat)
-    grad_views = net.weights.split(grad)
+    engine = Engine(net)
+    grad = engine.grad
     if record_every:
         history._start_recording(flat, epochs * steps_per_epoch // record_every + 1)
     rng = np.random.default_rng(seed)
-    shuffle = shuffle and batch < n
-    if shuffle:  # gather each mini-batch into reused buffers: no copy of the whole set
-        X_batch, Y_batch = np.empty((batch, X.shape[1])), np.empty((batch, Y.shape[1]))
     for epoch in range(epochs):
-        order = rng.permutation(n) if shuffle else None
-        for start in range(0, n, batch):
-            stop = min(start + batch, n)
-            if shuffle:
-                rows = order[start:stop]
-                # mode="clip": with `out`, the default mode="raise" copies via a temporary
-                Xb = X.take(rows, axis=0, out=X_batch[: stop - start], mode="clip")
-                Yb = Y.take(rows, axis=0, out=Y_batch[: stop - start], mode="clip")
-            else:
-                Xb, Yb = X[start:stop], Y[start:stop]
-            loss = net.loss_and_gradient_unchecked(Xb, Yb, grad_views, scale=opt.grad_scale)
+        for Xb, Yb in _batches(X, Y, batch, shuffle, rng):
+            loss = engine.loss_and_gradient(Xb, Yb)
             if not math.isfinite(loss):
                 _raise_diverged(loss, history, f"epoch {epoch + 1}")
             opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
-            halt = False
-            if callback is not None:
-                grad *= 1.0 / opt.grad_scale  # the callback sees the gradient itself
-                halt = callback(step, net, loss, grad)
+            halt = callback is not None and callback(step, net, loss, grad)
             if record_every and step % record_every == 0:
                 history._record(flat, step)  # after the callback, which may change weights
             if halt or step == max_steps:
                 break
-        if test_data is not None and stop == n:  # score complete epochs only
-            history._test_losses.append(net.loss_unchecked(*test_data))
+        if test_data is not None and history.steps == (epoch + 1) * steps_per_epoch:
+            history._test_losses.append(net.loss_unchecked(*test_data))  # complete epochs only
         if halt or step == max_steps:
             return
 
 
+def _batches(X, Y, batch, shuffle, rng):
+    """One epoch's mini-batches (Xb, Yb) of `batch` rows (the last may be shorter): in a
+    fresh order from `rng` if `shuffle`, else consecutive slices. Shuffled rows are
+    gathered into two reused buffers, so the caller must use a batch before the next."""
+    n = len(X)
+    if not shuffle or batch >= n:
+        for start in range(0, n, batch):
+            yield X[start:start + batch], Y[start:start + batch]
+        return
+    X_buf, Y_buf = np.empty((batch, X.shape[1])), np.empty((batch, Y.shape[1]))
+    order = rng.permutation(n)
+    for start in range(0, n, batch):
+        rows = order[start:start + batch]
+        # mode="clip" (the rows are valid anyway): with `out`, mode="raise" copies through
+        # a temporary
+        yield (X.take(rows, axis=0, out=X_buf[:len(rows)], mode="clip"),
+               Y.take(rows, axis=0, out=Y_buf[:len(rows)], mode="clip"))
+
+
 def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, history):
     flat = net.weights.flat
-    grad = np.empty_like(flat)
-    grad_views = net.weights.split(grad)
+    engine = Engine(net)
+    grad = engine.grad
     if record_every:
         history._start_recording(flat, epochs // record_every + 1)
 
@@ -176,8 +180,7 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
 
     def loss_and_grad(theta):
         flat[:] = theta
-        last["theta"], last["loss"] = theta.copy(), net.loss_and_gradient_unchecked(X, Y,
-                                                                                   grad_views)
+        last["theta"], last["loss"] = theta.copy(), engine.loss_and_gradient(X, Y)
         return last["loss"], grad.copy()
 
     class Stop(Exception):

@@ -148,3 +148,22 @@ def test_copy_is_independent_and_equal():
     twin.weights.flat[:] = 0
     assert not np.array_equal(twin.forward(X), net.forward(X))
     assert twin.activation.name == "relu"
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_general_bp1_equals_the_a_minus_y_shortcut_for_cross_entropy(output):
+    net = MLP([3, 4], output_activation=output, loss="cross_entropy", seed=0)
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(6, 3))
+    Y = np.eye(4)[rng.integers(0, 4, size=6)] if output == "softmax" else rng.uniform(size=(6, 4))
+    Zs, As = net.forward_all(X)
+    general = net.output_activation.backward(net.loss_fn.grad_A(As[-1], Y), Zs[-1], As[-1])
+    assert np.abs(general - (As[-1] - Y)).max() <= 1e-12
+
+
+def test_softmax_cross_entropy_refuses_rows_that_do_not_sum_to_one():
+    net = MLP([2, 3], output_activation="softmax", loss="cross_entropy", seed=0)
+    X = np.ones((2, 2))
+    Y = np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5 + 1e-6]])
+    with pytest.raises(ValueError, match=r"row 1 sums to 1\.000001"):
+        net.gradient(X, Y)
