@@ -1,9 +1,13 @@
-"""Seeded data sets. Each returns float64 X (N, n_in) and Y (N, n_out)."""
+"""Seeded data sets. Each returns float64 X (N, n_in) and Y (N, n_out).
+
+DATASETS names the two-class sets the test bench offers; make_data draws one and
+splits it into training and test parts. scikit-learn is imported inside the
+functions that use it, so `import nnlib` does not load it.
+"""
 
 import numpy as np
-from sklearn import datasets, model_selection
 
-from ._validate import matrix, positive
+from ._validate import choice, matrix, positive
 
 
 def toy_1d(n=1000, noise=0.0, seed=None):
@@ -30,6 +34,8 @@ def xor(noise=0.0, repeats=1, seed=None):
 
 def circles(n=400, noise=0.1, factor=0.5, seed=None):
     """Two concentric rings (scikit-learn's make_circles); label 1 for the inner ring."""
+    from sklearn import datasets
+
     X, y = datasets.make_circles(positive("n", n, integer=True), noise=noise, factor=factor,
                                  random_state=seed)
     return X, y.astype(float).reshape(-1, 1)
@@ -37,6 +43,8 @@ def circles(n=400, noise=0.1, factor=0.5, seed=None):
 
 def moons(n=400, noise=0.1, seed=None):
     """Two interleaving half-moons (scikit-learn's make_moons), labels 0 and 1."""
+    from sklearn import datasets
+
     X, y = datasets.make_moons(positive("n", n, integer=True), noise=noise,
                                random_state=seed)
     return X, y.astype(float).reshape(-1, 1)
@@ -58,9 +66,51 @@ def noisy_halfplane(n=400, n_noise=13, noise=0.01, seed=None):
 def train_test_split(X, Y, test_size=0.25, seed=None, stratify=True):
     """Split into X_train, X_test, Y_train, Y_test; stratified by the class of each
     row of Y (argmax for one-hot rows) so both parts keep the class balance."""
+    from sklearn import model_selection
+
     X = matrix("X", X)
     Y = matrix("Y", Y, n_rows=len(X))
     labels = (Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]) if stratify else None
     return model_selection.train_test_split(X, Y, test_size=test_size, stratify=labels,
                                             random_state=seed)
 
+
+# -- the two-class sets of the test bench: (n, noise, seed) -> X, Y with labels 0/1 ------
+def _toy_1d_01(n, noise, seed):
+    """toy_1d with labels 0/1; `noise` is relative to the input half-width 5."""
+    X, Y = toy_1d(n, noise=5 * noise, seed=seed)
+    return X, (Y + 1) / 2
+
+
+def _xor_n(n, noise, seed):
+    """The four XOR corners repeated n // 4 times (at least twice)."""
+    return xor(noise=noise, repeats=max(n // 4, 2), seed=seed)
+
+
+def _halfplane(n, noise, seed):
+    """noisy_halfplane: `noise` spreads its 13 uninformative inputs only (at least 1e-3)."""
+    return noisy_halfplane(n, noise=max(noise, 1e-3), seed=seed)
+
+
+DATASETS = {
+    "toy 1-D": _toy_1d_01,
+    "XOR": _xor_n,
+    "circles": lambda n, noise, seed: circles(n, noise=noise, seed=seed),
+    "moons": lambda n, noise, seed: moons(n, noise=noise, seed=seed),
+    "noisy half-plane": _halfplane,
+}
+
+
+def make_data(name="moons", n=200, noise=0.1, seed=0, test_size=0.25):
+    """The data set DATASETS[name], seeded, split into training and test parts (stratified).
+
+    n:     total number of samples (XOR: 4 · max(n // 4, 2)).
+    noise: standard deviation of the Gaussian noise on the inputs; for 'toy 1-D' relative
+           to its input half-width 5, for 'noisy half-plane' on its 13 extra,
+           uninformative inputs only.
+    Returns X (n_train, n_in), Y (n_train, 1), X_test, Y_test, all float64, Y in {0, 1}.
+    An unknown name raises ValueError listing the valid ones.
+    """
+    X, Y = DATASETS[choice("data set", name, DATASETS)](int(n), noise, seed)
+    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_size=test_size, seed=seed)
+    return X_train, Y_train, X_test, Y_test

@@ -1,7 +1,11 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from nnlib import data
+from nnlib.data import DATASETS, make_data
 
 
 def test_toy_1d():
@@ -45,3 +49,57 @@ def test_train_test_split_is_stratified_and_seeded():
     assert abs(Y_test.mean() - Y.mean()) < 0.02 and abs(Y_train.mean() - Y.mean()) < 0.02
     again = data.train_test_split(X, Y, test_size=0.25, seed=0)
     assert np.array_equal(again[1], X_test)
+
+
+# -- the registry of two-class sets and make_data -------------------------------------
+INPUTS = {"toy 1-D": 1, "XOR": 2, "circles": 2, "moons": 2, "noisy half-plane": 15}
+
+
+def test_the_registry_names_the_bench_data_sets():
+    assert list(DATASETS) == list(INPUTS)
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_make_data_shapes_labels_and_seeds(name):
+    X, Y, X_test, Y_test = make_data(name, n=120, noise=0.1, seed=3)
+    n_in = INPUTS[name]
+    assert X.shape[1] == X_test.shape[1] == n_in and X.dtype == np.float64
+    assert Y.shape == (len(X), 1) and Y_test.shape == (len(X_test), 1)
+    assert set(np.unique(Y)) == set(np.unique(Y_test)) == {0.0, 1.0}  # both parts: both
+    assert len(X) + len(X_test) == 120
+    assert len(X_test) == pytest.approx(0.25 * 120, abs=1)
+    again = make_data(name, n=120, noise=0.1, seed=3)
+    assert all(np.array_equal(a, b) for a, b in zip((X, Y, X_test, Y_test), again))
+    other = make_data(name, n=120, noise=0.1, seed=4)
+    assert not np.array_equal(X, other[0])
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_make_data_splits_the_registry_set(name):
+    X, Y = DATASETS[name](120, 0.1, 3)
+    X_train, Y_train, X_test, Y_test = make_data(name, n=120, noise=0.1, seed=3)
+    rows = {tuple(row) for row in np.hstack([X, Y])}
+    assert rows == {tuple(row) for row in np.vstack([np.hstack([X_train, Y_train]),
+                                                     np.hstack([X_test, Y_test])])}
+
+
+def test_registry_sets_against_their_definitions():
+    X, Y = DATASETS["toy 1-D"](50, 0.0, 0)  # no noise: the label is the sign of x
+    np.testing.assert_array_equal(Y[:, 0], (X[:, 0] > 0).astype(float))
+    X, Y = DATASETS["XOR"](20, 0.0, 0)     # 5 copies of the truth table
+    np.testing.assert_array_equal(X, np.tile(data.xor()[0], (5, 1)))
+    np.testing.assert_array_equal(Y[:, 0], np.logical_xor(X[:, 0], X[:, 1]))
+    X, Y = DATASETS["noisy half-plane"](200, 0.0, 0)
+    np.testing.assert_array_equal(Y[:, 0], (X[:, 0] > 0).astype(float))
+    assert 0 < np.abs(X[:, 2:]).max() < 0.01  # noise 0 still spreads the extra inputs a bit
+
+
+def test_make_data_rejects_unknown_names_listing_the_valid_ones():
+    with pytest.raises(ValueError, match="'spirals'") as error:
+        make_data("spirals")
+    assert all(repr(name) in str(error.value) for name in DATASETS)
+
+
+def test_importing_nnlib_does_not_load_scikit_learn():
+    code = "import sys, nnlib.data; assert 'sklearn' not in sys.modules, 'sklearn loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,282 @@
+"""Experiments on training runs, no widgets: one measured run and the learning-rate range test.
+
+    build_net(n_in, hidden, activation, seed)  -> the test bench's MLP, one sigmoid output
+    train_run(net, data, lr, steps, ...)       -> BenchRun (History, test curve, gradient norms)
+    lr_range_test(net, X, Y, lrs, ...)         -> RangeTest (final loss against learning rate)
+    learning_potential(loss)                   -> −ln(loss)
+
+Runs are compared from a checkpoint, a copy of the flat weight vector
+(`net.weights.flat.copy()`, restored with `net.weights.flat[:] = checkpoint`), so two
+settings always start from the same weights.
+"""
+
+import dataclasses
+import math
+
+import numpy as np
+
+from .gradcheck import GradientCheckReport, gradient_check
+from .network import MLP
+from .optim import SCIPY_METHODS
+from .training import History, TrainingDiverged, train
+
+GRADCHECK_SAMPLES = 16       # train_run checks the gradient on this many training samples
+GRADCHECK_MAX_PARAMS = 1500  # and only for networks this small: it costs 2 losses per weight
+GRADCHECK_EPS = 1e-5
+RANGE_TEST_LRS = np.logspace(-4, 1, 21)  # lr_range_test's default rates
+RANGE_TEST_LRS.flags.writeable = False
+
+
+def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0):
+    """MLP [n_in, *hidden, 1] with a sigmoid output and cross-entropy loss; He
+    initialisation for ReLU-type layers, Xavier otherwise."""
+    init = "he" if activation in ("relu", "leaky_relu") else "xavier"
+    return MLP([n_in, *hidden, 1], activation=activation, output_activation="sigmoid",
+               loss="cross_entropy", init=init, seed=seed)
+
+
+def learning_potential(loss):
+    """−ln(loss): higher is better; −inf for a loss that is not finite (a diverged
+    run), +inf for a loss of 0, never NaN.
+
+    The difference of two potentials counts factors of e between their losses:
+    learning_potential(L) − learning_potential(L0) = ln(L0 / L). The potential alone is
+    not the number of factors e the loss fell during training: that is ln(L0 / L) for the
+    starting loss L0, which equals −ln(L) only when L0 = 1.
+    """
+    loss = float(loss)
+    if not np.isfinite(loss):
+        return -math.inf
+    return -math.log(loss) if loss > 0 else math.inf
+
+
+# -- one run -------------------------------------------------------------------------------
+@dataclasses.dataclass(eq=False)
+class BenchRun:
+    """What `train_run` measured.
+
+    history:         the nnlib History (history.losses: (steps,) mini-batch losses)
+    lr, optimizer:   the settings of the run
+    batch_size:      the rows per step actually used (the training-set size for full batch)
+    steps_requested: the number of steps asked for; history.steps is fewer if it diverged
+    test_steps,      (k,) step numbers and test-set losses at the end of each epoch,
+    test_losses:     and after the last step
+    grad_norms:      (steps, n_layers) ‖gradient‖ of each layer's W and b together, per step
+    initial_loss:    training-set loss before the first step
+    final_loss:      training-set loss after the last step; inf if the run diverged
+    final_test_loss, accuracy: on the test set; inf and 0.0 if the run diverged (never NaN)
+    potential:       learning_potential(final_loss)
+    diverged:        True if the loss became non-finite
+    message:         '' or a sentence about what went wrong, for the figure
+    grad_check:      GradientCheckReport of the final network on GRADCHECK_SAMPLES samples,
+                     or None if it was skipped
+    grad_check_verdict: 'passed', 'FAILED', 'kink', 'rounding' (see nnlib.gradcheck.diagnose)
+                     or 'skipped'
+    """
+
+    history: History
+    lr: float
+    optimizer: str
+    batch_size: int
+    steps_requested: int
+    test_steps: np.ndarray
+    test_losses: np.ndarray
+    grad_norms: np.ndarray
+    initial_loss: float
+    final_loss: float
+    final_test_loss: float
+    accuracy: float
+    potential: float
+    diverged: bool
+    message: str
+    grad_check: GradientCheckReport | None
+    grad_check_verdict: str
+
+    def __repr__(self):
+        state = "diverged" if self.diverged else f"final loss {self.final_loss:.3g}"
+        return (f"<BenchRun {self.history.steps}/{self.steps_requested} steps of "
+                f"{self.optimizer} at lr={self.lr:g}: {state}>")
+
+
+def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed=0,
+              checkpoint=None, grad_check=True):
+    """Train `net` for `steps` optimizer steps and measure everything the bench shows.
+
+    data: (X, Y, X_test, Y_test), e.g. from nnlib.data.make_data. checkpoint: a flat
+    weight vector to start from (copied into net.weights.flat first). batch_size None
+    or ≥ the training-set size: full batch. For 'lbfgs' and 'cg' a step is one
+    iteration and lr, batch_size are not used. grad_check: check the final network's
+    gradient (small networks only, see GRADCHECK_MAX_PARAMS).
+    Never raises for divergence: it is reported in `.diverged` and `.message`.
+    Returns a BenchRun; `net` is left at its trained (or diverged) weights.
+    """
+    X, Y, X_test, Y_test = data
+    if checkpoint is not None:
+        net.weights.flat[:] = checkpoint
+    steps = int(steps)
+    batch = len(X) if batch_size is None else min(int(batch_size), len(X))
+    with np.errstate(all="ignore"):
+        initial_loss = float(net.loss(X, Y))
+    norms = np.full((steps, net.n_layers), np.nan)
+    try:
+        history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
+                        seed=seed, callback=_norm_recorder(net, norms),
+                        test_data=(X_test, Y_test))
+        raised = False
+    except TrainingDiverged as exc:
+        history, raised = exc.history, True
+    final_loss, final_test_loss, accuracy = _scores(net, data)
+    diverged = raised or not np.isfinite(final_loss)
+    if diverged:
+        final_loss, final_test_loss, accuracy = math.inf, math.inf, 0.0
+    message = _run_message(history, lr, optimizer, raised, diverged, initial_loss, final_loss)
+    steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / batch)
+    test_steps, test_losses = _test_curve(history, steps_per_epoch, final_test_loss)
+    report = None
+    if grad_check and not diverged and net.weights.size <= GRADCHECK_MAX_PARAMS:
+        k = min(GRADCHECK_SAMPLES, len(X))
+        with np.errstate(all="ignore"):
+            report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
+    return BenchRun(history=history, lr=lr, optimizer=optimizer, batch_size=batch,
+                    steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
+                    grad_norms=norms[: history.steps], initial_loss=initial_loss,
+                    final_loss=final_loss, final_test_loss=final_test_loss, accuracy=accuracy,
+                    potential=learning_potential(final_loss), diverged=diverged,
+                    message=message, grad_check=report,
+                    grad_check_verdict="skipped" if report is None else report.verdict)
+
+
+def _norm_recorder(net, norms):
+    """A train() callback that writes each layer's gradient norm into norms[step - 1]."""
+    starts = net.weights.offsets[:-1]  # of W0, b0, W1, b1, ... in the flat layout
+
+    def record(step, net, loss, grad):
+        squares = np.add.reduceat(grad * grad, starts)  # Σ g² of each W and each b
+        norms[step - 1] = np.sqrt(squares[0::2] + squares[1::2])
+
+    return record
+
+
+def _scores(net, data):
+    """Training loss, test loss and test accuracy (threshold 0.5) of `net` as it is now."""
+    X, Y, X_test, Y_test = data
+    with np.errstate(all="ignore"):
+        accuracy = float(((net.forward(X_test) > 0.5) == (Y_test > 0.5)).mean())
+        return float(net.loss(X, Y)), float(net.loss(X_test, Y_test)), accuracy
+
+
+def _run_message(history, lr, optimizer, raised, diverged, initial_loss, final_loss):
+    """'' for a run that went well, else a sentence saying what went wrong."""
+    if raised:
+        return (f"Diverged at step {history.steps + 1}: with lr = {lr:.3g} the loss grew "
+                "until it was no longer a finite number. Try a smaller learning rate.")
+    if diverged:
+        return (f"Diverged: with lr = {lr:.3g} the loss is no longer a finite number. "
+                "Try a smaller learning rate.")
+    if final_loss > initial_loss and optimizer not in SCIPY_METHODS:
+        return (f"The loss ended higher than it started ({final_loss:.3g} > "
+                f"{initial_loss:.3g}): lr = {lr:.3g} is probably too large.")
+    return ""
+
+
+def _test_curve(history, steps_per_epoch, final_test_loss):
+    """Step numbers and test losses: one per complete epoch, plus the last step if
+    training stopped mid-epoch (and its test loss is finite)."""
+    test_losses = history.test_losses
+    test_steps = np.arange(1, test_losses.size + 1) * steps_per_epoch
+    keep = test_steps <= history.steps
+    test_steps, test_losses = test_steps[keep], test_losses[keep]
+    if np.isfinite(final_test_loss) and (test_steps.size == 0 or test_steps[-1] < history.steps):
+        test_steps = np.append(test_steps, history.steps)
+        test_losses = np.append(test_losses, final_test_loss)
+    return test_steps, test_losses
+
+
+# -- learning-rate range test ----------------------------------------------------------
+@dataclasses.dataclass(eq=False)
+class RangeTest:
+    """Result of `lr_range_test`; the arrays are in order of increasing learning rate.
+
+    lrs (k,):          the learning rates tried, ascending
+    final_losses (k,): training-set loss after `steps` steps (inf where it was not finite)
+    potentials (k,):   learning_potential of each final loss (−inf where not finite)
+    diverged (k,):     bool, the final loss is not finite or above initial_loss
+    best_lr:           the rate with the lowest final loss among those that did not
+                       diverge, the smaller one on a tie (None if all diverged)
+    divergence_lr:     the smallest rate that diverged (None if none did)
+    initial_loss:      training-set loss of the starting weights
+    steps, optimizer:  the settings of every run
+    """
+
+    lrs: np.ndarray
+    final_losses: np.ndarray
+    potentials: np.ndarray
+    diverged: np.ndarray
+    best_lr: float | None
+    divergence_lr: float | None
+    initial_loss: float
+    steps: int
+    optimizer: str
+
+    def __repr__(self):
+        best = "none" if self.best_lr is None else f"{self.best_lr:.3g}"
+        div = "none" if self.divergence_lr is None else f"{self.divergence_lr:.3g}"
+        return (f"<RangeTest of {self.lrs.size} rates, {self.steps} steps of {self.optimizer}: "
+                f"best lr {best}, diverges from {div}>")
+
+
+def lr_range_test(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=None, seed=0):
+    """Train `net` from its current weights once per learning rate, `steps` steps each,
+    and record the final training-set loss. The weights are restored afterwards, also
+    when training raises.
+
+    lrs: learning rates, finite and > 0, in any order (default RANGE_TEST_LRS,
+    np.logspace(-4, 1, 21)). X (N, n_in), Y (N, 1). Returns a RangeTest.
+    """
+    lrs = np.sort(RANGE_TEST_LRS if lrs is None else _check_lrs(lrs))
+    checkpoint = net.weights.flat.copy()
+    with np.errstate(all="ignore"):
+        initial_loss = float(net.loss(X, Y))
+    final = np.empty(lrs.size)
+    try:
+        for k, lr in enumerate(lrs):
+            net.weights.flat[:] = checkpoint
+            try:
+                train(net, X, Y, optimizer=optimizer, lr=float(lr), steps=steps,
+                      batch_size=batch_size, seed=seed)
+                with np.errstate(all="ignore"):
+                    final[k] = net.loss(X, Y)
+            except TrainingDiverged:
+                final[k] = np.inf
+    finally:
+        net.weights.flat[:] = checkpoint
+    final[~np.isfinite(final)] = np.inf
+    diverged = ~np.isfinite(final) | (final > initial_loss)
+    ok = ~diverged
+    return RangeTest(
+        lrs=lrs, final_losses=final,
+        potentials=np.array([learning_potential(loss) for loss in final]),
+        diverged=diverged,
+        best_lr=float(lrs[ok][np.argmin(final[ok])]) if ok.any() else None,
+        divergence_lr=float(lrs[diverged].min()) if diverged.any() else None,
+        initial_loss=initial_loss, steps=steps, optimizer=optimizer)
+
+
+def _check_lrs(lrs):
+    """`lrs` as a 1-D float64 array of finite rates > 0, else a ValueError saying why."""
+    expected = "a non-empty 1-D sequence of finite learning rates > 0, e.g. np.logspace(-4, 1, 21)"
+    try:
+        rates = np.asarray(lrs, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"lrs must be {expected}; got {lrs!r}") from None
+    if rates.ndim != 1:
+        got = f"an array of shape {rates.shape}"
+    elif rates.size == 0:
+        got = "no rates"
+    elif not np.isfinite(rates).all():
+        got = f"the non-finite rate(s) {rates[~np.isfinite(rates)].tolist()}"
+    elif (rates <= 0).any():
+        got = f"the rate(s) {rates[rates <= 0].tolist()}, not > 0"
+    else:
+        return rates
+    raise ValueError(f"lrs must be {expected}; got {got}")
