@@ -10,22 +10,46 @@ Conventions, used by every module and every lesson:
 - The loss is the mean over samples of a per-sample cost; for "mse" that cost
   is ½‖a − y‖².
 
+The public API the lessons use:
+
+- MLP (network.py): forward, forward_all, loss, gradient (backprop, BP1–BP4),
+  gradient_per_example; FlatWeights (weights.py): one buffer, per-layer views
+- train, History, TrainingDiverged (training.py); OPTIMIZERS (optim.py)
+- numerical_gradient, relative_error, gradient_check (gradcheck.py)
+- data: seeded data sets; experiments: train_run and lr_range_test
+- exercises: the lessons' checkers
+- plots, animation, benchplots, TestBench (bench.py): figures, movies and the widget
+  bench. These load matplotlib (and ipywidgets), so they are imported on first use:
+  `import nnlib` alone stays light.
+
 >>> import nnlib
 >>> net = nnlib.MLP([2, 3, 1], seed=0)
 >>> X, Y = nnlib.data.xor()
 >>> history = nnlib.train(net, X, Y, optimizer="lbfgs", epochs=200)
 """
 
-from . import animation, data, exercises, plots
-from .bench import TestBench
+import importlib
+
+from . import data, exercises, experiments
 from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, relative_error
 from .network import MLP
 from .optim import OPTIMIZERS
 from .training import History, TrainingDiverged, train
 from .weights import FlatWeights
 
+_PRESENTATION = ("animation", "bench", "benchplots", "plots")
+
 __all__ = [
     "MLP", "FlatWeights", "TestBench", "train", "History", "TrainingDiverged", "OPTIMIZERS",
     "numerical_gradient", "relative_error", "gradient_check", "GradientCheckReport",
-    "animation", "data", "exercises", "plots",
+    "data", "exercises", "experiments", *_PRESENTATION,
 ]
+
+
+def __getattr__(name):
+    """Load a presentation module (or TestBench) the first time it is asked for."""
+    if name in _PRESENTATION:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "TestBench":
+        return importlib.import_module(".bench", __name__).TestBench
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")

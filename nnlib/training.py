@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-from scipy.optimize import minimize
 
 from ._engine import Engine
 from ._validate import positive
@@ -170,6 +169,8 @@ def _batches(X, Y, batch, shuffle, rng):
 
 
 def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, history):
+    from scipy.optimize import minimize  # loaded only when asked for: it takes a while
+
     flat = net.weights.flat
     engine = Engine(net)
     grad = engine.grad

@@ -6,10 +6,10 @@ import pytest
 
 import nnlib
 from nnlib.exercises.lesson01 import (
-    backprop_chain_reference,
+    reference_backprop_chain,
     check_backprop_chain,
     check_sigmoid_prime,
-    sigmoid_prime_reference,
+    reference_sigmoid_prime,
 )
 
 
@@ -23,8 +23,8 @@ def test_sigmoid_prime_reference_matches_centred_differences():
     z = np.linspace(-8, 8, 41)
     h = 1e-5
     numeric = (plain_sigmoid(z + h) - plain_sigmoid(z - h)) / (2 * h)
-    assert np.allclose(sigmoid_prime_reference(z), numeric, rtol=1e-7, atol=1e-10)
-    assert sigmoid_prime_reference(np.zeros((2, 3))).shape == (2, 3)
+    assert np.allclose(reference_sigmoid_prime(z), numeric, rtol=1e-7, atol=1e-10)
+    assert reference_sigmoid_prime(np.zeros((2, 3))).shape == (2, 3)
 
 
 def chain_cost(X, Y, w, b):
@@ -41,7 +41,7 @@ def test_backprop_chain_reference_matches_finite_differences_and_nnlib(n_layers)
     Y = rng.uniform(0, 1, size=(7, 1))
     w = rng.normal(0, 1.5, size=n_layers)
     b = rng.normal(0, 1, size=n_layers)
-    dw, db = backprop_chain_reference(X, Y, w, b)
+    dw, db = reference_backprop_chain(X, Y, w, b)
 
     theta = np.column_stack([w, b]).ravel()          # w1, b1, w2, b2, ...
     numeric = nnlib.numerical_gradient(
@@ -88,7 +88,7 @@ def plain_backprop_chain(X, Y, w, b):
 
 def test_backprop_chain_checker_verdicts():
     assert check_backprop_chain(plain_backprop_chain)
-    assert check_backprop_chain(backprop_chain_reference)
+    assert check_backprop_chain(reference_backprop_chain)
 
     def stub(X, Y, w, b):
         raise NotImplementedError

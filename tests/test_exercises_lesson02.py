@@ -7,8 +7,8 @@ import nnlib
 from nnlib.exercises.lesson02 import (
     check_layer_backward,
     check_layer_forward,
-    layer_backward_reference,
-    layer_forward_reference,
+    reference_layer_backward,
+    reference_layer_forward,
 )
 
 
@@ -23,7 +23,7 @@ def test_layer_forward_reference_matches_a_loop_over_samples_and_neurons():
     A, W, b = rng.normal(size=(5, 3)), rng.normal(size=(4, 3)), rng.normal(size=4)
     Z = np.array([[sum(W[j, k] * A[n, k] for k in range(3)) + b[j] for j in range(4)]
                   for n in range(5)])
-    assert np.allclose(layer_forward_reference(A, W, b), Z)
+    assert np.allclose(reference_layer_forward(A, W, b), Z)
 
 
 def test_layer_backward_reference_matches_centred_differences():
@@ -41,7 +41,7 @@ def test_layer_backward_reference_matches_centred_differences():
     A1 = plain_sigmoid(Z1)
     A2 = plain_sigmoid(A1 @ W2.T + b2)
     delta2 = (A2 - Y) * A2 * (1 - A2) / len(X)
-    dW2, db2, delta1 = layer_backward_reference(delta2, W2, A1)
+    dW2, db2, delta1 = reference_layer_backward(delta2, W2, A1)
 
     flat_Z1 = Z1.ravel().copy()
     numeric = nnlib.numerical_gradient(lambda z: cost_from_Z1(z.reshape(Z1.shape)), flat_Z1)
@@ -51,7 +51,7 @@ def test_layer_backward_reference_matches_centred_differences():
     net.Ws[0][:], net.bs[0][:], net.Ws[1][:], net.bs[1][:] = W1, b1, W2, b2
     grad = net.weights.split(net.gradient(X, Y))
     assert np.allclose(grad[2], dW2) and np.allclose(grad[3], db2)
-    dW1, db1, _ = layer_backward_reference(delta1, W1, X)   # delta_prev unused for inputs
+    dW1, db1, _ = reference_layer_backward(delta1, W1, X)   # delta_prev unused for inputs
     assert np.allclose(grad[0], dW1) and np.allclose(grad[1], db1)
 
 

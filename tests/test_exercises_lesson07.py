@@ -8,8 +8,8 @@ import nnlib
 from nnlib.exercises.lesson07 import (
     check_hidden_activations,
     check_layer_history,
-    hidden_activations_reference,
-    layer_history_reference,
+    reference_hidden_activations,
+    reference_layer_history,
 )
 
 # -- the references are right ----------------------------------------------------------------
@@ -20,14 +20,14 @@ def test_layer_history_reference_matches_net_weights_split(sizes):
     snapshots = np.random.default_rng(1).normal(size=(4, net.weights.size))
     for layer in range(net.n_layers):
         expected = np.array([net.weights.split(flat)[2 * layer] for flat in snapshots])
-        np.testing.assert_array_equal(layer_history_reference(snapshots, sizes, layer), expected)
+        np.testing.assert_array_equal(reference_layer_history(snapshots, sizes, layer), expected)
 
 
 def test_hidden_activations_reference_matches_forward_all():
     net = nnlib.MLP([3, 4, 1], activation="tanh", seed=2)
     X = np.random.default_rng(3).normal(size=(6, 3))
     expected = net.forward_all(X)[1][1]
-    np.testing.assert_allclose(hidden_activations_reference(net.weights.flat, net.sizes, X),
+    np.testing.assert_allclose(reference_hidden_activations(net.weights.flat, net.sizes, X),
                                expected, rtol=1e-14)
 
 

@@ -13,13 +13,13 @@ from scipy.special import expit
 from .core import check
 
 
-def sigmoid_prime_reference(z):
+def reference_sigmoid_prime(z):
     """σ'(z) = σ(z)(1 − σ(z)), element-wise; same shape as z."""
     s = expit(z)
     return s * (1.0 - s)
 
 
-def backprop_chain_reference(X, Y, w, b):
+def reference_backprop_chain(X, Y, w, b):
     """Gradient of the mean cost of a chain of one-neuron sigmoid layers.
 
     X, Y: (N, 1) inputs and targets; w, b: (L,) weights and biases, layer 1 first.
@@ -56,11 +56,11 @@ def _chain_inputs(rng):
 
 def check_sigmoid_prime(candidate):
     """Check sigmoid_prime(z) -> σ'(z), element-wise, for arrays z of any shape."""
-    return check(candidate, sigmoid_prime_reference, _sigmoid_inputs, name="sigmoid_prime",
+    return check(candidate, reference_sigmoid_prime, _sigmoid_inputs, name="sigmoid_prime",
                  trials=4)
 
 
 def check_backprop_chain(candidate):
     """Check backprop_chain(X, Y, w, b) -> (dw, db) on chains of 2 to 5 layers."""
-    return check(candidate, backprop_chain_reference, _chain_inputs, name="backprop_chain",
+    return check(candidate, reference_backprop_chain, _chain_inputs, name="backprop_chain",
                  trials=5)

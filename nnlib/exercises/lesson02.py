@@ -12,12 +12,12 @@ from scipy.special import expit
 from .core import check
 
 
-def layer_forward_reference(A, W, b):
+def reference_layer_forward(A, W, b):
     """Z = A @ W.T + b: A (N, n_in), W (n_out, n_in), b (n_out,) -> Z (N, n_out)."""
     return A @ W.T + b
 
 
-def layer_backward_reference(delta, W, A_prev):
+def reference_layer_backward(delta, W, A_prev):
     """One step of vectorised backprop through a layer whose input comes from a
     sigmoid layer (A_prev = σ(Z_prev), so σ'(Z_prev) = A_prev (1 − A_prev)).
 
@@ -52,11 +52,11 @@ def _backward_inputs(rng):
 
 def check_layer_forward(candidate):
     """Check layer_forward(A, W, b) -> Z = A @ W.T + b, shape (N, n_out)."""
-    return check(candidate, layer_forward_reference, _forward_inputs, name="layer_forward",
+    return check(candidate, reference_layer_forward, _forward_inputs, name="layer_forward",
                  trials=4)
 
 
 def check_layer_backward(candidate):
     """Check layer_backward(delta, W, A_prev) -> (dW, db, delta_prev)."""
-    return check(candidate, layer_backward_reference, _backward_inputs, name="layer_backward",
+    return check(candidate, reference_layer_backward, _backward_inputs, name="layer_backward",
                  trials=4)

@@ -19,7 +19,7 @@ def _offset(sizes, layer):
     return sum(n_out * n_in + n_out for n_in, n_out in zip(sizes[:layer], sizes[1:layer + 1]))
 
 
-def layer_history_reference(snapshots, sizes, layer):
+def reference_layer_history(snapshots, sizes, layer):
     """snapshots (n_frames, n_params), sizes [n_in, ..., n_out], layer l ->
     (n_frames, sizes[l+1], sizes[l]): W_l in every frame."""
     n_in, n_out = sizes[layer], sizes[layer + 1]
@@ -27,7 +27,7 @@ def layer_history_reference(snapshots, sizes, layer):
     return snapshots[:, start:start + n_out * n_in].reshape(len(snapshots), n_out, n_in)
 
 
-def hidden_activations_reference(flat, sizes, X):
+def reference_hidden_activations(flat, sizes, X):
     """flat (n_params,), sizes [n_in, n_hidden, ...], X (N, n_in) -> (N, n_hidden):
     tanh(X @ W0.T + b0)."""
     n_in, n_hidden = sizes[0], sizes[1]
@@ -56,11 +56,11 @@ def _hidden_inputs(rng):
 def check_layer_history(candidate):
     """Check layer_history(snapshots, sizes, layer) -> (n_frames, n_out, n_in) on random
     nets of 2 or 3 weight layers, first and later layers."""
-    return check(candidate, layer_history_reference, _layer_history_inputs,
+    return check(candidate, reference_layer_history, _layer_history_inputs,
                  name="layer_history", trials=6, rtol=0, atol=0)
 
 
 def check_hidden_activations(candidate):
     """Check hidden_activations(flat, sizes, X) -> tanh(X @ W0.T + b0), shape (N, sizes[1])."""
-    return check(candidate, hidden_activations_reference, _hidden_inputs,
+    return check(candidate, reference_hidden_activations, _hidden_inputs,
                  name="hidden_activations", trials=4)
