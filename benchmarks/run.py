@@ -7,10 +7,8 @@ absolute times on a shared machine.
 """
 
 import collections
-import math
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -24,55 +22,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
+import tricks  # noqa: E402
 from baselines import gemm_only_epoch, per_example_epoch, sklearn_regressor, stacked_tensor_epoch  # noqa: E402
+from common import LR, SIZES, interleaved, median_time, problem  # noqa: E402
 from extras import HOOKS  # noqa: E402
 from threadpoolctl import threadpool_info  # noqa: E402
 
 import nnlib  # noqa: E402
+from nnlib._engine import Engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {  # name: (layer sizes, N, batch size)
-    "lesson": ([2, 3, 3, 1], 1000, 50),
-    "mid": ([784, 128, 64, 10], 10000, 64),
-    "wide": ([512, 1024, 1024, 10], 4096, 256),
-}
-LR = 0.1
 SLOW_EPOCH = 60.0  # seconds: slower implementations are timed on a few batches and scaled up
-
-
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def interleaved(fns, repeats, min_seconds=2.0, max_rounds=200):
-    """Time each function in `fns` in turn, round after round, so that a change in the
-    machine's load falls on all of them alike. At least `repeats` rounds, more (up to
-    `max_rounds`) while a round is short, so fast functions get `min_seconds` in all.
-    Returns {name: (n_rounds,) array of seconds}."""
-    times = {name: [] for name in fns}
-    done, rounds = 0, repeats
-    while done < rounds:
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-        done += 1
-        per_round = sum(map(sum, times.values())) / done
-        rounds = min(max(repeats, math.ceil(min_seconds / per_round)), max_rounds)
-    return {name: np.array(t) for name, t in times.items()}
-
-
-def problem(sizes, n):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(n, sizes[0]))
-    Y = rng.uniform(size=(n, sizes[-1]))
-    net = nnlib.MLP(sizes, seed=0)
-    return X, Y, net
 
 
 def extrapolated(step, n_batches_total, repeats):
@@ -120,14 +80,13 @@ def epoch_row(name, sizes, n, batch, repeats):
 
 
 def peak_memory(sizes, n, batch):
-    """Peak bytes allocated by one training step: nnlib vs the stacked tensor."""
+    """Peak bytes allocated by one training step: nnlib's engine vs the stacked tensor."""
     X, Y, net = problem(sizes, n)
     Xb, Yb = X[:batch], Y[:batch]
-    grad = np.empty(net.weights.size)
-    views = net.weights.split(grad)
-    net.loss_and_gradient_unchecked(Xb, Yb, views)  # warm the reusable buffers
+    engine = Engine(net)
+    engine.loss_and_gradient(Xb, Yb)  # allocates the reusable buffers
     peaks = {}
-    for key, step in (("nnlib", lambda: net.loss_and_gradient_unchecked(Xb, Yb, views)),
+    for key, step in (("nnlib", lambda: engine.loss_and_gradient(Xb, Yb)),
                       ("stacked", lambda: stacked_tensor_epoch(
                           [W.copy() for W in net.Ws], [b.copy() for b in net.bs],
                           Xb, Yb, LR, batch, 1))):
@@ -137,8 +96,7 @@ def peak_memory(sizes, n, batch):
         tracemalloc.stop()
     weights = net.weights.size * 8
     peaks["stacked"] -= weights  # the stacked version copies the weights first: not its fault
-    peaks["buffers"] = sum(a.nbytes for arrays in net._buffers.values() for group in arrays
-                           for a in group if a is not None)
+    peaks["buffers"] = engine.nbytes
     return peaks
 
 
@@ -229,7 +187,7 @@ def epoch_targets(rows):
     return lines
 
 
-def write_report(rows, memory, extras, info, path_md, path_png):
+def write_report(rows, memory, extras, trick_table, info, path_md, path_png):
     ms = 1e3
     lines = ["# Benchmarks", "", "Written by `make bench` (benchmarks/run.py). One epoch of "
              "mini-batch SGD, sigmoid hidden and output layers, MSE, float64, same initial "
@@ -237,8 +195,8 @@ def write_report(rows, memory, extras, info, path_md, path_png):
              "scikit-learn are timed in turn, round after round, and each ratio is the median "
              "of the per-round ratios, so a change in the machine's load weighs on both sides "
              "alike. "
-             "Where an epoch's time goes, piece by piece: `cd benchmarks && "
-             "../.venv/bin/python breakdown.py mid`.", "",
+             "What each trick of the training engine (nnlib/_engine.py) buys: the last "
+             "section, from benchmarks/tricks.py.", "",
              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += ["", "## One epoch (milliseconds; ratio to the GEMM-only bound)", "",
@@ -265,6 +223,10 @@ def write_report(rows, memory, extras, info, path_md, path_png):
               "(a (B, n_out, n_in) tensor per layer)", ""]
     if extras:
         lines += ["## Lessons and tools", ""] + [f"- {k}: {v}" for k, v in extras.items()] + [""]
+    lines += ["## What each engine trick buys", "",
+              "One SGD epoch of `train` with each trick of nnlib/_engine.py taken away, as the "
+              "extra time over the engine's own epoch (benchmarks/tricks.py). The engine keeps "
+              "a trick only where it saves at least 10 % on some net.", "", trick_table, ""]
     lines += ["![epoch times](benchmarks.png)", ""]
     path_md.write_text("\n".join(lines))
 
@@ -307,7 +269,10 @@ def main():
         extras.update(hook())
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)
-    write_report(rows, memory, extras, machine(), docs / "benchmarks.md", docs / "benchmarks.png")
+    print("timing the engine's tricks ...", flush=True)
+    trick_table = tricks.table({name: tricks.measure(name) for name in SIZES})
+    write_report(rows, memory, extras, trick_table, machine(), docs / "benchmarks.md",
+                 docs / "benchmarks.png")
     print((docs / "benchmarks.md").read_text())
 
 

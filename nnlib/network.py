@@ -143,7 +143,12 @@ class MLP:
     # -- backward ---------------------------------------------------------------------
     def gradient(self, X, Y):
         """dLoss/dweights for the batch X (N, n_in), Y (N, n_out): shape (n_params,),
-        laid out like `weights.flat`. Backprop's four equations, one line each.
+        laid out like `weights.flat`."""
+        return self.loss_and_gradient(X, Y)[1]
+
+    def loss_and_gradient(self, X, Y):
+        """The loss (a float) and its gradient (n_params,), from one forward pass and
+        backprop's four equations, one line each.
 
         Row n of `delta` is sample n's error δ = dC/dz of the current layer, divided by N
         because the loss is the mean of the N costs; each layer's gradient sums the rows.
@@ -167,7 +172,7 @@ class MLP:
             if l > 0:
                 fprime = self._layer_fns[l - 1].derivative(Zs[l - 1], As[l])
                 delta = (delta @ self.Ws[l]) * fprime                               # BP2
-        return grad
+        return self.loss_fn.value(Zs[L], As[L + 1], Y), grad
 
     def gradient_per_example(self, X, Y):
         """The same value as `gradient`, computed one sample at a time with column

@@ -6,9 +6,9 @@ import pytest
 
 import nnlib
 from nnlib.exercises.lesson01 import (
-    reference_backprop_chain,
     check_backprop_chain,
     check_sigmoid_prime,
+    reference_backprop_chain,
     reference_sigmoid_prime,
 )
 
