@@ -206,3 +206,42 @@ def test_lesson_06_bench_reacts_to_the_learning_rate_slider(browser_page, lab):
     latencies.sort()
     print(f"learning rate {values[0]} -> {values[-1]} in {len(latencies)} key presses; "
           f"key press to new figure in the browser: median {1000 * latencies[2]:.0f} ms")
+
+
+def test_movie_player_plays_steps_and_loops_in_chromium(browser_page):
+    """The weight movie's HTML player, as a page shows it: Play advances the frames,
+    the slider and the buttons move to a frame, loop off stops at the last one, and the
+    player asks for nothing outside itself and logs no error."""
+    import nnlib
+    from nnlib import animation
+
+    X, Y = nnlib.data.noisy_halfplane(n=40, seed=0)
+    net = nnlib.MLP([15, 1], loss="cross_entropy", seed=0)
+    history = nnlib.train(net, X, Y, optimizer="adam", lr=0.05, epochs=20, record_every=5)
+    html = animation.to_html(animation.animate_weights(history, net, max_frames=5, fps=20),
+                             progress=False)
+    page, requests, errors = browser_page, [], []
+    page.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_content(f"<!doctype html><html><body>{html}</body></html>")
+    image, label = page.locator("img"), page.locator('[data-do="label"]')
+    frames = page.evaluate("() => [...document.scripts].map(s => s.text).join('')")
+    assert label.inner_text() == "frame 1 of 5" and frames.count("data:image/png;base64,") == 5
+
+    first = image.get_attribute("src")
+    page.click('[data-do="play"]')
+    page.wait_for_function("src => document.querySelector('img').src !== src", arg=first)
+    page.click('[data-do="play"]')  # pause
+    assert page.locator('[data-do="play"]').inner_text() == "play"
+    page.locator('[data-do="slider"]').fill("3")
+    assert label.inner_text() == "frame 4 of 5"
+    page.click('[data-do="first"]')
+    page.click('[data-do="back"]')  # looping: from the first frame back to the last
+    assert label.inner_text() == "frame 5 of 5"
+    page.uncheck('[data-do="loop"]')
+    page.click('[data-do="play"]')  # at the last frame without loop: starts again at 1
+    page.wait_for_function("() => document.querySelector('[data-do=\"play\"]').textContent"
+                           " === 'play'", timeout=10_000)  # and stops by itself at the end
+    assert label.inner_text() == "frame 5 of 5"
+    assert requests == [] and errors == []

@@ -1,38 +1,175 @@
+"""nnlib.plots and the figure helpers: the data drawn is the data given, every figure has
+a title, axis labels and a legend that covers no data, log axes read well, sizes stay small."""
+
+import math
+from types import SimpleNamespace
+
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
+from matplotlib.path import Path
 
-from nnlib import MLP, data, plots, train
+from nnlib import MLP, _figures, benchplots, data, plots, train
+
+
+def points_under(box, ax):
+    """How many data points of `ax` (line vertices, scatter points) lie inside `box`
+    (display coordinates)."""
+    shown = [line.get_transform().transform(line.get_xydata()) for line in ax.lines]
+    shown += [c.get_offset_transform().transform(c.get_offsets()) for c in ax.collections
+              if len(c.get_offsets())]
+    xy = np.concatenate(shown)
+    return int(np.sum((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
+                      & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)))
+
+
+def points_under_legend(ax):
+    ax.figure.canvas.draw()
+    return points_under(ax.get_legend().get_window_extent(), ax)
 
 
 def test_loss_curve_has_labels_and_the_data():
     plots.use_style()
     fig, ax = plt.subplots()
-    plots.plot_losses([1.0, 0.5, 0.25], ax=ax)
+    losses = np.exp(-np.linspace(0, 4, 50))
+    plots.plot_losses(losses, ax=ax)
     assert ax.get_xlabel() == "step" and ax.get_ylabel() == "loss" and ax.get_title()
-    assert ax.get_yscale() == "log" and ax.get_legend() is not None
-    assert np.array_equal(ax.lines[0].get_ydata(), [1.0, 0.5, 0.25])
+    assert ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 51))
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), losses)
+    assert points_under_legend(ax) == 0
     plt.close(fig)
 
 
-def test_decision_boundary_and_weight_maps():
+def test_decision_boundary_is_where_the_output_is_one_half():
     X, Y = data.moons(n=60, seed=0)
-    net = MLP([2, 5, 1], activation="tanh", seed=0)
-    train(net, X, Y, optimizer="lbfgs", epochs=50)
+    net = MLP([2, 1], output_activation="sigmoid", seed=0)
+    net.Ws[0][:] = [[1.0, -2.0]]       # the output is 0.5 on the line x1 - 2 x2 + 0.5 = 0
+    net.bs[0][:] = [0.5]
     fig, ax = plt.subplots()
-    plots.plot_decision_boundary(net, X, Y, ax=ax, resolution=30)
-    assert ax.get_xlabel() == "$x_1$" and len(ax.collections) >= 3
+    plots.plot_decision_boundary(net, X, Y, ax=ax, resolution=60)
+    assert ax.get_title() and ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+    path = ax.collections[1].get_paths()[0]                     # the 0.5 contour
+    boundary = path.vertices if path.codes is None else path.vertices[path.codes != Path.CLOSEPOLY]
+    assert len(boundary) > 10
+    np.testing.assert_allclose(boundary[:, 0] - 2 * boundary[:, 1] + 0.5, 0.0, atol=1e-3)
+    samples = np.concatenate([c.get_offsets() for c in ax.collections[2:]])
+    assert sorted(map(tuple, samples)) == sorted(map(tuple, X))
+    assert points_under_legend(ax) == 0
     plt.close(fig)
+    with pytest.raises(ValueError, match="2 input features"):
+        plots.plot_decision_boundary(MLP([3, 1]), np.zeros((4, 3)), np.zeros((4, 1)))
+
+
+def test_weight_maps_show_each_matrix_on_one_symmetric_scale():
+    net = MLP([2, 6, 6, 6, 6, 1], seed=0)
     axes = plots.plot_weights(net)
-    assert len(axes) == 2
-    image = axes[0].images[0]
-    assert np.array_equal(image.get_array(), net.Ws[0])
-    assert image.get_clim()[0] == -image.get_clim()[1]
+    assert len(axes) == net.n_layers
+    limit = max(np.abs(W).max() for W in net.Ws)
+    for l, ax in enumerate(axes):
+        np.testing.assert_array_equal(ax.images[0].get_array(), net.Ws[l])
+        assert ax.images[0].get_clim() == pytest.approx((-limit, limit))
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    figure = axes[0].figure
+    assert figure.get_size_inches()[0] * figure.dpi <= 1000
     plt.close("all")
 
 
 def test_input_grid_covers_the_data_with_a_margin_and_zeros_elsewhere():
     X = np.array([[0.0, -1.0, 5.0], [2.0, 1.0, 7.0]])
-    g0, g1, points = plots.input_grid(X, resolution=11)
+    g0, g1, points = _figures.input_grid(X, resolution=11)
     assert g0.shape == g1.shape == (11, 11) and points.shape == (121, 3)
     assert np.allclose([g0.min(), g0.max(), g1.min(), g1.max()], [-0.2, 2.2, -1.2, 1.2])
     assert np.array_equal(points[:, 0], g0.ravel()) and np.all(points[:, 2] == 0.0)
+    assert _figures.grid_extent(g0, g1) == pytest.approx((-0.2, 2.2, -1.2, 1.2))
+
+
+@pytest.mark.parametrize("lo, hi", [(0.02, 0.05), (0.3, 0.9), (1e-3, 1.0), (1e-8, 1e9),
+                                    (0.5, 200.0), (1e-300, 1e300)])
+def test_few_log_ticks_are_few_and_readable(lo, hi):
+    ticks = np.asarray(_figures.FewLogTicks().tick_values(lo, hi))
+    inside = ticks[(ticks >= lo * (1 - 1e-9)) & (ticks <= hi * (1 + 1e-9))]
+    assert 2 <= len(inside) <= 7
+    for value in inside:
+        label = _figures.plain_number(value)
+        assert float(label) == pytest.approx(value, rel=1e-9)
+        assert "+" not in label and "e-0" not in label and len(label) <= 7
+
+
+def test_log_limits_clip_a_blow_up():
+    fig, ax = plt.subplots()
+    _figures.set_log_limits(ax, np.array([0.1, 0.5, np.inf, np.nan, -1.0, 1e30]), margin=1.0)
+    lo, hi = ax.get_ylim()
+    assert lo == pytest.approx(0.1) and math.log10(hi / lo) == pytest.approx(_figures.MAX_DECADES)
+    plt.close(fig)
+
+
+def bench_run(X, Y, hidden, steps=40):
+    net = MLP([X.shape[1], *hidden, 1], activation="tanh", loss="cross_entropy", seed=0)
+    history = train(net, X, Y, optimizer="sgd", lr=0.5, epochs=steps)
+    run = SimpleNamespace(history=history, lr=0.5, optimizer="sgd", steps_requested=steps,
+                          test_steps=np.arange(1, steps + 1, 5),
+                          test_losses=history.losses[::5], message="",
+                          grad_norms=np.abs(np.random.default_rng(0).normal(
+                              size=(steps, net.n_layers))))
+    return run, net, (X, Y, X, Y)
+
+
+def test_bench_figure_panels_have_titles_labels_and_stay_small():
+    run, net, bench_data = bench_run(*data.moons(n=80, seed=1), hidden=[4])
+    figure = benchplots.BenchFigure()
+    figure.update(run, net, bench_data, name="moons", smoothing="moving average")
+    png = figure.png()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width == round(figure.figure.get_size_inches()[0] * figure.figure.dpi) <= 1000
+    loss, gradients, model = figure.loss.ax, figure.gradients.ax, figure.model.ax
+    for ax in [loss, gradients, model, *figure.weights.axes]:
+        assert ax.get_title() and ax.get_xlabel()
+    assert loss.get_ylabel() and gradients.get_ylabel() and model.get_ylabel()
+    np.testing.assert_allclose(figure.loss.train.get_ydata(),
+                               benchplots.smooth(run.history.losses, "moving average"))
+    np.testing.assert_array_equal(figure.weights.images[0].get_array(), net.Ws[0])
+
+
+@pytest.mark.parametrize("dataset, hidden", [("moons", [4]), ("toy", [3, 3, 3, 3, 3]),
+                                             ("blobs", [2])])
+def test_bench_keys_cover_no_data(dataset, hidden):
+    rng = np.random.default_rng(3)
+    if dataset == "moons":
+        X, Y = data.moons(n=120, seed=2)
+    elif dataset == "toy":
+        X = rng.uniform(-2, 2, size=(60, 1))
+        Y = (X > 0).astype(float)
+    else:
+        X = rng.normal(size=(80, 2)) * [1.0, 3.0]
+        Y = (X[:, :1] > 0).astype(float)
+    run, net, bench_data = bench_run(X, Y, hidden)
+    figure = benchplots.BenchFigure()
+    figure.update(run, net, bench_data, name=dataset, smoothing="low-pass")
+    figure.figure.canvas.draw()
+    for panel in [figure.loss, figure.model, figure.gradients]:
+        assert len(panel.key) >= 2
+        for text in panel.key:
+            assert points_under(text.get_window_extent(), panel.ax) == 0, text.get_text()
+            assert panel.ax.get_window_extent().contains(*text.get_window_extent().p0)
+
+
+def test_range_test_plot_marks_best_and_diverged_rates():
+    lrs = np.geomspace(1e-3, 10, 9)
+    final = np.array([0.69, 0.6, 0.4, 0.2, 0.1, 0.15, 0.9, np.inf, np.nan])
+    diverged = ~np.isfinite(final) | (final > 0.69)
+    result = SimpleNamespace(lrs=lrs, final_losses=final, diverged=diverged, best_lr=lrs[4],
+                             divergence_lr=lrs[6], initial_loss=0.69, steps=30,
+                             optimizer="sgd")
+    ax = benchplots.plot_lr_range_test(result, current_lr=0.1)
+    assert ax.get_xscale() == ax.get_yscale() == "log" and ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), lrs[~diverged])
+    crosses = ax.lines[2]
+    np.testing.assert_array_equal(crosses.get_xdata(), lrs[diverged])
+    assert np.isfinite(crosses.get_ydata()).all()      # the non-finite ones, shown at the top
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("best lr" in t for t in texts) and any("current lr" in t for t in texts)
+    assert points_under_legend(ax) == 0
+    plt.close(ax.figure)
