@@ -22,7 +22,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
-import tricks  # noqa: E402
 from baselines import gemm_only_epoch, per_example_epoch, sklearn_regressor, stacked_tensor_epoch  # noqa: E402
 from common import LR, SIZES, interleaved, median_time, problem  # noqa: E402
 from extras import HOOKS  # noqa: E402
@@ -269,8 +268,12 @@ def main():
         extras.update(hook())
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)
-    print("timing the engine's tricks ...", flush=True)
-    trick_table = tricks.table({name: tricks.measure(name) for name in SIZES})
+    print("timing the engine's tricks (in a fresh process) ...", flush=True)
+    # a fresh process, as a new notebook kernel is: this one has allocated and freed
+    # gigabytes, after which the allocator serves new arrays without page faults, which
+    # would hide what fresh temporaries cost
+    trick_table = subprocess.run([sys.executable, "tricks.py"], cwd=Path(__file__).parent,
+                                 capture_output=True, text=True, check=True).stdout.strip()
     write_report(rows, memory, extras, trick_table, machine(), docs / "benchmarks.md",
                  docs / "benchmarks.png")
     print((docs / "benchmarks.md").read_text())

@@ -5,6 +5,8 @@
 - reference step: `train`'s loop with `MLP.loss_and_gradient` (the readable backprop,
   fresh arrays, its input check per batch) in place of the engine;
 - fresh buffers: the engine allocating its arrays anew at every step;
+- lr not folded: `train` with a callback (that does nothing), so that SGD gets the
+  gradient itself and updates with `flat -= lr * grad`;
 - bias sum: the bias gradients as `delta.sum(axis=0)` instead of the engine's `1ᵀ delta`
   (a GEMV), and 4-op sigmoid: σ as `1 / (1 + exp(−z))` in four in-place ufuncs instead of
   SciPy's `expit`. These two are timed as pieces, each layer's (B, width) block once per
@@ -31,8 +33,9 @@ class FreshBuffers(_engine.Engine):
 
 
 class ReferenceStep(_engine.Engine):
-    def loss_and_gradient(self, X, Y):
-        loss, self.grad[:] = self.net.loss_and_gradient(X, Y)
+    def loss_and_gradient(self, X, Y, scale=1.0):
+        loss, grad = self.net.loss_and_gradient(X, Y)
+        self.grad[:] = scale * grad
         return loss
 
 
@@ -43,12 +46,13 @@ def four_op_sigmoid(z, out):
     np.reciprocal(out, out=out)
 
 
-def epoch_with(engine_class, net, X, Y, batch, start):
+def epoch_with(engine_class, net, X, Y, batch, start, callback=None):
     def run():
         net.weights.flat[:] = start
         training.Engine = engine_class
         try:
-            nnlib.train(net, X, Y, lr=LR, epochs=1, batch_size=batch, seed=0)
+            nnlib.train(net, X, Y, lr=LR, epochs=1, batch_size=batch, seed=0,
+                        callback=callback)
         finally:
             training.Engine = _engine.Engine
     return run
@@ -83,10 +87,12 @@ def measure(name, repeats=5):
         "engine": epoch_with(_engine.Engine, net, X, Y, batch, start),
         "fresh buffers": epoch_with(FreshBuffers, net, X, Y, batch, start),
         "reference step": epoch_with(ReferenceStep, net, X, Y, batch, start),
+        "lr not folded": epoch_with(_engine.Engine, net, X, Y, batch, start,
+                                    callback=lambda *_: False),
     }, repeats)
     engine = np.median(times["engine"])
     extra = {key: float(np.median(times[key] / times["engine"]) - 1)
-             for key in ("reference step", "fresh buffers")}
+             for key in ("reference step", "fresh buffers", "lr not folded")}
     part = {key: float(np.median(t)) for key, t in pieces(sizes, batch, -(-n // batch)).items()}
     extra["bias sum"] = (part["sum"] - part["gemv"]) / engine
     extra["4-op sigmoid"] = (part["four_op"] - part["expit"]) / engine
@@ -94,7 +100,7 @@ def measure(name, repeats=5):
 
 
 def table(results):
-    keys = ["reference step", "fresh buffers", "bias sum", "4-op sigmoid"]
+    keys = ["reference step", "fresh buffers", "lr not folded", "bias sum", "4-op sigmoid"]
     lines = ["| net | engine epoch (ms) | " + " | ".join(f"without it: {k}" for k in keys) + " |",
              "|---" * (len(keys) + 2) + "|"]
     for name, r in results.items():

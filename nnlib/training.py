@@ -6,7 +6,7 @@ import numpy as np
 
 from ._engine import Engine
 from ._validate import positive
-from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
+from .optim import SCIPY_METHODS, SGD, STEP_OPTIMIZERS, check_name
 
 
 class TrainingDiverged(FloatingPointError):
@@ -130,12 +130,19 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
     if record_every:
         history._start_recording(flat, epochs * steps_per_epoch // record_every + 1)
     rng = np.random.default_rng(seed)
+    # Plain SGD with no callback to show the gradient to: the engine folds lr into BP1 and
+    # returns lr · g, so the update is a single pass (see nnlib/_engine.py).
+    fused_sgd = isinstance(opt, SGD) and callback is None
+    scale = opt.lr if fused_sgd else 1.0
     for epoch in range(epochs):
         for Xb, Yb in _batches(X, Y, batch, shuffle, rng):
-            loss = engine.loss_and_gradient(Xb, Yb)
+            loss = engine.loss_and_gradient(Xb, Yb, scale)
             if not math.isfinite(loss):
                 _raise_diverged(loss, history, f"epoch {epoch + 1}")
-            opt.step(flat, grad)
+            if fused_sgd:
+                flat -= grad                  # θ ← θ − lr · g, with lr · g from the engine
+            else:
+                opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
             halt = callback is not None and callback(step, net, loss, grad)

@@ -172,3 +172,13 @@ def test_steps_stops_mid_epoch_and_scores_complete_epochs_only():
     assert train(MLP([2, 3, 1], seed=0), X, Y, optimizer="lbfgs", steps=4).steps <= 4
     with pytest.raises(ValueError, match="steps must be a positive integer, got 0"):
         train(MLP([2, 3, 1], seed=0), X, Y, steps=0)
+
+
+def test_sgd_with_lr_folded_into_the_engine_equals_the_textbook_step():
+    """Without a callback, train's SGD update takes lr · g from the engine in one pass;
+    with one, SGD.step computes flat -= lr * grad. Both give the same weights."""
+    X, Y = data.moons(n=60, seed=1)
+    fused, textbook = MLP([2, 5, 1], "tanh", seed=2), MLP([2, 5, 1], "tanh", seed=2)
+    train(fused, X, Y, lr=0.7, epochs=3, batch_size=8, seed=0)
+    train(textbook, X, Y, lr=0.7, epochs=3, batch_size=8, seed=0, callback=lambda *_: False)
+    assert np.abs(fused.weights.flat - textbook.weights.flat).max() <= 1e-13
