@@ -7,8 +7,10 @@ import nnlib
 from nnlib.exercises.lesson02 import (
     check_layer_backward,
     check_layer_forward,
+    check_softmax_ce_delta,
     reference_layer_backward,
     reference_layer_forward,
+    reference_softmax_ce_delta,
 )
 
 
@@ -112,3 +114,62 @@ def test_layer_backward_checker_verdicts():
         return plain_layer_backward(delta, W, A_prev)[:2]
 
     assert check_layer_backward(two_results).status == "wrong shape"
+
+
+# -- softmax_ce_delta -------------------------------------------------------------------
+
+def plain_softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_softmax_ce_delta_reference_matches_finite_differences_and_nnlib():
+    rng = np.random.default_rng(3)
+    Z = rng.normal(0, 3, size=(6, 4))
+    Y = np.eye(4)[rng.integers(0, 4, size=6)]
+
+    def mean_cross_entropy(z):
+        return -np.sum(Y * np.log(plain_softmax(z.reshape(Z.shape)))) / len(Z)
+
+    delta = reference_softmax_ce_delta(Z, Y)
+    numeric = nnlib.numerical_gradient(mean_cross_entropy, Z.ravel().copy())
+    assert nnlib.relative_error(delta.ravel(), numeric) < 1e-7
+
+    # nnlib's gradient of a one-layer softmax net is Δᵀ X and the column sums of Δ
+    X = rng.normal(size=(6, 3))
+    net = nnlib.MLP([3, 4], output_activation="softmax", loss="cross_entropy", seed=0)
+    dW, db = net.weights.split(net.gradient(X, Y))
+    delta = reference_softmax_ce_delta(X @ net.Ws[0].T + net.bs[0], Y)
+    assert np.allclose(dW, delta.T @ X, rtol=1e-12) and np.allclose(db, delta.sum(axis=0))
+
+
+def test_softmax_ce_delta_checker_verdicts():
+    def by_the_jacobian(Z, Y):       # an independent solution: J(z)ᵀ ∇ₐC, one row at a time
+        A = plain_softmax(Z)
+        rows = [(np.diag(a) - np.outer(a, a)).T @ (-y / a) for a, y in zip(A, Y)]
+        return np.array(rows) / len(Z)
+
+    assert check_softmax_ce_delta(by_the_jacobian)
+
+    def stub(Z, Y):
+        raise NotImplementedError
+
+    assert check_softmax_ce_delta(stub).status == "not implemented"
+
+    def with_sigmoid_prime(Z, Y):    # ⊙ a(1 − a), as if softmax were element-wise
+        A = plain_softmax(Z)
+        return (A - Y) * A * (1 - A) / len(Z)
+
+    def without_the_mean(Z, Y):
+        return plain_softmax(Z) - Y
+
+    def softmax_over_columns(Z, Y):  # normalised down the samples, not across a row
+        E = np.exp(Z - Z.max(axis=0))
+        return (E / E.sum(axis=0) - Y) / len(Z)
+
+    for wrong in (with_sigmoid_prime, without_the_mean, softmax_over_columns):
+        verdict = check_softmax_ce_delta(wrong)
+        assert verdict.status == "wrong values" and verdict.max_difference > 1e-3, wrong.__name__
+
+    transposed = check_softmax_ce_delta(lambda Z, Y: by_the_jacobian(Z, Y).T)
+    assert transposed.status == "wrong shape"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nnlib.exercises.lesson04 import check_layer_views, check_xavier_std
+from nnlib.exercises.lesson04 import check_adam_step, check_layer_views, check_xavier_std
 
 
 # -- layer_views --------------------------------------------------------------------------
@@ -103,3 +103,57 @@ def test_xavier_std_wrong_values_shape_and_stub():
         raise NotImplementedError
 
     assert check_xavier_std(stub).status == "not implemented"
+
+
+# -- adam_step -----------------------------------------------------------------------------
+def solution_adam_step(flat, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    flat -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+def test_adam_step_checker_follows_a_hand_computed_first_step():
+    # At t = 1 the bias correction gives m̂ = g and v̂ = g², so the step is lr · g / (|g| + ε):
+    # a move of almost exactly lr against the sign of every gradient entry.
+    flat, grad = np.array([1.0, -2.0, 0.5]), np.array([0.3, -4.0, 1e-3])
+    solution_adam_step(flat, grad, np.zeros(3), np.zeros(3), 1, lr=0.1)
+    assert np.allclose(flat, [1.0 - 0.1, -2.0 + 0.1, 0.5 - 0.1 * 1e-3 / (1e-3 + 1e-8)])
+    verdict = check_adam_step(solution_adam_step)
+    assert verdict and verdict.status == "correct"
+
+
+def test_adam_step_checker_verdicts():
+    def stub(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        raise NotImplementedError
+
+    def no_bias_correction(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        m[:] = beta1 * m + (1 - beta1) * grad
+        v[:] = beta2 * v + (1 - beta2) * grad ** 2
+        flat -= lr * m / (np.sqrt(v) + eps)
+
+    def betas_swapped(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        solution_adam_step(flat, grad, m, v, t, lr, beta2, beta1, eps)
+
+    def state_not_kept(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        m, v = m.copy(), v.copy()            # m and v never change between steps
+        solution_adam_step(flat, grad, m, v, t, lr, beta1, beta2, eps)
+
+    def rebinds_flat(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        flat = flat - lr * grad             # noqa: F841  (a new array; the caller's is untouched)
+
+    def crashes(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        flat -= lr * grad[:2]
+
+    assert check_adam_step(stub).status == "not implemented"
+    first = check_adam_step(no_bias_correction)
+    assert first.status == "wrong values" and "step 1" in repr(first)
+    assert check_adam_step(betas_swapped).status == "wrong values"
+    later = check_adam_step(state_not_kept)
+    assert later.status == "wrong values" and "step 2" in repr(later)
+    assert check_adam_step(rebinds_flat).status == "not in place"
+    verdict = check_adam_step(crashes)
+    assert verdict.status == "error" and "ValueError" in repr(verdict)

@@ -3,8 +3,9 @@
 Each checker runs the learner's function and a reference solution on seeded
 random inputs and returns a Verdict (see `nnlib.exercises.check`); it never raises.
 
-The chain: L one-neuron sigmoid layers, z_l = w_l a_{l-1} + b_l, a_l = σ(z_l),
-a_0 = x; cost per sample ½(a_L − y)², averaged over the N samples.
+The chain: n one-neuron sigmoid layers counted from 0, z_l = w_l a_l + b_l,
+a_{l+1} = σ(z_l), a_0 = x; cost per sample ½(a_n − y)² of the output a_n, averaged
+over the N samples.
 """
 
 import numpy as np
@@ -22,9 +23,9 @@ def reference_sigmoid_prime(z):
 def reference_backprop_chain(X, Y, w, b):
     """Gradient of the mean cost of a chain of one-neuron sigmoid layers.
 
-    X, Y: (N, 1) inputs and targets; w, b: (L,) weights and biases, layer 1 first.
-    Returns (dw, db), each (L,): dC/dw_l and dC/db_l of C = mean over samples of
-    ½(a_L − y)².
+    X, Y: (N, 1) inputs and targets; w, b: (n,) weights and biases, layer 0 first.
+    Returns (dw, db), each (n,): dC/dw_l and dC/db_l of C = mean over samples of
+    ½(a_n − y)².
     """
     w = np.asarray(w, dtype=float)
     b = np.asarray(b, dtype=float)

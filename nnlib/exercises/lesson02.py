@@ -4,6 +4,10 @@ Conventions: samples are rows. A layer has W (n_out, n_in) and b (n_out,);
 its input A_prev is (N, n_in) and Z = A_prev @ W.T + b is (N, n_out). `delta`
 is dC/dZ of a layer for the batch, shape (N, n_out), already including the 1/N of
 the mean cost, so the gradients are plain sums over the rows.
+
+check_layer_forward       Z = A @ W.T + b
+check_layer_backward      BP2–BP4 through one layer fed by a sigmoid layer
+check_softmax_ce_delta    BP1 of a softmax output under categorical cross-entropy
 """
 
 import numpy as np
@@ -60,3 +64,25 @@ def check_layer_backward(candidate):
     """Check layer_backward(delta, W, A_prev) -> (dW, db, delta_prev)."""
     return check(candidate, reference_layer_backward, _backward_inputs, name="layer_backward",
                  trials=4)
+
+
+def reference_softmax_ce_delta(Z, Y):
+    """Δ of a softmax output layer under the mean categorical cross-entropy.
+
+    Z (N, n_out) pre-activations, Y (N, n_out) targets whose rows sum to 1.
+    Returns (softmax(Z) − Y) / N, shape (N, n_out): the 1/N of the mean included (BP1).
+    """
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return (E / E.sum(axis=1, keepdims=True) - Y) / len(Z)
+
+
+def _softmax_inputs(rng):
+    n, _, n_out = _shapes(rng)
+    Y = np.eye(n_out)[rng.integers(0, n_out, size=n)]        # one-hot rows
+    return rng.normal(0.0, 3.0, size=(n, n_out)), Y
+
+
+def check_softmax_ce_delta(candidate):
+    """Check softmax_ce_delta(Z, Y) -> (softmax(Z) − Y) / N, shape (N, n_out)."""
+    return check(candidate, reference_softmax_ce_delta, _softmax_inputs,
+                 name="softmax_ce_delta", trials=4)

@@ -4,10 +4,13 @@ check_layer_views(layer_views)  the per-layer views of one flat vector: right sh
                                 right values, and real views (they share memory with
                                 the vector, so writing to one shows in the other)
 check_xavier_std(xavier_std)    the standard deviation of Xavier/Glorot weights
+check_adam_step(adam_step)      one Adam step in place on the flat vector, against
+                                nnlib.optim.Adam over several steps
 """
 
 import numpy as np
 
+from ..optim import Adam
 from .core import Verdict, call, check
 
 SHAPE_LISTS = [
@@ -82,3 +85,45 @@ def check_xavier_std(candidate):
     """Compare `candidate(n_in, n_out)` with √(2 / (n_in + n_out)) on random layer sizes."""
     return check(candidate, reference_xavier_std, _fan_ins_and_outs, name="xavier_std",
                  trials=5)
+
+
+ADAM_SETTINGS = [dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8),
+                 dict(lr=0.05, beta1=0.5, beta2=0.9, eps=1e-8)]
+
+
+def check_adam_step(candidate, name="adam_step", steps=6):
+    """Call `candidate(flat, grad, m, v, t, lr, beta1, beta2, eps)` for t = 1 … `steps` on
+    seeded gradients, and compare `flat` after every step with nnlib.optim.Adam's.
+
+    The candidate must update flat, m and v in place (m and v start at zeros) and may
+    return anything; two settings of (lr, β₁, β₂) tell β₁ and β₂ apart.
+    """
+    rng = np.random.default_rng(5)
+    for settings in ADAM_SETTINGS:
+        n = int(rng.integers(5, 12))
+        flat = rng.normal(size=n)
+        ref_flat, ref = flat.copy(), Adam(**settings)
+        m, v = np.zeros(n), np.zeros(n)
+        for t in range(1, steps + 1):
+            grad = rng.normal(size=n) * 10.0 ** rng.uniform(-3, 1, size=n)  # mixed scales
+            before = flat.copy()
+            try:
+                candidate(flat, grad.copy(), m, v, t, **settings)
+            except NotImplementedError:
+                return Verdict("not implemented", f"{name}: not implemented yet. Write your code "
+                               "in the cell above, run it, then run this cell again.")
+            except Exception as exc:  # the learner's code may fail in any way: report it kindly
+                return Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
+            ref.step(ref_flat, grad)
+            if np.array_equal(flat, before):
+                return Verdict("not in place", f"{name}: flat did not change at step {t}. "
+                               "Update it in place (flat -= ...), not with flat = flat - ...")
+            if not np.allclose(flat, ref_flat, rtol=1e-9, atol=1e-12):
+                diff = float(np.abs(flat - ref_flat).max())
+                hint = ("check the bias correction and which β goes with m and which with v"
+                        if t == 1 else "are m and v updated in place, and t used as given?")
+                return Verdict("wrong values", f"{name}: wrong values after step {t} with "
+                               f"{settings}, largest difference {diff:.3g} from nnlib.optim.Adam "
+                               f"({hint}).", diff)
+    return Verdict("correct", f"{name}: correct! flat matches nnlib.optim.Adam after each of "
+                   f"{steps} steps, with {len(ADAM_SETTINGS)} settings of lr, β₁ and β₂.", 0.0)
