@@ -1,4 +1,10 @@
-"""Input checks shared by the public functions: clear messages, early."""
+"""Input checks shared by the public functions: clear messages, early.
+
+Each check names the argument, says what it got and what was expected, and returns the
+value in the form the caller uses. docs/refusals.md lists what is refused and why.
+"""
+
+import numbers
 
 import numpy as np
 
@@ -11,16 +17,67 @@ def choice(name, value, options):
     return value
 
 
+def _number(name, value, integer, expected):
+    """`value` if it is a real number (an integer if `integer`; never a bool), else TypeError."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+    return value
+
+
 def positive(name, value, integer=False):
     """Return `value` if it is a finite number > 0 (an int if `integer`), else raise."""
-    kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, kind):
-        expected = "a positive integer" if integer else "a positive number"
-        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
-    if not np.isfinite(value) or value <= 0:
-        expected = "a positive integer" if integer else "a positive number"
+    expected = "a positive integer" if integer else "a positive number"
+    _number(name, value, integer, expected)
+    # an integer is always finite, and may be too large for a float (10**400)
+    if value <= 0 or not (isinstance(value, numbers.Integral) or np.isfinite(value)):
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return value
+
+
+def nonnegative(name, value):
+    """Return `value` as a float if it is a finite number ≥ 0, else raise."""
+    expected = "a finite number ≥ 0"
+    _number(name, value, False, expected)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return float(value)
+
+
+def seed(value, name="seed", below=None):
+    """Return `value` if it is None (fresh randomness) or an integer ≥ 0 (and < `below`,
+    for scikit-learn, which takes seeds < 2**32), else raise."""
+    expected = "None (fresh randomness) or an integer ≥ 0"
+    if below is not None:
+        expected += f" and < {below} (scikit-learn's limit)"
+    if value is None:
+        return None
+    _number(name, value, True, expected)
+    if value < 0 or (below is not None and value >= below):
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return int(value)
+
+
+SKLEARN_SEEDS = 2**32  # scikit-learn's random_state must be below this
+
+
+def callable_or_none(name, value):
+    """Return `value` if it is None or callable, else raise TypeError."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a function or None, got {value!r} ({type(value).__name__})")
+    return value
+
+
+def _real_array(name, value):
+    """`value` as a float64 array; complex, text and other non-numbers are refused."""
+    arr = value if isinstance(value, np.ndarray) else np.asarray(value)
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must be real, got complex numbers (dtype {arr.dtype}): "
+                        f"pass {name}.real or abs({name}) if that is what you mean")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}"
+                        f" of dtype {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
 
 
 def matrix(name, value, n_cols=None, n_rows=None, what="columns"):
@@ -28,10 +85,7 @@ def matrix(name, value, n_cols=None, n_rows=None, what="columns"):
 
     A 1-D array is refused (with the reshape that fixes it) rather than guessed.
     """
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from exc
+    arr = _real_array(name, value)
     if arr.ndim != 2:
         hint = f" (use {name}.reshape(-1, 1) for a single feature)" if arr.ndim == 1 else ""
         raise ValueError(f"{name} must be 2-D with samples as rows, got shape {arr.shape}{hint}")
@@ -58,7 +112,7 @@ def matrix(name, value, n_cols=None, n_rows=None, what="columns"):
 
 def vector(name, value, size=None):
     """Return `value` as a finite 1-D float64 array (of length `size` if given)."""
-    arr = np.asarray(value, dtype=np.float64)
+    arr = _real_array(name, value)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D vector, got shape {arr.shape}")
     if size is not None and arr.size != size:

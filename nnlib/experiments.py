@@ -15,9 +15,11 @@ import math
 
 import numpy as np
 
+from ._validate import positive, vector
+from ._validate import seed as check_seed
 from .gradcheck import GradientCheckReport, gradient_check
-from .network import MLP
-from .optim import SCIPY_METHODS
+from .network import MLP, check_network
+from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
 from .training import History, TrainingDiverged, train
 
 GRADCHECK_SAMPLES = 16       # train_run checks the gradient on this many training samples
@@ -29,7 +31,11 @@ RANGE_TEST_LRS.flags.writeable = False
 
 def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0):
     """MLP [n_in, *hidden, 1] with a sigmoid output and cross-entropy loss; He
-    initialisation for ReLU-type layers, Xavier otherwise."""
+    initialisation for ReLU-type layers, Xavier otherwise. hidden: a sequence of widths
+    (e.g. [8, 8], or [] for none); seed: None or an integer ≥ 0."""
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be a sequence of layer widths like [8, 8] "
+                        f"(one layer of 8: [8]), got {hidden!r}")
     init = "he" if activation in ("relu", "leaky_relu") else "xavier"
     return MLP([n_in, *hidden, 1], activation=activation, output_activation="sigmoid",
                loss="cross_entropy", init=init, seed=seed)
@@ -103,18 +109,24 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     """Train `net` for `steps` optimizer steps and measure everything the bench shows.
 
     data: (X, Y, X_test, Y_test), e.g. from nnlib.data.make_data. checkpoint: a flat
-    weight vector to start from (copied into net.weights.flat first). batch_size None
-    or ≥ the training-set size: full batch. For 'lbfgs' and 'cg' a step is one
-    iteration and lr, batch_size are not used. grad_check: check the final network's
-    gradient (small networks only, see GRADCHECK_MAX_PARAMS).
-    Never raises for divergence: it is reported in `.diverged` and `.message`.
+    weight vector to start from (copied into net.weights.flat first). steps: an integer
+    ≥ 1. batch_size None or ≥ the training-set size: full batch. For 'lbfgs' and 'cg' a
+    step is one iteration and lr, batch_size are not used. grad_check: check the final
+    network's gradient (small networks only, see GRADCHECK_MAX_PARAMS).
+    Every argument is checked before the weights change. Never raises for divergence:
+    it is reported in `.diverged` and `.message`.
     Returns a BenchRun; `net` is left at its trained (or diverged) weights.
     """
-    X, Y, X_test, Y_test = data
+    net = check_network(net)
+    X, Y, X_test, Y_test = data = _check_data(net, data)
+    optimizer = check_name(optimizer)
+    lr = positive("lr", lr)
+    steps = positive("steps", steps, integer=True)
+    batch = len(X) if batch_size is None else min(positive("batch_size", batch_size, True), len(X))
+    seed = check_seed(seed)
     if checkpoint is not None:
+        checkpoint = vector("checkpoint", checkpoint, size=net.weights.size)
         net.weights.flat[:] = checkpoint
-    steps = int(steps)
-    batch = len(X) if batch_size is None else min(int(batch_size), len(X))
     with np.errstate(all="ignore"):
         initial_loss = float(net.loss(X, Y))
     norms = np.full((steps, net.n_layers), np.nan)
@@ -122,14 +134,14 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
                         seed=seed, callback=_norm_recorder(net, norms),
                         test_data=(X_test, Y_test))
-        raised = False
+        raised = None
     except TrainingDiverged as exc:
-        history, raised = exc.history, True
+        history, raised = exc.history, exc
     final_loss, final_test_loss, accuracy = _scores(net, data)
-    diverged = raised or not np.isfinite(final_loss)
+    diverged = raised is not None or not np.isfinite(final_loss)
     if diverged:
         final_loss, final_test_loss, accuracy = math.inf, math.inf, 0.0
-    message = _run_message(history, lr, optimizer, raised, diverged, initial_loss, final_loss)
+    message = _run_message(lr, optimizer, raised, diverged, initial_loss, final_loss)
     steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / batch)
     test_steps, test_losses = _test_curve(history, steps_per_epoch, final_test_loss)
     report = None
@@ -144,6 +156,21 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
                     potential=learning_potential(final_loss), diverged=diverged,
                     message=message, grad_check=report,
                     grad_check_verdict="skipped" if report is None else report.verdict)
+
+
+def _check_data(net, data):
+    """data as four checked arrays (X, Y, X_test, Y_test), or an error that names data."""
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise TypeError("data must be four arrays (X, Y, X_test, Y_test), as "
+                        f"nnlib.data.make_data returns, got {type(data).__name__}"
+                        + (f" of length {len(data)}" if hasattr(data, "__len__") else ""))
+    checked = []
+    for part, (X, Y) in (("training", data[:2]), ("test", data[2:])):
+        try:
+            checked += net.check_XY(X, Y)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"data, {part} part: {exc}") from None
+    return tuple(checked)
 
 
 def _norm_recorder(net, norms):
@@ -165,10 +192,18 @@ def _scores(net, data):
         return float(net.loss(X, Y)), float(net.loss(X_test, Y_test)), accuracy
 
 
-def _run_message(history, lr, optimizer, raised, diverged, initial_loss, final_loss):
-    """'' for a run that went well, else a sentence saying what went wrong."""
-    if raised:
-        return (f"Diverged at step {history.steps + 1}: with lr = {lr:.3g} the loss grew "
+def _run_message(lr, optimizer, raised, diverged, initial_loss, final_loss):
+    """'' for a run that went well, else a sentence saying what went wrong; `raised`
+    is the TrainingDiverged that stopped the run, or None."""
+    if raised is not None and raised.step == 0:
+        return ("Diverged before the first step: the loss of the starting weights is not a "
+                "finite number, so the learning rate is not the cause. Scale the inputs.")
+    if diverged and optimizer in SCIPY_METHODS:
+        after = "" if raised is None else f" after iteration {raised.step}"
+        return (f"Diverged{after}: {optimizer}'s line search reached weights where the loss "
+                "is no longer a finite number. Scale the inputs or run fewer iterations.")
+    if raised is not None:
+        return (f"Diverged after step {raised.step}: with lr = {lr:.3g} the loss grew "
                 "until it was no longer a finite number. Try a smaller learning rate.")
     if diverged:
         return (f"Diverged: with lr = {lr:.3g} the loss is no longer a finite number. "
@@ -231,8 +266,19 @@ def lr_range_test(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=No
     when training raises.
 
     lrs: learning rates, finite and > 0, in any order (default RANGE_TEST_LRS,
-    np.logspace(-4, 1, 21)). X (N, n_in), Y (N, 1). Returns a RangeTest.
+    np.logspace(-4, 1, 21)). X (N, n_in), Y (N, 1). optimizer: one that takes a
+    learning rate ('sgd', 'momentum', 'adam'). Returns a RangeTest.
     """
+    net = check_network(net)
+    X, Y = net.check_XY(X, Y)
+    if check_name(optimizer) not in STEP_OPTIMIZERS:
+        raise ValueError(f"lr_range_test needs an optimizer that takes a learning rate, one "
+                         f"of {', '.join(map(repr, STEP_OPTIMIZERS))}; {optimizer!r} takes "
+                         "none, so every rate would give the same run")
+    steps = positive("steps", steps, integer=True)
+    if batch_size is not None:
+        positive("batch_size", batch_size, integer=True)
+    seed = check_seed(seed)
     lrs = np.sort(RANGE_TEST_LRS if lrs is None else _check_lrs(lrs))
     checkpoint = net.weights.flat.copy()
     with np.errstate(all="ignore"):

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import activations, losses
 from ._validate import choice, matrix, positive
+from ._validate import seed as check_seed
 from .initializers import INITS
 from .weights import FlatWeights
 
@@ -33,7 +34,8 @@ class MLP:
     activation:        hidden layers: 'identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu'
     output_activation: the same, or 'softmax'
     loss:              'mse' (per-sample ½‖a − y‖²) or 'cross_entropy'
-    init:              'xavier', 'he' or 'uniform'; seed: for numpy.random.default_rng
+    init:              'xavier', 'he' or 'uniform'
+    seed:              None (fresh randomness) or an integer ≥ 0, for numpy.random.default_rng
     """
 
     def __init__(self, sizes, activation="sigmoid", output_activation="sigmoid",
@@ -41,19 +43,38 @@ class MLP:
         self.sizes = _check_sizes(sizes)
         self.activation = activations.get(activation)
         self.output_activation = activations.get(output_activation, output=True)
+        if self.output_activation.name == "softmax" and self.sizes[-1] == 1:
+            raise ValueError(
+                "output_activation 'softmax' needs at least 2 outputs, got sizes "
+                f"{self.sizes}: a softmax of one number is always 1, so the loss never "
+                "changes and the net cannot learn. For two classes use one 'sigmoid' output.")
         self.loss_fn = losses.get(loss, self.output_activation)
         self.init = choice("init", init, INITS)
-        self.seed = seed
+        self.seed = check_seed(seed)
         shapes = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
             shapes += [(n_out, n_in), (n_out,)]
-        self.weights = FlatWeights(shapes)
+        self._weights = FlatWeights(shapes)
         self._Ws = LayerViews(self.weights.views[0::2], "Ws")
         self._bs = LayerViews(self.weights.views[1::2], "bs")
         self._layer_fns = [self.activation] * (self.n_layers - 1) + [self.output_activation]
         self.reset(seed)
 
     # -- parameters ---------------------------------------------------------------
+    @property
+    def weights(self):
+        """The FlatWeights holding every parameter; `Ws` and `bs` are views into it."""
+        return self._weights
+
+    @weights.setter
+    def weights(self, value):
+        if value is self._weights:
+            return
+        raise AttributeError(
+            "net.weights cannot be replaced: net.Ws, net.bs and the training engine keep "
+            "looking at the old buffer. Assign the values in place instead: "
+            "net.weights.flat[:] = other.weights.flat")
+
     @property
     def Ws(self):
         """Weight matrices, each (n_out, n_in): views into `weights.flat`."""
@@ -78,8 +99,8 @@ class MLP:
         return len(self.sizes) - 1
 
     def reset(self, seed=None):
-        """Draw fresh initial weights in place with `init` and `seed`."""
-        rng = np.random.default_rng(seed)
+        """Draw fresh initial weights in place with `init` and `seed` (None or an int ≥ 0)."""
+        rng = np.random.default_rng(check_seed(seed))
         for W, b in zip(self.Ws, self.bs):
             INITS[self.init](rng, W, b)
         return self
@@ -219,3 +240,11 @@ def _check_sizes(sizes):
     for n in sizes:
         positive("every entry of sizes", n, integer=True)
     return [int(n) for n in sizes]
+
+
+def check_network(net, name="net"):
+    """`net` if it is an MLP, else a TypeError saying what was passed in its place."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"{name} must be an nnlib.MLP, got {type(net).__name__}"
+                        " (is the argument order right? e.g. train(net, X, Y))")
+    return net

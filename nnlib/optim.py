@@ -8,7 +8,15 @@ state (velocity, m, v) is kept in place too, in vectors laid out like `flat`.
 
 import numpy as np
 
-from ._validate import choice, positive
+from ._validate import choice, nonnegative, positive
+
+
+def _decay(name, value):
+    """A decay rate β in [0, 1), else a ValueError naming it."""
+    if nonnegative(name, value) >= 1:
+        raise ValueError(f"{name} must be in [0, 1) (a running average forgets at rate "
+                         f"1 − {name}), got {value!r}")
+    return value
 
 
 class SGD:
@@ -30,7 +38,7 @@ class Momentum:
 
     def __init__(self, lr, beta=0.9):
         self.lr = positive("lr", lr)
-        self.beta = beta
+        self.beta = _decay("beta", beta)
         self.velocity = None
 
     def step(self, flat, grad):
@@ -53,7 +61,8 @@ class Adam:
 
     def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):
         self.lr = positive("lr", lr)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1, self.beta2 = _decay("beta1", beta1), _decay("beta2", beta2)
+        self.eps = positive("eps", eps)
         self.t = 0
         self.m = self.v = None
 

@@ -5,16 +5,23 @@ import math
 import numpy as np
 
 from ._engine import Engine
-from ._validate import positive
+from ._validate import callable_or_none, positive
+from ._validate import seed as check_seed
+from .network import check_network
 from .optim import SCIPY_METHODS, SGD, STEP_OPTIMIZERS, check_name
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite. `.history` holds the steps up to that point."""
+    """The loss or the weights became NaN or infinite.
 
-    def __init__(self, message, history):
+    `.history` holds the steps up to that point; `.step` is the number of the update
+    after which it happened (0: already before the first step, so not the learning rate).
+    """
+
+    def __init__(self, message, history, step):
         super().__init__(message)
         self.history = history
+        self.step = step
 
 
 class History:
@@ -87,41 +94,73 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     `epochs` iterations (`lr`, `batch_size` and `shuffle` are not used there).
     steps: if given, stop after exactly this many optimizer steps (iterations for
     'lbfgs'/'cg') instead of after `epochs`; the last epoch may be cut short.
-    callback(step, net, loss, grad) runs after each step; returning True stops.
+    seed: None (fresh randomness) or an integer ≥ 0, for the shuffling.
+    callback(step, net, loss, grad) runs after each step; returning True stops. It may
+    change the weights in place; under 'lbfgs'/'cg' SciPy's run then restarts from the
+    changed weights (and forgets its curvature estimate).
     test_data: optional (X_test, Y_test), scored after every complete epoch.
-    Raises TrainingDiverged, naming the step and lr, if the loss stops being finite.
+    Every argument is checked before any weight changes. Raises TrainingDiverged,
+    naming the optimizer, the step and lr, if the loss or the weights stop being
+    finite, also on the last step: a returned net always has finite weights and loss.
     """
+    net = check_network(net)
     X, Y = net.check_XY(X, Y)
     optimizer = check_name(optimizer)
     lr = positive("lr", lr)
     epochs = positive("epochs", epochs, integer=True)
     if batch_size is not None:
         batch_size = min(positive("batch_size", batch_size, integer=True), len(X))
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    seed = check_seed(seed)
+    callback = callable_or_none("callback", callback)
     if steps is not None:
         steps = positive("steps", steps, integer=True)
         steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / (batch_size or len(X)))
         epochs = math.ceil(steps / steps_per_epoch)
     if record_every is not None:
         record_every = positive("record_every", record_every, integer=True)
-    if test_data is not None:
-        test_data = net.check_XY(*test_data)
+    test_data = _check_test_data(net, test_data)
     history = History(lr, optimizer)
+    bad = int(np.count_nonzero(~np.isfinite(net.weights.flat)))
+    if bad:
+        _raise_diverged(history, 0, f"{bad} of the net's {net.weights.size} weights are "
+                        "NaN or inf already", cause="The learning rate is not the cause: the "
+                        "weights were like this before training (left by an earlier run that "
+                        "diverged?). Draw fresh ones with net.reset(seed).")
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             if optimizer in SCIPY_METHODS:
-                _train_scipy(net, X, Y, optimizer, epochs, callback, record_every, test_data,
-                             history)
+                last_X, last_Y = _train_scipy(net, X, Y, optimizer, epochs, callback,
+                                              record_every, test_data, history)
             else:
-                _train_steps(net, X, Y, STEP_OPTIMIZERS[optimizer](lr), epochs, batch_size,
-                             shuffle, seed, callback, record_every, test_data, history,
-                             max_steps=steps)
+                last_X, last_Y = _train_steps(
+                    net, X, Y, STEP_OPTIMIZERS[optimizer](lr), epochs, batch_size, shuffle,
+                    seed, callback, record_every, test_data, history, max_steps=steps)
+            _check_final(net, last_X, last_Y, history)
     finally:
         history._finish_recording()
     return history
 
 
+def _check_test_data(net, test_data):
+    """test_data as a checked pair (X_test, Y_test), or an error that names test_data."""
+    if test_data is None:
+        return None
+    if not isinstance(test_data, (tuple, list)) or len(test_data) != 2:
+        got = type(test_data).__name__
+        if hasattr(test_data, "__len__"):
+            got += f" of length {len(test_data)}"
+        raise TypeError(f"test_data must be a pair (X_test, Y_test), got a {got}")
+    try:
+        return net.check_XY(*test_data)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"test_data: {exc}") from None
+
+
 def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, record_every,
                  test_data, history, max_steps=None):
+    """Run the mini-batch steps; return the last mini-batch (Xb, Yb) for the final check."""
     batch = batch_size or len(X)
     steps_per_epoch = math.ceil(len(X) / batch)
     flat = net.weights.flat
@@ -134,26 +173,48 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
     # returns lr · g, so the update is a single pass (see nnlib/_engine.py).
     fused_sgd = isinstance(opt, SGD) and callback is None
     scale = opt.lr if fused_sgd else 1.0
+    halt = False
     for epoch in range(epochs):
         for Xb, Yb in _batches(X, Y, batch, shuffle, rng):
             loss = engine.loss_and_gradient(Xb, Yb, scale)
             if not math.isfinite(loss):
-                _raise_diverged(loss, history, f"epoch {epoch + 1}")
+                what = f"the loss of the next mini-batch (epoch {epoch + 1}) is {loss}"
+                if history.steps == 0:
+                    what = f"the loss of the first mini-batch at the starting weights is {loss}"
+                _raise_diverged(history, history.steps, what)
             if fused_sgd:
                 flat -= grad                  # θ ← θ − lr · g, with lr · g from the engine
             else:
                 opt.step(flat, grad)
             history._losses.append(loss)
             step = history.steps
-            halt = callback is not None and callback(step, net, loss, grad)
+            halt = (callback is not None and callback(step, net, loss, grad)) or step == max_steps
             if record_every and step % record_every == 0:
                 history._record(flat, step)  # after the callback, which may change weights
-            if halt or step == max_steps:
+            if halt:
                 break
         if test_data is not None and history.steps == (epoch + 1) * steps_per_epoch:
             history._test_losses.append(net.loss_unchecked(*test_data))  # complete epochs only
-        if halt or step == max_steps:
+        if halt:
+            break
+    return Xb, Yb  # a gathered batch stays in its buffer: nothing was drawn after it
+
+
+def _check_final(net, X, Y, history):
+    """Raise TrainingDiverged unless the weights and the loss of (X, Y), the last
+    mini-batch, are finite at the weights training ends with: one pass over the
+    weights and one forward pass, to catch a blow-up on the very last step."""
+    flat = net.weights.flat
+    bad = int(np.count_nonzero(~np.isfinite(flat)))
+    if bad:
+        what = f"{bad} of the {flat.size} weights are NaN or inf"
+    else:
+        loss = net.loss_unchecked(X, Y)
+        if math.isfinite(loss):
             return
+        what = (f"the loss at the starting weights is {loss}" if history.steps == 0 else
+                f"the loss of the last mini-batch at the final weights is {loss}")
+    _raise_diverged(history, history.steps, what)
 
 
 def _batches(X, Y, batch, shuffle, rng):
@@ -176,6 +237,8 @@ def _batches(X, Y, batch, shuffle, rng):
 
 
 def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, history):
+    """Run SciPy's L-BFGS or CG for up to `epochs` iterations; return (X, Y) for the final
+    check. If the callback changes the weights, SciPy's run restarts from them."""
     from scipy.optimize import minimize  # loaded only when asked for: it takes a while
 
     flat = net.weights.flat
@@ -188,18 +251,20 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
 
     def loss_and_grad(theta):
         flat[:] = theta
-        last["theta"], last["loss"] = theta.copy(), engine.loss_and_gradient(X, Y)
+        if not np.array_equal(theta, last["theta"]):  # SciPy starts by asking for x0 again
+            last["theta"], last["loss"] = theta.copy(), engine.loss_and_gradient(X, Y)
         return last["loss"], grad.copy()
 
     class Stop(Exception):
         pass
 
+    class Moved(Exception):
+        """The callback changed the weights: SciPy's run no longer describes them."""
+
     def after_iteration(theta):
-        if not np.array_equal(theta, last["theta"]):  # usually the accepted point was the
-            loss_and_grad(theta)                        # last one evaluated: no recomputing
-        loss = last["loss"]
+        loss = loss_and_grad(theta)[0]  # usually the last point evaluated: not recomputed
         if not math.isfinite(loss):
-            _raise_diverged(loss, history, f"iteration {history.steps + 1}")
+            _raise_diverged(history, history.steps + 1, f"the full-batch loss became {loss}")
         history._losses.append(loss)
         step = history.steps
         if test_data is not None:
@@ -209,17 +274,43 @@ def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, his
             history._record(flat, step)
         if stop:
             raise Stop
+        if callback is not None and not np.array_equal(flat, theta):
+            raise Moved
 
-    try:
-        result = minimize(loss_and_grad, flat.copy(), jac=True, method=SCIPY_METHODS[name],
-                          callback=after_iteration, options={"maxiter": epochs})
-        flat[:] = result.x
-    except Stop:
-        pass
+    start_loss = loss_and_grad(flat.copy())[0]
+    if not math.isfinite(start_loss):
+        _raise_diverged(history, 0, f"the full-batch loss at the starting weights is {start_loss}")
+    while history.steps < epochs:
+        try:
+            result = minimize(loss_and_grad, flat.copy(), jac=True, method=SCIPY_METHODS[name],
+                              callback=after_iteration,
+                              options={"maxiter": epochs - history.steps})
+            flat[:] = result.x
+            break
+        except Stop:
+            break
+        except Moved:
+            continue  # start a fresh SciPy run from the weights the callback left
+    return X, Y
 
 
-def _raise_diverged(loss, history, where):
-    raise TrainingDiverged(
-        f"training diverged at step {history.steps + 1} ({where}) with "
-        f"{history.optimizer} at lr={history.lr:g}: the loss became {loss}. "
-        f"Try a smaller learning rate, e.g. lr={history.lr / 10:g}.", history)
+def _raise_diverged(history, step, what, cause=None):
+    """Raise TrainingDiverged: `what` went wrong after update `step` (0: before the first),
+    with what to try, or, where the learning rate is not the cause, what is (`cause`
+    overrides the usual advice)."""
+    name, lr = history.optimizer, history.lr
+    if step == 0:
+        where = f"before the first step of {name}"
+        advice = ("The learning rate is not the cause, as no step was taken: the inputs or "
+                  "the starting weights are too large for this network (scale the inputs, "
+                  "or use smaller initial weights).")
+    elif name in SCIPY_METHODS:
+        where = f"after iteration {step} of {name}"
+        advice = (f"{name} takes no learning rate (lr={lr:g} is not used): its line search "
+                  "reached weights where the loss overflows; scale the inputs or train fewer "
+                  "iterations.")
+    else:
+        where = f"after step {step} of {name}"
+        advice = f"Try a smaller learning rate, e.g. lr={lr / 10:g}."
+    raise TrainingDiverged(f"training diverged {where} at lr={lr:g}: {what}. {cause or advice}",
+                           history, step)

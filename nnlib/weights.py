@@ -1,5 +1,7 @@
 """FlatWeights: every parameter in one contiguous vector, each layer a view into it."""
 
+import numbers
+
 import numpy as np
 
 
@@ -8,14 +10,15 @@ class FlatWeights:
 
     Each view shares memory with `.flat`: `views[0][:] = 1` or `views[0] *= 2`
     changes `.flat`, and `flat -= lr * grad` changes every view. Rebinding a
-    name (`W = W - 1`) makes a new array and breaks that link.
+    name (`W = W - 1`) makes a new array and breaks that link, so `.flat` itself
+    cannot be rebound: assign in place with `.flat[:] = values`.
 
-    shapes: a sequence of tuples, e.g. [(3, 2), (3,), (1, 3), (1,)].
+    shapes: a sequence of tuples of integers ≥ 0, e.g. [(3, 2), (3,), (1, 3), (1,)].
     flat:   optional existing 1-D float64 buffer of the right size to wrap (no copy).
     """
 
     def __init__(self, shapes, flat=None):
-        self.shapes = [tuple(int(n) for n in shape) for shape in shapes]
+        self.shapes = _check_shapes(shapes)
         sizes = [int(np.prod(shape)) for shape in self.shapes]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         size = int(self.offsets[-1])
@@ -26,16 +29,32 @@ class FlatWeights:
             raise TypeError("flat must be a contiguous 1-D float64 NumPy array")
         elif flat.size != size:
             raise ValueError(f"flat has {flat.size} entries, the shapes need {size}")
-        self.flat = flat
+        self._flat = flat
         self.views = self.split(flat)
+
+    @property
+    def flat(self):
+        """The 1-D buffer holding every parameter; every view looks into it."""
+        return self._flat
+
+    @flat.setter
+    def flat(self, value):
+        if value is self._flat:  # `weights.flat -= step` updates in place, then assigns it back
+            return
+        raise AttributeError(
+            "weights.flat cannot be rebound: the per-layer views would keep looking at the "
+            "old buffer. Assign in place instead: weights.flat[:] = values")
 
     @property
     def size(self):
         """Number of parameters (length of `.flat`)."""
-        return self.flat.size
+        return self._flat.size
 
     def split(self, vector):
         """Views into any 1-D `vector` laid out like `.flat` (e.g. a gradient), one per shape."""
+        if not isinstance(vector, np.ndarray):
+            raise TypeError(f"vector must be a NumPy array (split returns views into it), "
+                            f"got {type(vector).__name__}; use np.asarray(vector) first")
         if vector.shape != (self.offsets[-1],):
             raise ValueError(f"vector has shape {vector.shape}, expected ({self.offsets[-1]},)")
         return [vector[start:stop].reshape(shape)
@@ -43,7 +62,29 @@ class FlatWeights:
 
     def copy(self):
         """A new FlatWeights with its own buffer holding the same values."""
-        return FlatWeights(self.shapes, self.flat.copy())
+        return FlatWeights(self.shapes, self._flat.copy())
 
     def __repr__(self):
         return f"FlatWeights(shapes={self.shapes}, size={self.size})"
+
+
+def _check_shapes(shapes):
+    """`shapes` as a list of tuples of Python ints ≥ 0, or an error naming the bad entry."""
+    example = "a list of shape tuples like [(3, 2), (3,)]"
+    if isinstance(shapes, (str, bytes)) or not hasattr(shapes, "__iter__"):
+        raise TypeError(f"shapes must be {example}, got {shapes!r}")
+    checked = []
+    for shape in shapes:
+        if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+            raise TypeError(f"shapes must be {example}; the entry {shape!r} is not a tuple"
+                            f" (a vector of {shape!r} entries is ({shape!r},))")
+        shape = tuple(shape)
+        for n in shape:
+            if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
+                raise TypeError(f"shapes: every dimension must be an integer ≥ 0; "
+                                f"{shape!r} has {n!r} ({type(n).__name__})")
+            if n < 0:
+                raise ValueError(f"shapes: every dimension must be an integer ≥ 0; "
+                                 f"{shape!r} has {n!r}")
+        checked.append(tuple(int(n) for n in shape))
+    return checked

@@ -23,6 +23,11 @@ def random_problem(net, n, seed):
     return X, Y
 
 
+def widen_softmax(sizes, output):
+    """sizes with at least 2 outputs for a softmax output layer (MLP refuses 1)."""
+    return [*sizes[:-1], max(sizes[-1], 2)] if output == "softmax" else sizes
+
+
 def group_errors(net, X, Y):
     """Relative error of the analytic gradient per parameter group vs centred differences."""
     analytic = net.gradient(X, Y)
@@ -39,7 +44,7 @@ def group_errors(net, X, Y):
 def test_gradient_matches_centred_differences_for_every_group(sizes, activation,
                                                                output_and_loss, n, seed):
     output, loss = output_and_loss
-    net = MLP(sizes, activation, output, loss, init="uniform", seed=seed)
+    net = MLP(widen_softmax(sizes, output), activation, output, loss, init="uniform", seed=seed)
     X, Y = random_problem(net, n, seed)
     Zs, _ = net.forward_all(X)
     # centred differences across a ReLU kink are not derivatives: keep away from them
@@ -55,7 +60,7 @@ def test_gradient_matches_centred_differences_for_every_group(sizes, activation,
        n=st.integers(1, 20), seed=st.integers(0, 2**16))
 def test_batched_gradient_equals_per_example_gradient(sizes, activation, output_and_loss, n, seed):
     output, loss = output_and_loss
-    net = MLP(sizes, activation, output, loss, seed=seed)
+    net = MLP(widen_softmax(sizes, output), activation, output, loss, seed=seed)
     X, Y = random_problem(net, n, seed)
     assert np.abs(net.gradient(X, Y) - net.gradient_per_example(X, Y)).max() <= 1e-12
 
