@@ -76,6 +76,16 @@ def noisy_halfplane(n=400, n_noise=13, noise=0.01, seed=None):
     return X, Y
 
 
+def digits():
+    """scikit-learn's 1,797 handwritten digits (shipped with it: nothing is downloaded), 8 × 8
+    pixels as rows. Returns X (1797, 64), pixels scaled from 0 … 16 to 0 … 1, and Y
+    (1797, 10), one-hot: row n of the 10 × 10 identity for sample n's digit."""
+    from sklearn import datasets
+
+    images = datasets.load_digits()
+    return images.data / 16.0, np.eye(10)[images.target]
+
+
 def train_test_split(X, Y, test_size=0.25, seed=None, stratify=True):
     """Split into X_train, X_test, Y_train, Y_test; stratified by the class of each
     row of Y (argmax for one-hot rows) so both parts keep the class balance."""

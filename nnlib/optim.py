@@ -4,6 +4,12 @@ Each has `step(flat, grad)`: flat and grad are 1-D float64 arrays of the same le
 grad = dLoss/dflat at the current flat. Updating in place (`-=`, `[:] =`) keeps every
 per-layer view of `flat` a view. Each formula is one line, as in the papers; the
 state (velocity, m, v) is kept in place too, in vectors laid out like `flat`.
+
+Weight decay (`weight_decay` = λ, for the entries where `decayed` is 1: the weights,
+not the biases) shrinks them first, θ ← θ − lr · λ · θ, and then the optimizer takes its
+own step. For SGD that is exactly a gradient step on the penalty (λ/2) Σ W² added to the
+loss; for Adam it is decoupled weight decay (AdamW, Loshchilov & Hutter 2019): the decay
+is not divided by √v̂, so every weight shrinks at the same rate.
 """
 
 import numpy as np
@@ -19,48 +25,63 @@ def _decay(name, value):
     return value
 
 
-class SGD:
+class Optimizer:
+    """What every optimizer shares: lr, and weight decay λ on the `decayed` entries
+    (a (n_params,) array of 1 for weights and 0 for biases; None: every entry)."""
+
+    def __init__(self, lr, weight_decay=0.0, decayed=None):
+        self.lr = positive("lr", lr)
+        self.weight_decay = nonnegative("weight_decay", weight_decay)
+        self.decayed = 1.0 if decayed is None else decayed
+
+    def decay(self, flat):
+        """θ ← θ − lr · λ · θ on the decayed entries, in place (nothing if λ = 0)."""
+        if self.weight_decay:
+            flat -= self.lr * self.weight_decay * self.decayed * flat
+
+
+class SGD(Optimizer):
     """Gradient descent: θ ← θ − lr · g."""
 
     name = "sgd"
 
-    def __init__(self, lr):
-        self.lr = positive("lr", lr)
-
     def step(self, flat, grad):
+        self.decay(flat)
         flat -= self.lr * grad
 
 
-class Momentum:
+class Momentum(Optimizer):
     """Heavy ball (Polyak): v ← β v − lr · g, then θ ← θ + v. v starts at 0."""
 
     name = "momentum"
 
-    def __init__(self, lr, beta=0.9):
-        self.lr = positive("lr", lr)
+    def __init__(self, lr, beta=0.9, weight_decay=0.0, decayed=None):
+        super().__init__(lr, weight_decay, decayed)
         self.beta = _decay("beta", beta)
         self.velocity = None
 
     def step(self, flat, grad):
         if self.velocity is None:
             self.velocity = np.zeros_like(flat)
+        self.decay(flat)
         self.velocity[:] = self.beta * self.velocity - self.lr * grad
         flat += self.velocity
 
 
-class Adam:
+class Adam(Optimizer):
     """Adam (Kingma & Ba 2015), step t = 1, 2, ...; m and v start at 0:
 
         m ← β₁ m + (1 − β₁) g                    running mean of the gradient
         v ← β₂ v + (1 − β₂) g²                   running mean of its square
         m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)    bias correction for the zero start
         θ ← θ − lr · m̂ / (√v̂ + ε)
+    With weight_decay λ, AdamW: θ ← θ − lr · λ · θ on the weights first (module docstring).
     """
 
     name = "adam"
 
-    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-        self.lr = positive("lr", lr)
+    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, decayed=None):
+        super().__init__(lr, weight_decay, decayed)
         self.beta1, self.beta2 = _decay("beta1", beta1), _decay("beta2", beta2)
         self.eps = positive("eps", eps)
         self.t = 0
@@ -75,6 +96,7 @@ class Adam:
         self.v[:] = b2 * self.v + (1 - b2) * grad ** 2
         m_hat = self.m / (1 - b1 ** self.t)
         v_hat = self.v / (1 - b2 ** self.t)
+        self.decay(flat)
         flat -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 

@@ -83,7 +83,8 @@ class History:
 
 
 def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle=True,
-          seed=None, callback=None, record_every=None, test_data=None, steps=None):
+          seed=None, callback=None, record_every=None, test_data=None, steps=None,
+          weight_decay=0.0):
     """Train `net` in place; return a History.
 
     X (N, n_in), Y (N, n_out). Each epoch visits the samples in mini-batches of
@@ -99,6 +100,8 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     change the weights in place; under 'lbfgs'/'cg' SciPy's run then restarts from the
     changed weights (and forgets its curvature estimate).
     test_data: optional (X_test, Y_test), scored after every complete epoch.
+    weight_decay: λ ≥ 0, for 'sgd', 'momentum' and 'adam': each step first shrinks every
+    weight (not the biases) by lr · λ of itself (see nnlib.optim).
     Every argument is checked before any weight changes. Raises TrainingDiverged,
     naming the optimizer, the step and lr, if the loss or the weights stop being
     finite, also on the last step: a returned net always has finite weights and loss.
@@ -121,6 +124,7 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     if record_every is not None:
         record_every = positive("record_every", record_every, integer=True)
     test_data = _check_test_data(net, test_data)
+    opt = _optimizer(net, optimizer, lr, weight_decay)
     history = History(lr, optimizer)
     bad = int(np.count_nonzero(~np.isfinite(net.weights.flat)))
     if bad:
@@ -135,12 +139,27 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
                                               record_every, test_data, history)
             else:
                 last_X, last_Y = _train_steps(
-                    net, X, Y, STEP_OPTIMIZERS[optimizer](lr), epochs, batch_size, shuffle,
+                    net, X, Y, opt, epochs, batch_size, shuffle,
                     seed, callback, record_every, test_data, history, max_steps=steps)
             _check_final(net, last_X, last_Y, history)
     finally:
         history._finish_recording()
     return history
+
+
+def _optimizer(net, name, lr, weight_decay):
+    """The step optimizer `name` (None for SciPy's), with weight decay on the weights."""
+    if name in SCIPY_METHODS:
+        if weight_decay != 0:
+            raise ValueError(f"weight_decay is for 'sgd', 'momentum' and 'adam', got "
+                             f"weight_decay={weight_decay!r} with {name!r}")
+        return None
+    decayed = None
+    if weight_decay:
+        decayed = np.zeros(net.weights.size)
+        for W in net.weights.split(decayed)[0::2]:
+            W[:] = 1.0                      # weights decay, biases do not
+    return STEP_OPTIMIZERS[name](lr, weight_decay=weight_decay, decayed=decayed)
 
 
 def _check_test_data(net, test_data):
@@ -183,6 +202,7 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
                     what = f"the loss of the first mini-batch at the starting weights is {loss}"
                 _raise_diverged(history, history.steps, what)
             if fused_sgd:
+                opt.decay(flat)
                 flat -= grad                  # θ ← θ − lr · g, with lr · g from the engine
             else:
                 opt.step(flat, grad)

@@ -103,3 +103,13 @@ def test_make_data_rejects_unknown_names_listing_the_valid_ones():
 def test_importing_nnlib_does_not_load_scikit_learn():
     code = "import sys, nnlib.data; assert 'sklearn' not in sys.modules, 'sklearn loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_digits_are_scikit_learns_scaled_with_one_hot_targets():
+    from sklearn.datasets import load_digits
+
+    X, Y = data.digits()
+    images = load_digits()
+    assert X.shape == (1797, 64) and Y.shape == (1797, 10) and X.dtype == np.float64
+    assert np.array_equal(X * 16.0, images.data) and 0.0 <= X.min() and X.max() == 1.0
+    assert np.array_equal(Y.argmax(axis=1), images.target) and np.array_equal(Y.sum(axis=1), np.ones(1797))

@@ -3,6 +3,7 @@ import pytest
 from scipy.special import expit
 
 from nnlib import MLP, OPTIMIZERS, TrainingDiverged, data, train
+from nnlib import optim as nnlib_optim
 
 
 def plain_sgd_epoch(Ws, bs, X, Y, lr, batch_size):
@@ -182,3 +183,32 @@ def test_sgd_with_lr_folded_into_the_engine_equals_the_textbook_step():
     train(fused, X, Y, lr=0.7, epochs=3, batch_size=8, seed=0)
     train(textbook, X, Y, lr=0.7, epochs=3, batch_size=8, seed=0, callback=lambda *_: False)
     assert np.abs(fused.weights.flat - textbook.weights.flat).max() <= 1e-13
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_weight_decay_shrinks_the_weights_not_the_biases_by_lr_lambda(optimizer):
+    """One full-batch step with decay λ: the weights shrink by lr · λ of themselves, the
+    biases not at all, and then the optimizer's own step, with the gradient taken at the
+    starting weights. For SGD that is a gradient step on the loss plus (λ/2) Σ W²."""
+    X, Y = data.moons(n=30, seed=0)
+    net = MLP([2, 4, 1], "tanh", seed=3)
+    theta, grad = net.weights.flat.copy(), net.gradient(X, Y)
+    lr, lam = 0.1, 0.5
+    weights = np.zeros_like(theta)
+    for W in net.weights.split(weights)[0::2]:
+        W[:] = 1.0
+    expected = theta - lr * lam * weights * theta
+    nnlib_optim.STEP_OPTIMIZERS[optimizer](lr).step(expected, grad)   # its step, no decay
+    train(net, X, Y, optimizer=optimizer, lr=lr, epochs=1, weight_decay=lam)
+    assert np.abs(net.weights.flat - expected).max() <= 1e-14
+    if optimizer == "sgd":
+        penalty_gradient = lam * weights * theta                        # d/dθ (λ/2) Σ W²
+        assert np.abs(net.weights.flat - (theta - lr * (grad + penalty_gradient))).max() <= 1e-14
+
+
+def test_weight_decay_is_refused_where_it_does_not_apply():
+    X, Y = data.xor()
+    with pytest.raises(ValueError, match="weight_decay is for 'sgd', 'momentum' and 'adam'"):
+        train(MLP([2, 3, 1], seed=0), X, Y, optimizer="lbfgs", weight_decay=0.1)
+    with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0, got -1"):
+        train(MLP([2, 3, 1], seed=0), X, Y, weight_decay=-1)
