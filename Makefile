@@ -18,9 +18,13 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
 	@touch $(READY)
 
+# Opens the course index. The first time, setting up .venv takes a few minutes: say so.
 # (JupyterLab refuses to run as root unless told to: containers often run as root.)
-lab: $(READY)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab:
+	@test -f $(READY) || echo "Setting up $(VENV) (first time only, a few minutes)..."
+	@$(MAKE) --no-print-directory setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  notebooks/00_index.ipynb
 
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)

@@ -7,6 +7,7 @@ live on their own Agg canvas, so a notebook never shows them unasked.
 
 import io
 import math
+import numbers
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -14,6 +15,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, Locator, NullLocator
 
 CLASS_COLORS = ("tab:blue", "tab:red")   # samples of class 0 and class 1
+# On a map of the predicted probability the samples must stand out from the background
+# of their own colour: a pale background, dark edges and a different marker per class.
+CLASS_MARKERS = ("o", "^")
+POINT_EDGE = "black"
+PROBABILITY_CMAP = "RdBu_r"   # 0: blue (class 0), 1: red (class 1)
+PROBABILITY_ALPHA = 0.45
+PROBABILITY_LABEL = "predicted probability of class 1"
 MAX_DECADES = 10   # a log axis is clipped at the top: 1e-1 … 1e9 is plenty to see a blow-up
 
 
@@ -22,6 +30,17 @@ def new_figure(figsize, dpi, layout=None):
     figure = Figure(figsize=figsize, dpi=dpi, layout=layout)
     FigureCanvasAgg(figure)
     return figure
+
+
+def check_resolution(resolution):
+    """A grid of resolution × resolution points needs an integer resolution of at least 2."""
+    if isinstance(resolution, (bool, np.bool_)) or not isinstance(resolution, numbers.Integral):
+        raise TypeError(f"resolution must be an integer of at least 2 (grid points per "
+                        f"axis), got {resolution!r} ({type(resolution).__name__})")
+    if resolution < 2:
+        raise ValueError(f"resolution must be an integer of at least 2 (grid points per "
+                         f"axis), got {resolution!r}")
+    return int(resolution)
 
 
 def input_grid(X, resolution, room_above=0.0):
@@ -54,6 +73,14 @@ def output_on_grid(net, X, resolution, room_above=0.0):
 def grid_extent(g0, g1):
     """(x_lo, x_hi, y_lo, y_hi) of a grid from input_grid, for imshow(extent=...)."""
     return g0[0, 0], g0[0, -1], g1[0, 0], g1[-1, 0]
+
+
+def probability_colorbar(mappable, ax, label=PROBABILITY_LABEL, **options):
+    """A colour bar for the net's output `mappable` (values 0 … 1), labelled as the
+    predicted probability of class 1."""
+    colorbar = ax.figure.colorbar(mappable, ax=ax, ticks=[0, 0.5, 1], **options)
+    colorbar.set_label(label)
+    return colorbar
 
 
 # -- labels that redraw fast --------------------------------------------------------------

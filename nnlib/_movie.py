@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.image import AxesImage
 
 from ._figures import canvas_pixels, png_bytes
+from ._validate import positive
 
 PALETTE_COLOURS = 255     # PNG frames of the player in a palette: a third of the bytes
 EMBED_LIMIT_MB = 20       # a larger player makes a notebook slow to open and save
@@ -38,7 +39,7 @@ class Movie:
     """
 
     def __init__(self, figure, steps, losses, fps):
-        self.figure, self.fps = figure, fps
+        self.figure, self.fps = figure, positive("fps", fps)
         self.steps = np.asarray(steps)
         self.losses = np.asarray(losses, dtype=np.float64)
         self._background = None
@@ -145,11 +146,18 @@ def _render(movie, label, progress, frame_of):
 
 
 # The player: an <img> whose src is swapped between base64 PNG frames, with buttons
-# (first, previous, play/pause, next, last), a frame slider and a loop switch.
+# (first, previous, play/pause, next, last), a frame slider and a loop switch. The <img>
+# holds frame 0 and its size, so the picture shows before (and without) the script: a
+# stored output that a front end shows without running scripts (an untrusted notebook
+# in JupyterLab) keeps frame 0 and the hint line, which the script removes when it runs.
+# The script finds its player from its own element, not by id: it works wherever and
+# whenever the front end attaches the output to the page.
 _PLAYER = Template("""\
-<div id="$id" style="display:inline-block;font:13px sans-serif">
-<img alt="$alt" src="$first" style="display:block;max-width:100%">
-<div style="display:flex;align-items:center;gap:4px;margin-top:4px">
+<div class="nnlib-movie" id="$id" style="display:inline-block;max-width:100%;font:13px sans-serif">
+<img alt="$alt" src="$first" width="$width" height="$height" style="display:block;max-width:100%;height:auto">
+<div data-do="hint" style="margin-top:4px;color:#555">
+Frame 1 of $count shown. Run the cell to play the movie.</div>
+<div data-do="controls" style="display:none;align-items:center;gap:4px;margin-top:4px">
 <button data-do="first" title="first frame">|&#9664;</button>
 <button data-do="back" title="previous frame">&#9664;</button>
 <button data-do="play" title="play or pause" style="min-width:4.5em">play</button>
@@ -158,14 +166,16 @@ _PLAYER = Template("""\
 <input data-do="slider" type="range" min="0" max="$last" value="0" style="flex:1">
 <span data-do="label">frame 1 of $count</span>
 <label><input data-do="loop" type="checkbox" checked> loop</label>
-</div></div>
+</div>
 <script>
 (function () {
   var frames = $frames;
-  var root = document.getElementById("$id");
+  var root = document.currentScript.parentNode;
   function part(name) { return root.querySelector('[data-do="' + name + '"]'); }
   var image = root.querySelector("img"), slider = part("slider"), label = part("label");
   var play = part("play"), loop = part("loop"), k = 0, timer = null;
+  part("hint").remove();
+  part("controls").style.display = "flex";
   function show(i) {
     k = i;
     image.src = frames[k];
@@ -194,27 +204,36 @@ _PLAYER = Template("""\
   slider.oninput = function () { stop(); show(Number(slider.value)); };
 })();
 </script>
+</div>
 """)
+
+
+def _fps(fps, movie):
+    """The playing speed: `fps` if given (a positive number), else the movie's."""
+    return movie.fps if fps is None else positive("fps", fps)
 
 
 def to_html(movie, fps=None, progress=True):
     """The movie as a self-contained HTML/JavaScript player: a string.
 
     Every frame is embedded as a base64 PNG (palette colours, to keep notebooks small);
-    fps: playing speed (default: the movie's); progress: show a bar while rendering.
+    the <img> starts at frame 0 with its width and height, so it shows even where the
+    script does not run. fps: playing speed (default: the movie's); progress: show a
+    bar while rendering.
     """
-    fps = fps or movie.fps
+    fps = _fps(fps, movie)
     frames = _render(movie, "rendering", progress, lambda m, k: m.png(k))
     uris = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in frames]
     size_mb = sum(map(len, uris)) / 2**20
     if size_mb > EMBED_LIMIT_MB:
         raise ValueError(f"the player would hold {size_mb:.0f} MB of frames (limit "
                          f"{EMBED_LIMIT_MB} MB): use fewer frames (max_frames) or a lower dpi")
+    height, width = movie.pixels(0).shape[:2]
     # the id is the frames' digest: the same movie gets the same id on every run, so a
     # stored notebook does not change when it is executed again
     digest = hashlib.sha1("".join(uris).encode("ascii")).hexdigest()[:12]
-    return _PLAYER.substitute(id=f"nnlib-movie-{digest}", first=uris[0],
-                              alt=f"{type(movie).__name__}, {len(uris)} frames",
+    return _PLAYER.substitute(id=f"nnlib-movie-{digest}", first=uris[0], width=width,
+                              height=height, alt=f"{type(movie).__name__}, {len(uris)} frames",
                               frames=json.dumps(uris), last=len(uris) - 1, count=len(uris),
                               interval=round(1000 / fps))
 
@@ -235,7 +254,7 @@ def save_gif(movie, path, fps=None, progress=True):
     path = Path(path)
     if path.suffix.lower() != ".gif":
         raise ValueError(f"save_gif writes GIF files; the path should end in .gif, got {path}")
-    fps = fps or movie.fps
+    fps = _fps(fps, movie)
     frames = _render(movie, f"writing {path.name}", progress,
                      lambda m, k: Image.fromarray(m.pixels(k)))
     frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:],

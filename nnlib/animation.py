@@ -15,8 +15,21 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from ._figures import CLASS_COLORS, grid_extent, input_grid, new_figure, output_on_grid
+from ._figures import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    POINT_EDGE,
+    PROBABILITY_ALPHA,
+    PROBABILITY_CMAP,
+    check_resolution,
+    grid_extent,
+    input_grid,
+    new_figure,
+    output_on_grid,
+    probability_colorbar,
+)
 from ._movie import Movie, save_gif, show_html, to_html
+from ._validate import positive
 
 __all__ = ["layer_frames", "frame_losses", "animate_weights", "plot_weight_trajectories",
            "animate_hidden", "Movie", "WeightMovie", "HiddenMovie", "show_html", "to_html",
@@ -157,6 +170,8 @@ def animate_weights(history, net, layer=0, X=None, Y=None, input_names=None, max
     and fixed over all frames, so colours compare across time.
     Show it with show_html(movie), or save it with save_gif(movie, path).
     """
+    positive("fps", fps)
+    positive("dpi", dpi)
     frames = layer_frames(history, net, layer)
     _check_names(input_names, frames, layer)
     keep = _pick_frames(len(frames), max_frames)
@@ -213,9 +228,10 @@ class HiddenMovie(Movie):
         self.hidden, self.labels = hidden, labels
         ax = figure.add_subplot(1, 1 if plane is None else 2, 1,
                                 projection="3d" if units == 3 else None)
-        self.points = [ax.plot(*hidden[-1][labels == value].T, linestyle="none", marker="o",
-                               markersize=3, color=color, label=f"class {value}")[0]
-                       for value, color in enumerate(CLASS_COLORS)]
+        self.points = [ax.plot(*hidden[-1][labels == value].T, linestyle="none", marker=marker,
+                               markersize=3.5, color=color, mec=POINT_EDGE, mew=0.4,
+                               label=f"class {value}")[0]
+                       for value, (color, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS))]
         _hidden_axes(ax, hidden, layer)
         self.heading = figure.suptitle(_when(self.steps[-1], self.losses[-1]))
         self.moving = [*self.points, self.heading]
@@ -228,13 +244,14 @@ class HiddenMovie(Movie):
         self.outputs, self.grid = outputs, (g0, g1)
         extent = grid_extent(g0, g1)
         # A few flat colour bands (not a smooth gradient): clearer, and PNG frames stay small.
-        bands = matplotlib.colormaps["RdBu_r"].resampled(10)
+        bands = matplotlib.colormaps[PROBABILITY_CMAP].resampled(10)
         self.surface = ax.imshow(outputs[-1], origin="lower", extent=extent, cmap=bands,
-                                 vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto",
+                                 vmin=0.0, vmax=1.0, alpha=PROBABILITY_ALPHA, aspect="auto",
                                  interpolation="nearest")
-        samples = [ax.plot(*X[self.labels == value].T, linestyle="none", marker="o",
-                           markersize=2.5, color=color)[0]
-                   for value, color in enumerate(CLASS_COLORS)]
+        samples = [ax.plot(*X[self.labels == value].T, linestyle="none", marker=marker,
+                           markersize=3.5, color=color, mec=POINT_EDGE, mew=0.4)[0]
+                   for value, (color, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS))]
+        probability_colorbar(self.surface, ax, pad=0.02)
         ax.plot([], [], color="k", label="output = 0.5")     # for the legend
         ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="$x_1$", ylabel="$x_2$",
                title="Decision boundary (input space)")
@@ -288,6 +305,9 @@ def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=64, re
     layer (0 … n_layers − 2) with 2 or 3 units. Returns a HiddenMovie; its losses are
     exact, on X, Y.
     """
+    positive("fps", fps)
+    positive("dpi", dpi)
+    check_resolution(resolution)
     snapshots = _check_history(history, net)
     layer = _check_layer(net, layer, hidden=True)
     units = net.sizes[layer + 1]

@@ -6,13 +6,17 @@ nnlib.data.DATASETS, drawn by nnlib.benchplots.BenchFigure. Show a `TestBench()`
 last expression of a notebook cell.
 """
 
+import base64
 import html
 import io
+import numbers
 import traceback
 
 import numpy as np
 
-from .benchplots import SMOOTHING, BenchFigure, plot_lr_range_test
+from ._validate import choice
+from ._validate import seed as check_seed
+from .benchplots import LR_FORMAT, SMOOTHING, BenchFigure, plot_lr_range_test
 from .data import DATASETS, make_data
 from .experiments import (
     GRADCHECK_MAX_PARAMS,
@@ -33,6 +37,44 @@ STEPS_RANGE = (10, 2000, 10)
 BATCH_RANGE = (1, 256, 1)
 SAMPLES_RANGE = (20, 1000, 10)
 NOISE_RANGE = (0.0, 0.5, 0.01)
+RANGE_TEST_DPI = 100
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 alike
+STATIC_NOTE = ("A picture of the test bench: its controls need a running kernel. "
+               "Run the cell to use them.")
+
+
+def _in_range(name, value, limits, integer=False):
+    """`value` if it is a number inside the control's range (on its grid of steps, for
+    integer sliders), else TypeError/ValueError naming `name` and the range."""
+    low, high, step = limits
+    kind = numbers.Integral if integer else numbers.Real
+    expected = f"{'an integer' if integer else 'a number'} from {low:g} to {high:g}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be {expected} (the slider's range), got {value!r}")
+    if integer and (value - low) % step:
+        raise ValueError(f"{name} must be {expected} in steps of {step}, got {value!r}")
+    return value
+
+
+def _check_settings(dataset, hidden, activation, optimizer, lr, steps, batch_size, n_samples,
+                    noise, smoothing):
+    """Refuse at the door what a control could not show: never move a value silently."""
+    if not isinstance(hidden, str):
+        raise TypeError(f"hidden must be text with the layer widths, like '8, 8' (one layer "
+                        f"of 8: '8'), got {hidden!r} ({type(hidden).__name__})")
+    parse_hidden(hidden)
+    choice("dataset", dataset, list(DATASETS))
+    choice("activation", activation, ACTIVATIONS)
+    choice("optimizer", optimizer, list(OPTIMIZERS))
+    choice("smoothing", smoothing, SMOOTHING)
+    low, high, _ = LR_DECADES
+    _in_range("lr", lr, (10.0 ** low, 10.0 ** high, None))
+    _in_range("steps", steps, STEPS_RANGE, integer=True)
+    _in_range("batch_size", batch_size, BATCH_RANGE, integer=True)
+    _in_range("n_samples", n_samples, SAMPLES_RANGE, integer=True)
+    _in_range("noise", noise, NOISE_RANGE)
 
 
 def parse_hidden(text):
@@ -60,6 +102,8 @@ class TestBench:
     """Sliders and menus for one network, its data and its training; every change
     retrains from the same checkpoint and redraws one figure.
 
+    Every argument must be a value its control can show (a ValueError or TypeError names
+    it and the range, or lists the valid names); seed None draws a fresh one.
     Holds controls (description -> widget; also attributes lr_slider, steps_slider, ...),
     net, data (X, Y, X_test, Y_test), checkpoint (the starting flat weights), seed, run
     (the latest BenchRun), history (its History), figure, message (the latest warning or
@@ -74,14 +118,19 @@ class TestBench:
                  smoothing="raw"):
         import ipywidgets as widgets  # only the widget needs it
 
-        self.seed = int(seed)
-        self._seeds = np.random.default_rng(self.seed)
+        _check_settings(dataset, hidden, activation, optimizer, lr, steps, batch_size,
+                        n_samples, noise, smoothing)
+        seed = check_seed(seed)
+        self._seeds = np.random.default_rng(seed)
+        self.seed = int(self._seeds.integers(0, 10_000)) if seed is None else seed
         self.net = self.data = self.checkpoint = self.run = self.range_test = None
         self._hidden = [8, 8]  # used while the hidden-layers text does not parse
         self.message, self.error = "", None
         self._plot = BenchFigure()
         self.figure = self._plot.figure
-        style = {"style": {"description_width": "110px"}, "layout": widgets.Layout(width="340px")}
+        # widths that follow the page: each control fills its column, columns wrap
+        style = {"style": {"description_width": "110px"},
+                 "layout": widgets.Layout(width="auto", min_width="280px")}
         self._make_sliders(widgets, style, lr, steps, batch_size, n_samples, noise)
         self._make_menus(widgets, style, hidden, activation, optimizer, dataset, smoothing)
         self._make_buttons(widgets)
@@ -101,7 +150,7 @@ class TestBench:
                         continuous_update=False, **style, **options)
 
         self.lr_slider = slider(widgets.FloatLogSlider, lr, LR_DECADES, "learning rate",
-                                base=10, readout_format=".2g")
+                                base=10, readout_format=LR_FORMAT)
         self.steps_slider = slider(widgets.IntSlider, steps, STEPS_RANGE, "training steps")
         self.batch_slider = slider(widgets.IntSlider, batch_size, BATCH_RANGE, "batch size")
         self.samples_slider = slider(widgets.IntSlider, n_samples, SAMPLES_RANGE, "samples")
@@ -124,12 +173,13 @@ class TestBench:
 
     def _make_buttons(self, widgets):
         self.reset_button = widgets.Button(description="new seed (reset)", icon="refresh",
-                                           tooltip="new data and new starting weights")
+                                           tooltip="new data and new starting weights",
+                                           layout=widgets.Layout(width="auto"))
         lrs = RANGE_TEST_LRS
         self.range_button = widgets.Button(
             description="learning-rate range test", icon="line-chart",
             tooltip=f"train at {lrs.size} rates from {lrs.min():g} to {lrs.max():g}",
-            layout=widgets.Layout(width="220px"))
+            layout=widgets.Layout(width="auto"))
 
     def _connect(self):
         actions = {
@@ -150,14 +200,19 @@ class TestBench:
         """The outputs, and everything arranged: three columns of controls above them."""
         self.readout = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.range_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        columns = widgets.HBox([
-            widgets.VBox([self.lr_slider, self.steps_slider, self.batch_slider,
-                          self.optimizer_menu]),
-            widgets.VBox([self.dataset_menu, self.samples_slider, self.noise_slider,
-                          self.reset_button]),
-            widgets.VBox([self.hidden_text, self.activation_menu, self.range_button]),
-        ])
+        # hidden until the first range test: an empty image shows as a broken one
+        self.range_image = widgets.Image(format="png",
+                                         layout=widgets.Layout(max_width="100%", display="none"))
+
+        def column(*controls):
+            return widgets.VBox(list(controls), layout=widgets.Layout(
+                flex="1 1 300px", min_width="280px", max_width="420px"))
+
+        columns = widgets.Box([
+            column(self.lr_slider, self.steps_slider, self.batch_slider, self.optimizer_menu),
+            column(self.dataset_menu, self.samples_slider, self.noise_slider, self.reset_button),
+            column(self.hidden_text, self.activation_menu, self.range_button),
+        ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         return widgets.VBox([columns, self.smoothing_buttons, self.readout, self.image,
                              self.range_image])
 
@@ -189,7 +244,12 @@ class TestBench:
         self.net = build_net(self.data[0].shape[1], self._hidden, self.activation_menu.value,
                              seed=self.seed)
         self.checkpoint = self.net.weights.flat.copy()
+        self._clear_range_test()   # it was measured on the old data or network
         self._retrain(note)
+
+    def _clear_range_test(self):
+        self.range_test = None
+        self.range_image.layout.display = "none"
 
     def _reset(self):
         self.seed = int(self._seeds.integers(1, 10_000))
@@ -229,13 +289,14 @@ class TestBench:
         finally:
             self._retrain()  # the net shows the current settings' run again
         self.range_image.value = self._range_png()
+        self.range_image.layout.display = None
         self._show_readout()
 
     def _range_png(self):
         from matplotlib.figure import Figure
 
         # outside pyplot, so never shown on its own; savefig renders it with Agg
-        figure = Figure(figsize=(7.5, 4), dpi=72, layout="tight")
+        figure = Figure(figsize=(8, 3.8), dpi=RANGE_TEST_DPI, layout="constrained")
         plot_lr_range_test(self.range_test, ax=figure.add_subplot(),
                            current_lr=self.lr_slider.value)
         buffer = io.BytesIO()
@@ -253,13 +314,14 @@ class TestBench:
         if run is not None:
             if run.diverged:
                 lines.append(f"{run.history.steps} of {run.steps_requested} steps, then "
-                             "diverged · final loss: not finite · learning potential −∞")
+                             "diverged · final loss: not finite · ln(L₀/L) = −∞")
             else:
                 lines.append(
-                    f"{run.history.steps} steps · training loss {run.initial_loss:.3g} → "
-                    f"{run.final_loss:.3g} · test loss {run.final_test_loss:.3g} · test "
-                    f"accuracy {run.accuracy:.0%} · learning potential −ln(loss) = "
-                    f"{run.potential:.2f}")
+                    f"{run.history.steps} steps · training loss L₀ = {run.initial_loss:.3g} → "
+                    f"L = {run.final_loss:.3g} · ln(L₀/L) = "
+                    f"{np.log(run.initial_loss / run.final_loss):.2f} (factors of e the loss "
+                    f"fell) · test loss {run.final_test_loss:.3g} · test accuracy "
+                    f"{run.accuracy:.0%}")
             if run.optimizer in SCIPY_METHODS:
                 lines.append(f"{run.optimizer} chooses its own step sizes: the learning rate "
                              "and batch size are not used")
@@ -302,9 +364,18 @@ class TestBench:
         body = "<br>".join(html.escape(line, quote=False) for line in self.readout_text())
         self.readout.value = f"<div style='font-family: monospace; font-size: 12px'>{body}</div>"
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, and for front ends without a widget manager or kernel (an
+        untrusted or static notebook) a picture of the bench with a line saying so."""
+        png = base64.b64encode(self._plot.png(compact=True)).decode("ascii")
+        return {
+            WIDGET_VIEW: {"version_major": 2, "version_minor": 0,
+                          "model_id": self.widget.model_id},
+            "text/html": (f'<img src="data:image/png;base64,{png}" alt="the test bench\'s '
+                          f'figure" style="max-width:100%"><p>{html.escape(STATIC_NOTE)}</p>'),
+            "image/png": png,
+            "text/plain": f"<TestBench: seed {self.seed}> {STATIC_NOTE}",
+        }
 
     def __repr__(self):
         return f"<TestBench: {self.run!r}>"

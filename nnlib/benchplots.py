@@ -17,6 +17,10 @@ from matplotlib.ticker import MaxNLocator
 
 from ._figures import (
     CLASS_COLORS,
+    CLASS_MARKERS,
+    POINT_EDGE,
+    PROBABILITY_ALPHA,
+    PROBABILITY_CMAP,
     canvas_pixels,
     colour_key,
     fixed_label_positions,
@@ -27,10 +31,14 @@ from ._figures import (
     output_on_grid,
     png_bytes,
     positive_or_nan,
+    probability_colorbar,
     set_log_limits,
 )
+from .optim import SCIPY_METHODS
 
 SMOOTHING = ("raw", "moving average", "low-pass")
+LR_FORMAT = ".2g"   # the learning rate as the bench's slider shows it, in titles too
+PALETTE_COLOURS = 255
 NOTE_BOX = dict(boxstyle="round", fc="mistyrose", ec="darkred")   # warnings on a panel
 KEY_ROOM = 0.1   # room above the data on the decision-boundary map, for its key
 
@@ -64,6 +72,13 @@ def smooth(losses, method="raw", width=None):
     return np.exp(gaussian_filter1d(logs, sigma=width / 2, mode="nearest"))
 
 
+def batch_kind(run, n_train):
+    """'full batch' if every step of `run` saw all n_train training samples, else
+    'mini-batch'."""
+    full = run.optimizer in SCIPY_METHODS or run.batch_size >= n_train
+    return "full batch" if full else "mini-batch"
+
+
 def _step_axes(ax, ylabel):
     """A log-scale y axis against the training step, labels placed once."""
     log_axis(ax.yaxis)
@@ -79,7 +94,7 @@ class LossPanel:
         self.ax = ax
         _step_axes(ax, "loss (log scale)")
         (self.raw,) = ax.plot([], [], color="tab:blue", alpha=0.25, lw=1)
-        (self.train,) = ax.plot([], [], color="tab:blue", lw=1.8, label="training (mini-batch)")
+        (self.train,) = ax.plot([], [], color="tab:blue", lw=1.8, label="training")
         (self.test,) = ax.plot([], [], color="tab:orange", lw=1.8, marker="o", ms=3,
                                label="test set")
         self.key = colour_key(ax, [("training (mini-batch)", "tab:blue"),
@@ -88,7 +103,7 @@ class LossPanel:
         self.note = ax.text(0.5, 0.55, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color="darkred", wrap=True, bbox=NOTE_BOX)
 
-    def update(self, run, smoothing="raw"):
+    def update(self, run, n_train, smoothing="raw"):
         losses = run.history.losses
         steps = np.arange(1, losses.size + 1)
         self.raw.set_data(steps, positive_or_nan(losses))
@@ -99,8 +114,9 @@ class LossPanel:
         self.ax.set_xlim(0, max(run.steps_requested, 1))
         self.note.set_text(textwrap.fill(run.message, 48, break_long_words=False))
         self.note.set_visible(bool(run.message))
+        self.key[0].set_text(f"━ training ({batch_kind(run, n_train)})")
         smoothing_note = "" if smoothing == "raw" else f", {smoothing}"
-        fixed_title(self.ax, f"Loss, lr = {run.lr:.3g} ({run.optimizer}{smoothing_note})")
+        fixed_title(self.ax, f"Loss, lr = {run.lr:{LR_FORMAT}} ({run.optimizer}{smoothing_note})")
 
 
 class ModelPanel:
@@ -110,7 +126,7 @@ class ModelPanel:
 
     def __init__(self, ax, n_inputs, resolution=50):
         self.ax, self.n_inputs, self.resolution = ax, n_inputs, resolution
-        self.contour = None
+        self.contour = self.colorbar = None
         entries = [(f"class {k}", color) for k, color in enumerate(CLASS_COLORS)]
         if n_inputs == 1:
             (self.curve,) = ax.plot([], [], color="k", lw=1.8, label="network output")
@@ -121,16 +137,26 @@ class ModelPanel:
             fixed_label_positions(ax, -0.13, -0.14)
             self.key = colour_key(ax, [("network output", "k")] + entries, 0.03, 0.97)
         else:
-            self.image = ax.imshow(np.zeros((2, 2)), origin="lower", cmap="RdBu_r", vmin=0,
-                                   vmax=1, aspect="auto", alpha=0.65, interpolation="bilinear")
-            self.points = [ax.plot([], [], "o", ms=3.5, color=c, mec="white", mew=0.3,
-                                   label=f"class {k}")[0] for k, c in enumerate(CLASS_COLORS)]
+            self.image = ax.imshow(np.zeros((2, 2)), origin="lower", cmap=PROBABILITY_CMAP,
+                                   vmin=0, vmax=1, aspect="auto", alpha=PROBABILITY_ALPHA,
+                                   interpolation="bilinear")
+            self.points = [ax.plot([], [], marker, ms=4, color=c, mec=POINT_EDGE, mew=0.6,
+                                   label=f"class {k}")[0]
+                           for k, (c, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS))]
+            # below the map: on its right the gradient panel's axis label is close
+            self.colorbar = probability_colorbar(self.image, ax, orientation="horizontal",
+                                                 fraction=0.05, pad=0.12, aspect=30)
             ax.set(xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])  # fewer labels: faster
             fixed_label_positions(ax, -0.06, -0.04)
             ax.grid(False)
             self.key = colour_key(ax, entries, 0.03, 0.97, columns=2, column_width=0.25)
         self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color="darkred", bbox=NOTE_BOX)
+
+    def remove_colorbar(self):
+        if self.colorbar is not None:
+            self.colorbar.remove()
+            self.colorbar = None
 
     def update(self, net, X, Y, name=""):
         labels = Y[:, 0] > 0.5
@@ -262,22 +288,26 @@ class BenchFigure:
         """Draw `run` (a BenchRun), `net` (its trained MLP) and `data` = (X, Y, X_test, Y_test)."""
         X, Y = data[0], data[1]
         if self.model is None or self.model.n_inputs != X.shape[1]:
+            if self.model is not None:
+                self.model.remove_colorbar()
             self.model_ax.clear()
             self.model = ModelPanel(self.model_ax, X.shape[1])
         if self.weights is None or self.weights.sizes != list(net.sizes):
             if self.weights is not None:
                 self.weights.remove()
             self.weights = WeightPanels(self.figure, self.grid[1, :], net.sizes)
-        self.loss.update(run, smoothing)
+        self.loss.update(run, len(X), smoothing)
         self.model.update(net, X, Y, name)
         self.gradients.update(run)
         self.weights.update(net)
         return self.figure
 
-    def png(self):
+    def png(self, compact=False):
         """The figure as PNG bytes, compressed at zlib level 1: redraw speed matters more
-        here than a few kB."""
+        here than a few kB. compact: in a palette, fully compressed (to store it)."""
         self.figure.canvas.draw()
+        if compact:
+            return png_bytes(canvas_pixels(self.figure), PALETTE_COLOURS)
         return png_bytes(canvas_pixels(self.figure), compress_level=1)
 
 
@@ -293,7 +323,7 @@ def plot_lr_range_test(result, ax=None, current_lr=None):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
     lrs, losses, diverged = result.lrs, result.final_losses, result.diverged
     ax.plot(lrs[~diverged], losses[~diverged], "o-", color="tab:blue", ms=4,
             label="final training loss")
@@ -309,10 +339,12 @@ def plot_lr_range_test(result, ax=None, current_lr=None):
         ax.axvline(result.best_lr, color="tab:green", lw=1.5,
                    label=f"best lr ≈ {result.best_lr:.3g}")
     if current_lr is not None:
-        ax.axvline(current_lr, color="k", ls=":", lw=1.2, label=f"current lr = {current_lr:.3g}")
+        ax.axvline(current_lr, color="k", ls=":", lw=1.2,
+                   label=f"current lr = {current_lr:{LR_FORMAT}}")
     log_axis(ax.xaxis)
     log_axis(ax.yaxis)
     ax.set(xlabel="learning rate (log scale)", ylabel="final loss (log scale)",
            title=f"Learning-rate range test ({result.steps} steps of {result.optimizer})")
-    ax.legend(loc="best", fontsize=8)
+    # beside the axes, where it covers no point
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, borderaxespad=0)
     return ax

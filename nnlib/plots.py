@@ -6,7 +6,16 @@ returns it, so a lesson can put several on one figure.
 
 import numpy as np
 
-from ._figures import CLASS_COLORS, output_on_grid
+from ._figures import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    POINT_EDGE,
+    PROBABILITY_ALPHA,
+    PROBABILITY_CMAP,
+    check_resolution,
+    output_on_grid,
+    probability_colorbar,
+)
 
 
 def use_style():
@@ -38,24 +47,33 @@ def plot_losses(losses, ax=None, label="training loss", title="Loss during train
 
 
 def plot_decision_boundary(net, X, Y, ax=None, resolution=200, title="Decision boundary"):
-    """The net's output over the plane of X's two inputs, its 0.5 contour, and the data.
+    """The net's output over the plane of X's two inputs, its 0.5 contour, the data, and
+    a colour bar of the predicted probability.
 
-    X (N, 2), Y (N, 1) with labels 0/1. Returns the Axes.
+    X (N, 2), Y (N, 1) with labels 0/1 (or (N,)); resolution: grid points per axis
+    (at least 2). Returns the Axes.
     """
     X = net.check_X(X)
     if X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary needs 2 input features, got {X.shape[1]}")
+    labels = np.asarray(Y)
+    if labels.ndim not in (1, 2) or len(labels) != len(X):
+        raise ValueError(f"Y must hold one label per row of X ({len(X)} rows, shape (N, 1) "
+                         f"or (N,)), got shape {labels.shape}")
+    labels = labels.reshape(len(X), -1)[:, 0]
+    resolution = check_resolution(resolution)
     ax = _current_axes(ax)
     g0, g1, out = output_on_grid(net, X, resolution)
-    ax.contourf(g0, g1, out, levels=20, cmap="RdBu_r", alpha=0.6)
+    surface = ax.contourf(g0, g1, out, levels=np.linspace(0, 1, 11), cmap=PROBABILITY_CMAP,
+                          alpha=PROBABILITY_ALPHA, extend="neither")
     ax.contour(g0, g1, out, levels=[0.5], colors="k", linewidths=1.5)
-    labels = np.asarray(Y).reshape(len(X), -1)[:, 0]
-    for value, color in enumerate(CLASS_COLORS):
+    for value, (color, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS)):
         mask = labels == value
-        ax.scatter(X[mask, 0], X[mask, 1], s=12, c=color, edgecolor="white", linewidth=0.3,
-                   label=f"class {value}")
+        ax.scatter(X[mask, 0], X[mask, 1], s=18, c=color, marker=marker, edgecolor=POINT_EDGE,
+                   linewidth=0.6, label=f"class {value}")
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="best")   # where it covers the fewest samples
+    probability_colorbar(surface, ax)
     return ax
 
 

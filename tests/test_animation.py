@@ -213,8 +213,11 @@ def test_hidden_frames_show_the_hidden_activations(circles_run):
         np.testing.assert_allclose(np.array(outer_line.get_data_3d()).T, H[~inner], rtol=1e-12)
         np.testing.assert_allclose(movie.hidden[k], H, rtol=1e-12)
     assert movie.losses[-1] == pytest.approx(net.loss(X, Y))
-    titles = [ax.get_title() for ax in movie.figure.axes]
-    assert all(titles) and movie.figure.legends   # the legend is below both panels
+    panels = [ax for ax in movie.figure.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in movie.figure.axes if ax.get_label() == "<colorbar>"]
+    assert len(panels) == 2 and all(ax.get_title() for ax in panels)
+    assert movie.figure.legends                   # the legend is below both panels
+    assert [ax.get_ylabel() for ax in bars] == ["predicted probability of class 1"]
 
 
 def test_hidden_fast_frame_equals_a_full_redraw(circles_run):
@@ -272,6 +275,14 @@ def test_html_player_embeds_every_frame(deep_run):
     for k, frame in enumerate(frames[1:]):
         assert np.abs(frame.astype(int) - movie.pixels(k)).mean() < 3
     assert "<script" in html and 'type="range"' in html and 'max="4"' in html
+    # the <img> holds frame 0 and its size, so it shows before (and without) the script
+    height, width = movie.pixels(0).shape[:2]
+    image = re.search(r"<img [^>]*>", html).group(0)
+    assert f'width="{width}"' in image and f'height="{height}"' in image
+    assert np.abs(decoded_frames(image)[0].astype(int) - movie.pixels(0)).mean() < 3
+    hint = re.search(r"<div data-do=\"hint\"[^>]*>([^<]*)</div>", html).group(1)
+    assert "Run the cell to play" in hint
+    assert re.search(r'data-do="controls" style="display:none', html)
     markup = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
     assert not re.search(r"https?:|//[a-z]|@import|url\(", markup, flags=re.IGNORECASE)
     assert all(link.startswith("data:image/png;base64,")
@@ -360,3 +371,37 @@ def test_clear_errors(deep_run, circles_run, tmp_path):
     with pytest.raises(ValueError, match=r"\.gif"):
         animation.save_gif(movie, tmp_path / "movie.mp4")
     assert not (tmp_path / "movie.mp4").exists()
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda h, n, c: animation.animate_weights(h, n, fps=0), ValueError, ["fps", "0"]),
+    (lambda h, n, c: animation.animate_weights(h, n, fps=-2), ValueError, ["fps", "-2"]),
+    (lambda h, n, c: animation.animate_weights(h, n, fps="10"), TypeError, ["fps", "'10'"]),
+    (lambda h, n, c: animation.animate_weights(h, n, dpi=0), ValueError, ["dpi", "0"]),
+    (lambda h, n, c: animation.animate_hidden(*c, fps=0), ValueError, ["fps", "0"]),
+    (lambda h, n, c: animation.animate_hidden(*c, resolution=0), ValueError,
+     ["resolution", "at least 2", "0"]),
+    (lambda h, n, c: animation.animate_hidden(*c, resolution=1), ValueError,
+     ["resolution", "at least 2"]),
+    (lambda h, n, c: animation.animate_hidden(*c, resolution=2.5), TypeError,
+     ["resolution", "2.5"]),
+])
+def test_bad_movie_settings_are_refused_at_the_door(deep_run, circles_run, call, error, words):
+    net, _, _, _, history = deep_run
+    circles_net, X, Y, circles_history = circles_run
+    with pytest.raises(error) as caught:
+        call(history, net, (circles_history, circles_net, X, Y))
+    for word in words:
+        assert word in str(caught.value), (word, str(caught.value))
+
+
+@pytest.mark.parametrize("fps, error", [(0, ValueError), (-1, ValueError), ("5", TypeError),
+                                        (float("inf"), ValueError)])
+def test_players_and_gifs_refuse_a_bad_fps(deep_run, tmp_path, fps, error):
+    net, _, _, _, history = deep_run
+    movie = animation.animate_weights(history, net, max_frames=2)
+    with pytest.raises(error, match="fps"):
+        animation.to_html(movie, fps=fps, progress=False)
+    with pytest.raises(error, match="fps"):
+        animation.save_gif(movie, tmp_path / "movie.gif", fps=fps, progress=False)
+    assert not (tmp_path / "movie.gif").exists()

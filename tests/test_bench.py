@@ -1,11 +1,16 @@
 """The test bench widget, driven as a learner would (slider.value = ..., button.click()),
 and the bench's figures drawn without widgets."""
 
+import base64
+import math
 import re
+from io import BytesIO
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from PIL import Image
+from traitlets import TraitError
 
 import nnlib
 from nnlib.bench import (
@@ -61,7 +66,7 @@ def test_plot_run_without_widgets():
     net = build_net(2, [6, 4], "tanh", seed=0)
     run = train_run(net, data, lr=0.3, steps=60)
     fig = plot_run(run, net, data, name="moons", smoothing="low-pass")
-    loss_ax, grad_ax, model_ax, *weight_axes, colorbar = fig.axes
+    loss_ax, grad_ax, model_ax, probability_bar, *weight_axes, colorbar = fig.axes
     for ax in (loss_ax, grad_ax, model_ax):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     # the loss panel plots the raw mini-batch losses and their low-pass curve, on a log axis
@@ -76,6 +81,8 @@ def test_plot_run_without_widgets():
     assert [np.array_equal(ax.images[0].get_array(), W)
             for ax, W in zip(weight_axes, net.Ws)] == [True] * net.n_layers
     assert colorbar.get_ylabel() == "weight"
+    assert probability_bar.get_xlabel() == "predicted probability of class 1"
+    assert model_ax.images[0].get_clim() == (0, 1)
     plt.close(fig)
 
 
@@ -250,8 +257,108 @@ def test_unexpected_errors_show_in_the_readout(bench, monkeypatch):
     assert "RuntimeError" in bench.readout.value and "boom" in bench.readout.value
 
 
-def test_bench_displays_its_widget(bench, capsys):
+def test_bench_shows_the_live_widget_or_a_picture_of_itself(bench):
+    """The display holds the widget's view (live in JupyterLab and Colab) and, for a
+    front end without widgets or kernel, the bench's figure and a line saying so."""
     import ipywidgets
+    from IPython.core.formatters import DisplayFormatter
+
     assert isinstance(bench.widget, ipywidgets.VBox)
-    bench._ipython_display_()  # outside IPython, display() prints the widget's repr
-    assert "VBox" in capsys.readouterr().out
+    data, _ = DisplayFormatter().format(bench)
+    view = data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == bench.widget.model_id and view["version_major"] == 2
+    png = base64.b64decode(data["image/png"])
+    picture = np.array(Image.open(BytesIO(png)).convert("RGB")).astype(int)
+    bench.figure.canvas.draw()
+    figure = np.asarray(bench.figure.canvas.buffer_rgba())[..., :3].astype(int)
+    assert picture.shape == figure.shape and np.abs(picture - figure).mean() < 3
+    assert data["image/png"] in data["text/html"]
+    assert "running kernel" in data["text/plain"] and "running kernel" in data["text/html"]
+    assert "VBox" not in data["text/plain"]
+
+
+# -- what the bench shows --------------------------------------------------------------------
+def test_titles_show_the_learning_rate_as_the_slider_does(bench):
+    bench.lr_slider.value = 10 ** 0.2                  # 1.58…, shown by the slider as 1.6
+    shown = format(bench.lr_slider.value, bench.lr_slider.readout_format)
+    assert shown == "1.6"
+    assert bench._plot.loss.ax.get_title().startswith("Loss, lr = 1.6 (")
+
+
+def test_loss_key_says_mini_batch_or_full_batch(bench):
+    key = bench._plot.loss.key[0]
+    assert bench.run.batch_size < len(bench.data[0]) and "mini-batch" in key.get_text()
+    bench.batch_slider.value = 256                    # more than the 150 training samples
+    assert bench.run.batch_size == len(bench.data[0]) and "full batch" in key.get_text()
+    bench.batch_slider.value = 32
+    bench.optimizer_menu.value = "lbfgs"
+    assert "full batch" in key.get_text()
+
+
+def test_readout_gives_the_log_ratio_of_the_losses(bench):
+    text = "\n".join(bench.readout_text())
+    ratio = math.log(bench.run.initial_loss / bench.run.final_loss)
+    assert f"ln(L₀/L) = {ratio:.2f}" in text
+    assert "−ln(loss)" not in text and "potential" not in text
+
+
+def test_range_test_image_is_hidden_until_used_and_cleared_by_a_new_seed(bench):
+    assert bench.range_image.layout.display == "none" and bench.range_test is None
+    bench.range_button.click()
+    assert bench.range_image.layout.display is None and bench.range_test is not None
+    png = Image.open(BytesIO(bench.range_image.value))
+    assert png.size == (800, 380)                     # 8 × 3.8 inches at 100 dpi
+    bench.reset_button.click()
+    assert bench.range_image.layout.display == "none" and bench.range_test is None
+    assert "range test" not in "\n".join(bench.readout_text())
+    bench.range_button.click()
+    bench.hidden_text.value = "3"                     # a new network: the test is stale
+    assert bench.range_test is None
+
+
+# -- refused at the door --------------------------------------------------------------------
+@pytest.mark.parametrize("arguments, error, words", [
+    (dict(lr=0), ValueError, ["lr", "0.0001", "10"]),
+    (dict(lr=100.0), ValueError, ["lr", "0.0001", "10"]),
+    (dict(lr="0.1"), TypeError, ["lr", "'0.1'"]),
+    (dict(steps=0), ValueError, ["steps", "10", "2000"]),
+    (dict(steps=15), ValueError, ["steps", "steps of 10"]),
+    (dict(steps=100.0), TypeError, ["steps", "integer"]),
+    (dict(batch_size=0), ValueError, ["batch_size", "1", "256"]),
+    (dict(batch_size=True), TypeError, ["batch_size"]),
+    (dict(n_samples=0), ValueError, ["n_samples", "20", "1000"]),
+    (dict(noise=-0.1), ValueError, ["noise", "0", "0.5"]),
+    (dict(noise=float("nan")), ValueError, ["noise"]),
+    (dict(dataset="spirals"), ValueError, ["dataset", "'spirals'", "'moons'", "'XOR'"]),
+    (dict(activation="gelu"), ValueError, ["activation", "'tanh'", "'relu'"]),
+    (dict(optimizer="rmsprop"), ValueError, ["optimizer", "'sgd'", "'adam'"]),
+    (dict(smoothing="median"), ValueError, ["smoothing", "'raw'", "'low-pass'"]),
+    (dict(hidden=8), TypeError, ["hidden", "'8, 8'", "int"]),
+    (dict(hidden="8, x"), ValueError, ["hidden layers", "'x'"]),
+    (dict(seed=-1), ValueError, ["seed", "-1"]),
+    (dict(seed="abc"), TypeError, ["seed", "'abc'"]),
+    (dict(seed=1.5), TypeError, ["seed", "1.5"]),
+])
+def test_bad_settings_are_refused_naming_the_argument(arguments, error, words):
+    with pytest.raises(error) as caught:
+        TestBench(**arguments)
+    assert not isinstance(caught.value, TraitError)
+    for word in words:
+        assert word in str(caught.value), (word, str(caught.value))
+
+
+def test_the_edges_of_each_range_are_accepted():
+    low = TestBench(lr=1e-4, steps=10, batch_size=1, n_samples=20, noise=0.0)
+    assert (low.lr_slider.value, low.steps_slider.value, low.batch_slider.value,
+            low.samples_slider.value, low.noise_slider.value) == (1e-4, 10, 1, 20, 0.0)
+    high = TestBench(lr=10.0, steps=10, batch_size=256, n_samples=1000, noise=0.5)
+    assert (high.lr_slider.value, high.batch_slider.value, high.samples_slider.value,
+            high.noise_slider.value) == (10.0, 256, 1000, 0.5)
+
+
+def test_seed_none_means_fresh_randomness():
+    seeds = {TestBench(seed=None, steps=10).seed for _ in range(4)}
+    assert len(seeds) > 1
+    bench = TestBench(seed=None, steps=10)
+    np.testing.assert_array_equal(bench.checkpoint,
+                                  build_net(2, [8, 8], "tanh", seed=bench.seed).weights.flat)

@@ -1,13 +1,17 @@
-"""Lesson 06 in a real browser: JupyterLab from this environment, driven by Chromium.
+"""Every lesson in a real browser: JupyterLab from this environment, driven by Chromium.
 
-Starts `python -m jupyter lab` on 127.0.0.1 (a free port, a random token, a temporary
-copy of notebooks/), opens lesson 06 in headless Chromium through Playwright, runs all
-cells, moves the learning-rate slider with the keyboard, and checks that the bench's
-readout and its loss figure change. Every process it starts is stopped, also on failure.
+One `python -m jupyter lab` on 127.0.0.1 (a free port, a random token, a temporary copy
+of notebooks/) serves the whole module, in JupyterLab's default settings (windowing mode
+included: cells out of view are not rendered) at 1400×900 with the file browser open,
+as a learner first sees it. For each lesson: before any cell runs, the stored pictures
+(movie frames, the bench's static picture) load; Run All ends with no error output; every
+picture loads, every movie player shows frame 0 and advances on Play, and the bench's
+controls are not clipped. Lesson 06's bench then follows its learning-rate slider.
+Every process the module starts is stopped, also on failure.
 
 Needs Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`) and the
 `playwright` Python package; never `playwright install`: the system browser is used.
-Without them the test is skipped, except under CI (CI=true), where it fails.
+Without them the tests are skipped, except under CI (CI=true), where they fail.
 """
 
 import json
@@ -27,21 +31,30 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-NOTEBOOK = "06_learning_rate_explorer.ipynb"
+NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+BENCH_LESSON = "06_learning_rate_explorer.ipynb"
+VIEWPORT = {"width": 1400, "height": 900}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
                  "--disable-dev-shm-usage"]
 # Only localhost traffic: no news feed, no update check, no PyPI extension manager.
+# window.jupyterapp lets the test read the notebook's model (execution counts, outputs)
+# and scroll a cell into view; the page itself is JupyterLab's default.
 LAB_CONFIG = {"LabApp": {"news_url": None, "extension_manager": "readonly",
+                         "expose_app_in_browser": True,
                          "check_for_updates_class":
                              "jupyterlab.handlers.announcements.NeverCheckForUpdate"}}
+LAB_SETTINGS = {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                                 "checkForUpdates": False}}
+RUN_ALL_TIMEOUT = 240_000   # ms; the slowest lesson runs in well under a minute alone
+# BROWSER_SCREENSHOTS=folder: save what the learner sees of each picture-holding output
+SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS")
 
-LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                     "checkForUpdates": False},
-    # render every cell, also those scrolled out of view, so the bench's widgets exist
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-}
+
+def screenshot(page, name):
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
 
 
 def missing(what):
@@ -73,9 +86,41 @@ def wait_for_server(url, process, timeout=60):
     raise TimeoutError(f"jupyter lab did not answer at {url} within {timeout} s")
 
 
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a temporary copy of notebooks/; yields (base_url, token)."""
+def api(base, token, path, method="GET"):
+    request = urllib.request.Request(f"{base}{path}", method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium with a fresh profile, at 1400×900; yields the browser context."""
+    if not Path(CHROMIUM).exists():
+        missing(f"{CHROMIUM} not found")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the Python package playwright is not installed")
+    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+    profile = tmp / f"nnlib-chromium-{secrets.token_hex(4)}"
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport=VIEWPORT)
+        try:
+            yield context
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def lab(browser, tmp_path_factory):
+    """A JupyterLab server on a temporary copy of notebooks/; yields (base_url, token).
+    (It asks for the browser first, so that a missing browser skips before it starts.)"""
+    tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
     config = tmp_path / "config"
@@ -105,9 +150,7 @@ def lab(tmp_path):
         yield base, token
     finally:
         try:  # a clean shutdown also stops the kernels the server started
-            request = urllib.request.Request(f"{base}/api/shutdown", method="POST",
-                                             headers={"Authorization": f"token {token}"})
-            urllib.request.urlopen(request, timeout=5).close()
+            api(base, token, "/api/shutdown", method="POST")
             process.wait(timeout=15)
         except (OSError, subprocess.TimeoutExpired):
             pass
@@ -126,27 +169,36 @@ def lab(tmp_path):
 
 
 @pytest.fixture
-def browser_page(tmp_path):
-    """A page in headless Chromium with a fresh profile."""
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the Python package playwright is not installed")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
-        page = context.pages[0] if context.pages else context.new_page()
+def notebook_page(browser, lab, tmp_path):
+    """A function that opens a notebook in a new tab and returns the page; afterwards the
+    tab is closed and its kernel shut down."""
+    base, token = lab
+    pages = []
+
+    def open_notebook(name):
+        page = browser.new_page()
+        pages.append(page)
+        # reset: a fresh workspace, so the notebooks of earlier tests do not open again
+        page.goto(f"{base}/lab/tree/{name}?reset&token={token}", timeout=60_000)
+        page.wait_for_function(
+            """(name) => {
+                const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+                return panel && panel.context && panel.context.path === name
+                    && panel.content.widgets.length > 0;
+            }""", arg=name, timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        wait_until_idle(page)
+        return page
+
+    yield open_notebook
+    for page in pages:
         try:
-            yield page
-        finally:
-            try:
-                page.screenshot(path=str(tmp_path / "last.png"))
-            except Exception:  # noqa: BLE001  (best effort: a screenshot for debugging)
-                pass
-            context.close()
+            page.screenshot(path=str(tmp_path / "last.png"))  # for debugging a failure
+        except Exception:  # noqa: BLE001  (best effort)
+            pass
+        page.close()
+    for kernel in api(base, token, "/api/kernels"):
+        api(base, token, f"/api/kernels/{kernel['id']}", method="DELETE")
 
 
 def wait_until_idle(page, timeout=60_000):
@@ -159,25 +211,173 @@ def wait_until_idle(page, timeout=60_000):
         }""", timeout=timeout)
 
 
-def test_lesson_06_bench_reacts_to_the_learning_rate_slider(browser_page, lab):
-    page, (base, token) = browser_page, lab  # browser first: skip before starting a server
-    page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=60_000)
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-    wait_until_idle(page)
+# What the notebook's model holds: for each cell its type, execution count, output types
+# and the text of its error outputs.
+MODEL = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    return Array.from({length: cells.length}, (_, i) => {
+        const cell = cells.get(i), outputs = [];
+        if (cell.type === 'code') {
+            for (let j = 0; j < cell.outputs.length; j++) {
+                const output = cell.outputs.get(j).toJSON();
+                outputs.push({type: output.output_type, mimes: Object.keys(output.data || {}),
+                              text: output.output_type === 'error'
+                                  ? output.ename + ': ' + output.evalue : ''});
+            }
+        }
+        return {type: cell.type, count: cell.type === 'code' ? cell.executionCount : null,
+                source: cell.sharedModel.getSource().slice(0, 60), outputs};
+    });
+}"""
 
-    # Run > Run All Cells, as a learner would
+
+def run_all(page):
+    """Run > Run All Cells, as a learner would; wait until every code cell has run."""
     page.locator(".lm-MenuBar-item", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-
-    readout = page.locator(".widget-html", has_text="training and").first
-    readout.wait_for(timeout=60_000)  # only a live kernel makes the bench's widgets
+    page.wait_for_function(
+        """() => {
+            const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+            for (let i = 0; i < cells.length; i++) {
+                const cell = cells.get(i);
+                if (cell.type === 'code' && cell.sharedModel.getSource().trim()
+                    && !cell.executionCount) return false;
+            }
+            return true;
+        }""", timeout=RUN_ALL_TIMEOUT, polling=500)
     wait_until_idle(page)
-    page.wait_for_function(  # the last cells have run: every code cell has a count
-        """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                  .every(p => /\\[\\d+\\]/.test(p.textContent))""", timeout=60_000)
-    outputs = page.locator(".jp-OutputArea-output")
-    assert outputs.filter(has_text="Traceback").count() == 0
-    assert outputs.filter(has_text="Error displaying widget").count() == 0
+
+
+def cell_node(page, index):
+    """Scroll cell `index` into view (out of view it is not rendered) and return its node."""
+    page.evaluate("""async (i) => {
+        const notebook = window.jupyterapp.shell.currentWidget.content;
+        await notebook.scrollToItem(i, 'start');
+    }""", index)
+    handle = page.evaluate_handle(
+        "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node", index)
+    page.wait_for_function("(node) => node.isConnected && node.offsetParent !== null",
+                           arg=handle, timeout=10_000)
+    return handle
+
+
+PICTURES = {"image/png", "text/html", "application/vnd.jupyter.widget-view+json"}
+
+
+def output_cells(page):
+    """Indices of the cells whose outputs can hold pictures (PNG, HTML, widgets), as the
+    model holds them; text outputs are checked in the model itself."""
+    return [i for i, cell in enumerate(page.evaluate(MODEL))
+            if any(PICTURES & set(output["mimes"]) for output in cell["outputs"])]
+
+
+# every <img> on show (a hidden one, like the bench's unused range-test image, shows no
+# broken-image icon) has loaded
+SHOWN_IMAGES = "[...node.querySelectorAll('.jp-OutputArea img')].filter(img => img.getClientRects().length)"
+IMAGES_LOADED = f"""(node) => {SHOWN_IMAGES}.every(img => img.complete && img.naturalWidth > 0)"""
+BROKEN_IMAGES = f"""(node) => {SHOWN_IMAGES}
+    .filter(img => !(img.complete && img.naturalWidth > 0))
+    .map(img => (img.getAttribute('src') || '(no src)').slice(0, 40))"""
+
+
+def check_images(page, node, where):
+    """Every <img> in the cell's outputs has loaded (waits a little for large ones)."""
+    try:
+        page.wait_for_function(IMAGES_LOADED, arg=node, timeout=10_000)
+    except Exception:  # noqa: BLE001  (report which images did not load)
+        pytest.fail(f"{where}: images did not load: {page.evaluate(BROKEN_IMAGES, node)}")
+
+
+def check_players(page, node, where):
+    """Each movie player shows frame 0 at its size and advances on Play."""
+    players = node.query_selector_all(".nnlib-movie")
+    for player in players:
+        image = player.query_selector("img")
+        assert image.evaluate("img => img.naturalWidth > 0 && img.clientWidth > 0"), where
+        assert image.get_attribute("src") == image.evaluate("img => img.src")
+        first = image.get_attribute("src")
+        assert player.query_selector('[data-do="hint"]') is None, \
+            f"{where}: the player's script did not run"
+        player.query_selector('[data-do="play"]').click()
+        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                               arg=[image, first], timeout=10_000)
+        player.query_selector('[data-do="play"]').click()   # pause
+    return len(players)
+
+
+CLIPPED_CONTROLS = """(node) => {
+    const problems = [];
+    for (const control of node.querySelectorAll('.widget-inline-hbox, .widget-button')) {
+        const box = control.getBoundingClientRect();
+        const name = (control.querySelector('.widget-label') || control).textContent.trim();
+        if (control.scrollWidth > control.clientWidth + 1)
+            problems.push(name + ': content wider than its box');
+        for (const part of control.querySelectorAll('.widget-label, select, input[type=text]')) {
+            if (!part.getClientRects().length) continue;   // not shown (an empty description)
+            const inner = part.getBoundingClientRect();
+            if (part.scrollWidth > part.clientWidth + 1)
+                problems.push(name + ': ' + part.tagName + ' text clipped');
+            if (inner.left < box.left - 1 || inner.right > box.right + 1)
+                problems.push(name + ': ' + part.tagName + ' sticks out of its box');
+        }
+    }
+    return problems;
+}"""
+
+
+def check_bench(page, node, where):
+    """The bench's controls are all there and none is clipped."""
+    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 3, where
+    problems = page.evaluate(CLIPPED_CONTROLS, node)
+    assert problems == [], f"{where}: {problems}"
+    # the check sees clipping: a description squeezed narrower than its text is reported
+    label = "[...n.querySelectorAll('.widget-dropdown .widget-label')].pop()"
+    node.evaluate(f"n => {{ {label}.style.maxWidth = '30px'; }}")
+    assert any("text clipped" in problem for problem in page.evaluate(CLIPPED_CONTROLS, node))
+    node.evaluate(f"n => {{ {label}.style.maxWidth = ''; }}")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_lesson_in_jupyterlab(notebook_page, name):
+    page = notebook_page(name)
+    # before any cell runs (the notebook is not trusted, so no stored script runs): every
+    # stored picture loads, movie frames and the bench's static picture included
+    for index in output_cells(page):
+        node = cell_node(page, index)
+        check_images(page, node, f"{name} cell {index}, before running")
+        if node.query_selector(".nnlib-movie, img[alt^=\"the test bench\"]"):
+            screenshot(page, f"{name[:2]}-cell{index}-before")
+
+    run_all(page)
+    cells = page.evaluate(MODEL)
+    errors = [f"cell {i} ({cell['source']!r}): {output['text']}" for i, cell in enumerate(cells)
+              for output in cell["outputs"] if output["type"] == "error"]
+    assert errors == []
+    players = benches = 0
+    for index in output_cells(page):
+        node, where = cell_node(page, index), f"{name} cell {index}"
+        text = node.evaluate("n => n.querySelector('.jp-OutputArea').innerText")
+        assert "Traceback" not in text and "Error displaying widget" not in text, where
+        check_images(page, node, where)
+        if node.query_selector(".nnlib-movie"):
+            screenshot(page, f"{name[:2]}-cell{index}-after")
+        players += check_players(page, node, where)
+        if node.query_selector(".widget-vbox .widget-dropdown"):
+            screenshot(page, f"{name[:2]}-cell{index}-bench")
+            check_bench(page, node, where)
+            benches += 1
+            bench_reacts_to_the_learning_rate_slider(page, node)
+    if name.startswith("07_"):
+        assert players >= 2
+    if name == BENCH_LESSON:
+        assert benches == 1
+
+
+def bench_reacts_to_the_learning_rate_slider(page, node):
+    """Lesson 06's bench, after Run All: moving the learning-rate slider retrains and
+    redraws. (Part of the lesson's test: a second Run All would double its time.)"""
+    readout = page.locator(".widget-html", has_text="training and").first
+    readout.wait_for(timeout=30_000)
 
     slider = page.locator(".widget-slider", has=page.locator("label", has_text="learning rate"))
     value = slider.locator(".widget-readout")
@@ -202,46 +402,65 @@ def test_lesson_06_bench_reacts_to_the_learning_rate_slider(browser_page, lab):
     assert values == sorted(values) and len(set(values)) == len(values)
     assert readout.inner_text() != readout_before
     assert image.get_attribute("src") != image_before
-    assert outputs.filter(has_text="Traceback").count() == 0
+    text = node.evaluate("n => n.querySelector('.jp-OutputArea').innerText")
+    assert "Traceback" not in text
+    screenshot(page, "06-bench-after-slider")
     latencies.sort()
     print(f"learning rate {values[0]} -> {values[-1]} in {len(latencies)} key presses; "
           f"key press to new figure in the browser: median {1000 * latencies[2]:.0f} ms")
 
 
-def test_movie_player_plays_steps_and_loops_in_chromium(browser_page):
-    """The weight movie's HTML player, as a page shows it: Play advances the frames,
-    the slider and the buttons move to a frame, loop off stops at the last one, and the
-    player asks for nothing outside itself and logs no error."""
+def test_movie_player_plays_steps_and_loops_in_chromium(browser):
+    """The weight movie's HTML player, as a page shows it: frame 0 is there before the
+    script runs (and without it), Play advances the frames, the slider and the buttons
+    move to a frame, loop off stops at the last one, and the player asks for nothing
+    outside itself and logs no error."""
     import nnlib
     from nnlib import animation
 
     X, Y = nnlib.data.noisy_halfplane(n=40, seed=0)
     net = nnlib.MLP([15, 1], loss="cross_entropy", seed=0)
     history = nnlib.train(net, X, Y, optimizer="adam", lr=0.05, epochs=20, record_every=5)
-    html = animation.to_html(animation.animate_weights(history, net, max_frames=5, fps=20),
-                             progress=False)
-    page, requests, errors = browser_page, [], []
-    page.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_content(f"<!doctype html><html><body>{html}</body></html>")
-    image, label = page.locator("img"), page.locator('[data-do="label"]')
-    frames = page.evaluate("() => [...document.scripts].map(s => s.text).join('')")
-    assert label.inner_text() == "frame 1 of 5" and frames.count("data:image/png;base64,") == 5
+    movie = animation.animate_weights(history, net, max_frames=5, fps=20)
+    html = animation.to_html(movie, progress=False)
+    height, width = movie.pixels(0).shape[:2]
+    page, requests, errors = browser.new_page(), [], []
+    try:
+        page.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
 
-    first = image.get_attribute("src")
-    page.click('[data-do="play"]')
-    page.wait_for_function("src => document.querySelector('img').src !== src", arg=first)
-    page.click('[data-do="play"]')  # pause
-    assert page.locator('[data-do="play"]').inner_text() == "play"
-    page.locator('[data-do="slider"]').fill("3")
-    assert label.inner_text() == "frame 4 of 5"
-    page.click('[data-do="first"]')
-    page.click('[data-do="back"]')  # looping: from the first frame back to the last
-    assert label.inner_text() == "frame 5 of 5"
-    page.uncheck('[data-do="loop"]')
-    page.click('[data-do="play"]')  # at the last frame without loop: starts again at 1
-    page.wait_for_function("() => document.querySelector('[data-do=\"play\"]').textContent"
-                           " === 'play'", timeout=10_000)  # and stops by itself at the end
-    assert label.inner_text() == "frame 5 of 5"
-    assert requests == [] and errors == []
+        # without scripts (as an untrusted notebook shows a stored output): frame 0 at its
+        # size, the hint to run the cell, and no dead buttons
+        no_script = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)
+        page.set_content(f"<!doctype html><html><body>{no_script}</body></html>")
+        image = page.locator("img")
+        assert image.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [width, height]
+        assert "Run the cell to play" in page.locator('[data-do="hint"]').inner_text()
+        assert not page.locator('[data-do="play"]').is_visible()
+
+        page.set_content(f"<!doctype html><html><body>{html}</body></html>")
+        label = page.locator('[data-do="label"]')
+        frames = page.evaluate("() => [...document.scripts].map(s => s.text).join('')")
+        assert label.inner_text() == "frame 1 of 5" and frames.count("data:image/png;base64,") == 5
+        assert page.locator('[data-do="hint"]').count() == 0
+
+        first = image.get_attribute("src")
+        assert image.evaluate("img => img.naturalWidth") == width
+        page.click('[data-do="play"]')
+        page.wait_for_function("src => document.querySelector('img').src !== src", arg=first)
+        page.click('[data-do="play"]')  # pause
+        assert page.locator('[data-do="play"]').inner_text() == "play"
+        page.locator('[data-do="slider"]').fill("3")
+        assert label.inner_text() == "frame 4 of 5"
+        page.click('[data-do="first"]')
+        page.click('[data-do="back"]')  # looping: from the first frame back to the last
+        assert label.inner_text() == "frame 5 of 5"
+        page.uncheck('[data-do="loop"]')
+        page.click('[data-do="play"]')  # at the last frame without loop: starts again at 1
+        page.wait_for_function("() => document.querySelector('[data-do=\"play\"]').textContent"
+                               " === 'play'", timeout=10_000)  # and stops by itself at the end
+        assert label.inner_text() == "frame 5 of 5"
+        assert requests == [] and errors == []
+    finally:
+        page.close()

@@ -4,8 +4,10 @@ nbval (run by `make test`) re-executes each notebook and compares outputs; these
 checks cover what it does not: structure, links, badges, stored state.
 """
 
+import base64
 import json
 import re
+import struct
 import sys
 from pathlib import Path
 
@@ -14,10 +16,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from colab_cells import BADGE_TAG, SETUP_TAG, badge_source, course_config, setup_source  # noqa: E402
+from run_notebooks import installed_kernelspec  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
 MAX_BYTES = 5 * 2**20
+MAX_PNG_WIDTH = 1000       # pixels: wider figures are shrunk on the page until text is tiny
+PNG_IN_TEXT = re.compile(r"data:image/png;base64,([A-Za-z0-9+/]{32})")
+BARE_TRUE = re.compile(r"(^|[\s:=(\[,])True\s*$")
 
 
 def load(path):
@@ -98,3 +104,69 @@ def test_readme_has_the_two_commands_and_the_badges():
     slug = config["repository"].removeprefix("https://github.com/")
     assert f"mybinder.org/v2/gh/{slug}/{config['branch']}" in readme
     assert "colab.research.google.com" in readme
+
+
+# -- hygiene of the stored outputs -----------------------------------------------------------
+
+def png_size(head):
+    """(width, height) of a PNG from its first 24 bytes."""
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def stored_pngs(nb):
+    """(cell index, width, height) of every PNG in the stored outputs: image/png outputs
+    and PNGs embedded in HTML (movie frames, the bench's picture)."""
+    for index, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            heads = []
+            if "image/png" in data:
+                heads.append("".join(data["image/png"]).strip()[:32])
+            for mime in ("text/html",):
+                heads += PNG_IN_TEXT.findall("".join(data.get(mime, "")))
+            for head in heads:
+                yield (index, *png_size(base64.b64decode(head)))
+
+
+def printed_lines(nb):
+    """(cell index, line) of every line printed or shown as text in the stored outputs."""
+    for index, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("text", "")) + "".join(
+                output.get("data", {}).get("text/plain", ""))
+            for line in text.splitlines():
+                yield index, line
+
+
+def test_png_size_reads_the_header():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (1234, 56)).save(buffer, format="png")
+    assert png_size(buffer.getvalue()[:24]) == (1234, 56)
+    assert BARE_TRUE.search("agree to 1e-7: True") and BARE_TRUE.search("True")
+    assert not BARE_TRUE.search("relative error < 1e-9 (threshold 1e-7)")
+    assert not BARE_TRUE.search("TrueType fonts")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_stored_png_is_wider_than_the_page(path):
+    wide = [f"cell {i}: {w}×{h} px" for i, w, h in stored_pngs(load(path)) if w > MAX_PNG_WIDTH]
+    assert wide == [], f"PNGs wider than {MAX_PNG_WIDTH} px (make the figsize × dpi smaller)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_printed_line_ends_in_a_bare_true(path):
+    bare = [f"cell {i}: {line.strip()}" for i, line in printed_lines(load(path))
+            if BARE_TRUE.search(line)]
+    assert bare == [], "print the size, as a bound (relative error < 1e-9), not a bare True"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernelspec_is_the_installed_kernel(path):
+    """Otherwise JupyterLab rewrites it on opening, and the notebook opens modified."""
+    stored, installed = load(path)["metadata"]["kernelspec"], installed_kernelspec()
+    assert {key: stored.get(key) for key in installed} == installed, "make notebooks fixes it"

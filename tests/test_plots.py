@@ -61,6 +61,63 @@ def test_decision_boundary_is_where_the_output_is_one_half():
         plots.plot_decision_boundary(MLP([3, 1]), np.zeros((4, 3)), np.zeros((4, 1)))
 
 
+def relative_luminance(rgb):
+    """WCAG 2 relative luminance of an sRGB colour (components 0 … 1)."""
+    rgb = np.asarray(rgb[:3], dtype=float)
+    linear = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast(a, b):
+    lighter, darker = sorted([relative_luminance(a), relative_luminance(b)], reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_decision_boundary_has_a_probability_colour_bar_and_samples_that_stand_out():
+    X, Y = data.moons(n=60, seed=0)
+    net = MLP([2, 4, 1], output_activation="sigmoid", seed=0)
+    fig, ax = plt.subplots()
+    plots.plot_decision_boundary(net, X, Y, ax=ax, resolution=30)
+    surface = ax.collections[0]
+    bar = fig.axes[1]
+    assert bar.get_ylabel() == "predicted probability of class 1"
+    assert surface.get_clim() == (0.0, 1.0)
+    fig.canvas.draw()
+    # every sample's edge stands out from the background wherever it sits (white shows
+    # through the translucent map), and the two classes differ in colour and in marker
+    alpha = surface.get_alpha()
+    scatters = ax.collections[2:]
+    for p in np.linspace(0, 1, 11):
+        background = alpha * np.array(surface.cmap(p)[:3]) + (1 - alpha) * np.ones(3)
+        for points in scatters:
+            assert contrast(points.get_edgecolor()[0], background) > 4.5
+    faces = [tuple(points.get_facecolor()[0]) for points in scatters]
+    markers = [points.get_paths()[0].vertices.shape for points in scatters]
+    assert faces[0] != faces[1] and markers[0] != markers[1]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("arguments, error, words", [
+    (dict(Y=np.zeros((5, 1))), ValueError, ["Y", "60 rows", "(5, 1)"]),
+    (dict(Y=np.zeros((60, 1, 1))), ValueError, ["Y", "(60, 1, 1)"]),
+    (dict(resolution=0), ValueError, ["resolution", "at least 2", "0"]),
+    (dict(resolution=1), ValueError, ["resolution", "at least 2", "1"]),
+    (dict(resolution=20.5), TypeError, ["resolution", "20.5"]),
+    (dict(resolution="50"), TypeError, ["resolution", "'50'"]),
+])
+def test_decision_boundary_refuses_bad_input_at_the_door(arguments, error, words):
+    X, Y = data.moons(n=60, seed=0)
+    net = MLP([2, 1], output_activation="sigmoid", seed=0)
+    arguments = {"Y": Y, **arguments}
+    fig, ax = plt.subplots()
+    with pytest.raises(error) as caught:
+        plots.plot_decision_boundary(net, X, ax=ax, **arguments)
+    for word in words:
+        assert word in str(caught.value), (word, str(caught.value))
+    assert len(ax.collections) == 0 and len(fig.axes) == 1   # nothing drawn
+    plt.close(fig)
+
+
 def test_weight_maps_show_each_matrix_on_one_symmetric_scale():
     net = MLP([2, 6, 6, 6, 6, 1], seed=0)
     axes = plots.plot_weights(net)
@@ -108,6 +165,7 @@ def bench_run(X, Y, hidden, steps=40):
     net = MLP([X.shape[1], *hidden, 1], activation="tanh", loss="cross_entropy", seed=0)
     history = train(net, X, Y, optimizer="sgd", lr=0.5, epochs=steps)
     run = SimpleNamespace(history=history, lr=0.5, optimizer="sgd", steps_requested=steps,
+                          batch_size=len(X),
                           test_steps=np.arange(1, steps + 1, 5),
                           test_losses=history.losses[::5], message="",
                           grad_norms=np.abs(np.random.default_rng(0).normal(

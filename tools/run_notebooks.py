@@ -4,7 +4,8 @@
     python tools/run_notebooks.py --check notebooks/*.ipynb    # only run them; fail on errors
 
 Stored outputs are then exactly what the code produced, minus volatile noise:
-widget state and execution timestamps are dropped.
+widget state and execution timestamps are dropped. Each notebook stores the kernelspec
+of the installed python3 kernel, so JupyterLab opens it unmodified.
 """
 
 import sys
@@ -12,16 +13,26 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import get_kernel_spec
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+KERNEL = "python3"
+
+
+def installed_kernelspec(name=KERNEL):
+    """The notebook metadata that names the installed kernel `name`, as JupyterLab writes it."""
+    spec = get_kernel_spec(name)
+    return {"name": name, "display_name": spec.display_name, "language": spec.language}
 
 
 def run(path, write=True):
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3",
+    NotebookClient(nb, timeout=300, kernel_name=KERNEL,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     if write:
+        nb.metadata.kernelspec = installed_kernelspec()
         nb.metadata.pop("widgets", None)          # widget state: large and volatile
         for cell in nb.cells:
             cell.metadata.pop("execution", None)  # timestamps
