@@ -296,7 +296,7 @@ def _hidden_axes(ax, hidden, layer):
             axis.set_major_locator(MaxNLocator(nbins=3))
 
 
-def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=64, resolution=60):
+def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=96, resolution=60):
     """The data as hidden `layer` sees it, frame by frame, next to the decision boundary.
 
     Left: each sample's activations in that layer (a 3-D scatter for 3 units, 2-D for 2),
