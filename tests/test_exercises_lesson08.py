@@ -37,3 +37,13 @@ def test_penalised_loss():
     assert check_penalised_loss(lambda X, Y, W, b, lam: 1.0).status == "wrong shape"
     assert check_penalised_loss(stub).status == "not implemented"
     assert bool(check_penalised_loss(right)) and not check_penalised_loss(no_penalty)
+
+
+def test_square_plus_gradient():
+    from nnlib.exercises.lesson08 import check_square_plus_gradient
+
+    assert check_square_plus_gradient(lambda x: 2 * x + 1).status == "correct"
+    assert "(+=)" in check_square_plus_gradient(lambda x: x + 1).message   # x·x's share lost
+    assert "(+=)" in check_square_plus_gradient(lambda x: x).message
+    assert check_square_plus_gradient(lambda x: 3 * x).status == "wrong values"
+    assert check_square_plus_gradient(stub).status == "not implemented"

@@ -3,6 +3,7 @@
 check_tanh_backward(tanh_backward)            the backward rule of tanh
 check_add_backward(add_backward)              the backward rule of a broadcasting add
 check_penalised_loss(penalised_loss)          a new loss, differentiated by nnlib.autodiff
+check_square_plus_gradient(f)                 find the accumulation bug: d Σ(x·x + x)/dx
 """
 
 import numpy as np
@@ -92,3 +93,29 @@ def check_penalised_loss(candidate):
 
     run.__name__ = "penalised_loss"
     return check(run, reference_penalised_loss, _penalised_inputs, name="penalised_loss")
+
+
+def reference_square_plus_gradient(x):
+    """The gradient of f(x) = Σ (x ⊙ x + x) at x (n,): 2x + 1."""
+    return 2 * x + 1
+
+
+def _vector_input(rng):
+    return (rng.normal(size=int(rng.integers(3, 8))),)
+
+
+def check_square_plus_gradient(candidate):
+    """Compare `candidate(x)` -> df/dx for f(x) = Σ (x ⊙ x + x) with 2x + 1; name the
+    gradients that an assignment (= instead of +=) leaves behind."""
+    verdict = check(candidate, reference_square_plus_gradient, _vector_input,
+                    name="square_plus_gradient")
+    if verdict.status == "wrong values":
+        (x,) = _vector_input(np.random.default_rng(0))
+        got, _ = call(candidate, "square_plus_gradient", x.copy())
+        got = np.asarray(got, dtype=float)
+        for wrong in (x + 1, x, np.ones_like(x), 2 * x):
+            if got.shape == x.shape and np.allclose(got, wrong):
+                return Verdict("wrong values", "square_plus_gradient: one use of x overwrote "
+                               "another's contribution: a rule assigns (=) where it must add "
+                               "(+=).")
+    return verdict
