@@ -14,7 +14,7 @@ The public API the lessons use:
 
 - MLP (network.py): forward, forward_all, loss, gradient (backprop, BP1–BP4),
   gradient_per_example; FlatWeights (weights.py): one buffer, per-layer views
-- train, History, TrainingDiverged (training.py); OPTIMIZERS (optim.py)
+- train (training.py), History and TrainingDiverged (history.py); OPTIMIZERS (optim.py)
 - numerical_gradient, relative_error, gradient_check (gradcheck.py)
 - data: seeded data sets; experiments: train_run and lr_range_test
 - exercises: the lessons' checkers
@@ -32,9 +32,10 @@ import importlib
 
 from . import data, exercises, experiments
 from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, relative_error
+from .history import History, TrainingDiverged
 from .network import MLP
 from .optim import OPTIMIZERS
-from .training import History, TrainingDiverged, train
+from .training import train
 from .weights import FlatWeights
 
 _PRESENTATION = ("animation", "bench", "benchplots", "plots")

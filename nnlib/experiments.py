@@ -18,9 +18,10 @@ import numpy as np
 from ._validate import positive, vector
 from ._validate import seed as check_seed
 from .gradcheck import GradientCheckReport, gradient_check
+from .history import History, TrainingDiverged
 from .network import MLP, check_network
 from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
-from .training import History, TrainingDiverged, train
+from .training import train
 
 GRADCHECK_SAMPLES = 16       # train_run checks the gradient on this many training samples
 GRADCHECK_MAX_PARAMS = 1500  # and only for networks this small: it costs 2 losses per weight

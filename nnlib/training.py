@@ -1,85 +1,16 @@
-"""train(): mini-batch training of an MLP on its flat weight vector; History."""
+"""train(): training an MLP on its flat weight vector, with checked arguments."""
 
 import math
 
 import numpy as np
 
 from ._engine import Engine
+from ._scipy import train_scipy
 from ._validate import callable_or_none, positive
 from ._validate import seed as check_seed
+from .history import History, raise_diverged
 from .network import check_network
 from .optim import SCIPY_METHODS, SGD, STEP_OPTIMIZERS, check_name
-
-
-class TrainingDiverged(FloatingPointError):
-    """The loss or the weights became NaN or infinite.
-
-    `.history` holds the steps up to that point; `.step` is the number of the update
-    after which it happened (0: already before the first step, so not the learning rate).
-    """
-
-    def __init__(self, message, history, step):
-        super().__init__(message)
-        self.history = history
-        self.step = step
-
-
-class History:
-    """What one call of `train` recorded.
-
-    losses:         (n_steps,) for 'sgd', 'momentum', 'adam': the loss of each step's
-                    mini-batch, measured before that step's update (the weights after
-                    k steps give losses[k]); for 'lbfgs', 'cg': the full-batch loss
-                    after each iteration
-    test_losses:    (n_epochs,) loss on `test_data` after each epoch (empty without it)
-    snapshots:      (n_frames, n_params) copies of the flat weights, every `record_every`
-                    steps (after the step and its callback), first frame before
-                    training (None without record_every)
-    snapshot_steps: (n_frames,) the step of each snapshot
-    """
-
-    def __init__(self, lr, optimizer):
-        self.lr = lr
-        self.optimizer = optimizer
-        self._losses = []
-        self._test_losses = []
-        self.snapshots = None
-        self.snapshot_steps = None
-        self._n_frames = 0
-
-    @property
-    def losses(self):
-        return np.array(self._losses)
-
-    @property
-    def test_losses(self):
-        return np.array(self._test_losses)
-
-    @property
-    def steps(self):
-        """Number of optimizer steps taken."""
-        return len(self._losses)
-
-    def _start_recording(self, flat, n_frames):
-        self.snapshots = np.empty((n_frames, flat.size))
-        self.snapshot_steps = np.empty(n_frames, dtype=int)
-        self._record(flat, 0)
-
-    def _record(self, flat, step):
-        if self._n_frames == len(self.snapshots):
-            return
-        self.snapshots[self._n_frames] = flat
-        self.snapshot_steps[self._n_frames] = step
-        self._n_frames += 1
-
-    def _finish_recording(self):
-        if self.snapshots is not None:
-            self.snapshots = self.snapshots[: self._n_frames]
-            self.snapshot_steps = self.snapshot_steps[: self._n_frames]
-
-    def __repr__(self):
-        last = f", final loss {self._losses[-1]:.4g}" if self._losses else ""
-        return f"<History: {self.steps} steps of {self.optimizer} at lr={self.lr:g}{last}>"
 
 
 def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle=True,
@@ -128,14 +59,14 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     history = History(lr, optimizer)
     bad = int(np.count_nonzero(~np.isfinite(net.weights.flat)))
     if bad:
-        _raise_diverged(history, 0, f"{bad} of the net's {net.weights.size} weights are "
+        raise_diverged(history, 0, f"{bad} of the net's {net.weights.size} weights are "
                         "NaN or inf already", cause="The learning rate is not the cause: the "
                         "weights were like this before training (left by an earlier run that "
                         "diverged?). Draw fresh ones with net.reset(seed).")
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             if optimizer in SCIPY_METHODS:
-                last_X, last_Y = _train_scipy(net, X, Y, optimizer, epochs, callback,
+                last_X, last_Y = train_scipy(net, X, Y, optimizer, epochs, callback,
                                               record_every, test_data, history)
             else:
                 last_X, last_Y = _train_steps(
@@ -200,7 +131,7 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
                 what = f"the loss of the next mini-batch (epoch {epoch + 1}) is {loss}"
                 if history.steps == 0:
                     what = f"the loss of the first mini-batch at the starting weights is {loss}"
-                _raise_diverged(history, history.steps, what)
+                raise_diverged(history, history.steps, what)
             if fused_sgd:
                 opt.decay(flat)
                 flat -= grad                  # θ ← θ − lr · g, with lr · g from the engine
@@ -234,7 +165,7 @@ def _check_final(net, X, Y, history):
             return
         what = (f"the loss at the starting weights is {loss}" if history.steps == 0 else
                 f"the loss of the last mini-batch at the final weights is {loss}")
-    _raise_diverged(history, history.steps, what)
+    raise_diverged(history, history.steps, what)
 
 
 def _batches(X, Y, batch, shuffle, rng):
@@ -254,83 +185,3 @@ def _batches(X, Y, batch, shuffle, rng):
         # a temporary
         yield (X.take(rows, axis=0, out=X_buf[:len(rows)], mode="clip"),
                Y.take(rows, axis=0, out=Y_buf[:len(rows)], mode="clip"))
-
-
-def _train_scipy(net, X, Y, name, epochs, callback, record_every, test_data, history):
-    """Run SciPy's L-BFGS or CG for up to `epochs` iterations; return (X, Y) for the final
-    check. If the callback changes the weights, SciPy's run restarts from them."""
-    from scipy.optimize import minimize  # loaded only when asked for: it takes a while
-
-    flat = net.weights.flat
-    engine = Engine(net)
-    grad = engine.grad
-    if record_every:
-        history._start_recording(flat, epochs // record_every + 1)
-
-    last = {"theta": None, "loss": None}  # the latest evaluation: `grad` holds its gradient
-
-    def loss_and_grad(theta):
-        flat[:] = theta
-        if not np.array_equal(theta, last["theta"]):  # SciPy starts by asking for x0 again
-            last["theta"], last["loss"] = theta.copy(), engine.loss_and_gradient(X, Y)
-        return last["loss"], grad.copy()
-
-    class Stop(Exception):
-        pass
-
-    class Moved(Exception):
-        """The callback changed the weights: SciPy's run no longer describes them."""
-
-    def after_iteration(theta):
-        loss = loss_and_grad(theta)[0]  # usually the last point evaluated: not recomputed
-        if not math.isfinite(loss):
-            _raise_diverged(history, history.steps + 1, f"the full-batch loss became {loss}")
-        history._losses.append(loss)
-        step = history.steps
-        if test_data is not None:
-            history._test_losses.append(net.loss_unchecked(*test_data))
-        stop = callback is not None and callback(step, net, loss, grad)
-        if record_every and step % record_every == 0:
-            history._record(flat, step)
-        if stop:
-            raise Stop
-        if callback is not None and not np.array_equal(flat, theta):
-            raise Moved
-
-    start_loss = loss_and_grad(flat.copy())[0]
-    if not math.isfinite(start_loss):
-        _raise_diverged(history, 0, f"the full-batch loss at the starting weights is {start_loss}")
-    while history.steps < epochs:
-        try:
-            result = minimize(loss_and_grad, flat.copy(), jac=True, method=SCIPY_METHODS[name],
-                              callback=after_iteration,
-                              options={"maxiter": epochs - history.steps})
-            flat[:] = result.x
-            break
-        except Stop:
-            break
-        except Moved:
-            continue  # start a fresh SciPy run from the weights the callback left
-    return X, Y
-
-
-def _raise_diverged(history, step, what, cause=None):
-    """Raise TrainingDiverged: `what` went wrong after update `step` (0: before the first),
-    with what to try, or, where the learning rate is not the cause, what is (`cause`
-    overrides the usual advice)."""
-    name, lr = history.optimizer, history.lr
-    if step == 0:
-        where = f"before the first step of {name}"
-        advice = ("The learning rate is not the cause, as no step was taken: the inputs or "
-                  "the starting weights are too large for this network (scale the inputs, "
-                  "or use smaller initial weights).")
-    elif name in SCIPY_METHODS:
-        where = f"after iteration {step} of {name}"
-        advice = (f"{name} takes no learning rate (lr={lr:g} is not used): its line search "
-                  "reached weights where the loss overflows; scale the inputs or train fewer "
-                  "iterations.")
-    else:
-        where = f"after step {step} of {name}"
-        advice = f"Try a smaller learning rate, e.g. lr={lr / 10:g}."
-    raise TrainingDiverged(f"training diverged {where} at lr={lr:g}: {what}. {cause or advice}",
-                           history, step)
