@@ -13,7 +13,7 @@ from PIL import Image
 from traitlets import TraitError
 
 import nnlib
-from nnlib.bench import (
+from nnlib._bench_settings import (
     BATCH_RANGE,
     LR_DECADES,
     MAX_HIDDEN_LAYERS,
@@ -21,9 +21,9 @@ from nnlib.bench import (
     NOISE_RANGE,
     SAMPLES_RANGE,
     STEPS_RANGE,
-    TestBench,
     parse_hidden,
 )
+from nnlib.bench import TestBench
 from nnlib.benchplots import plot_run, smooth
 from nnlib.data import DATASETS, make_data
 from nnlib.experiments import build_net, lr_range_test, train_run
