@@ -12,8 +12,9 @@ PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
 setup: $(READY)
 
+# (a venv whose creation was interrupted has python but no pip: made again)
 $(READY): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	@test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
 	@touch $(READY)
@@ -50,7 +51,7 @@ notebooks: $(READY)
 # (requirements-colab.txt) in a second environment; outputs are not compared.
 COLAB := .venv-colab
 $(COLAB)/.ready: requirements-colab.txt pyproject.toml
-	@test -x $(COLAB)/bin/python || $(PYTHON) -m venv $(COLAB)
+	@test -x $(COLAB)/bin/pip || $(PYTHON) -m venv $(COLAB)
 	$(COLAB)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-colab.txt
 	$(COLAB)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
