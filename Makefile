@@ -13,6 +13,7 @@ PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 setup: $(READY)
 
 # (a venv whose creation was interrupted has python but no pip: made again)
+# (a venv whose creation was interrupted has python but no pip: it is made again)
 $(READY): requirements.txt pyproject.toml
 	@test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
