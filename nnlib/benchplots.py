@@ -266,7 +266,7 @@ class BenchFigure:
     """The bench's figure: loss | model and data | gradient norms on top, one weight
     heat map per layer below. `update(...)` redraws in place; `png()` renders it."""
 
-    def __init__(self, figsize=(11.5, 6.6), dpi=72, pyplot=False):
+    def __init__(self, figsize=(10.35, 5.94), dpi=80, pyplot=False):
         # The widget's figure stays out of pyplot, so the inline backend never shows it
         # on its own; plot_run's figure is a pyplot one, shown with plt.show().
         if pyplot:
@@ -311,7 +311,7 @@ class BenchFigure:
         return png_bytes(canvas_pixels(self.figure), compress_level=1)
 
 
-def plot_run(run, net, data, name="", smoothing="raw", dpi=72):
+def plot_run(run, net, data, name="", smoothing="raw", dpi=80):
     """The bench's figure for one run, without widgets: a pyplot Figure (in a notebook,
     end the cell with plt.show()). `net` must hold the weights `run` ended with."""
     return BenchFigure(dpi=dpi, pyplot=True).update(run, net, data, name, smoothing)
