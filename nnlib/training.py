@@ -57,25 +57,30 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     test_data = _check_test_data(net, test_data)
     opt = _optimizer(net, optimizer, lr, weight_decay)
     history = History(lr, optimizer)
-    bad = int(np.count_nonzero(~np.isfinite(net.weights.flat)))
-    if bad:
-        raise_diverged(history, 0, f"{bad} of the net's {net.weights.size} weights are "
-                        "NaN or inf already", cause="The learning rate is not the cause: the "
-                        "weights were like this before training (left by an earlier run that "
-                        "diverged?). Draw fresh ones with net.reset(seed).")
+    _check_start(net, history)
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             if optimizer in SCIPY_METHODS:
                 last_X, last_Y = train_scipy(net, X, Y, optimizer, epochs, callback,
-                                              record_every, test_data, history)
+                                             record_every, test_data, history)
             else:
-                last_X, last_Y = _train_steps(
-                    net, X, Y, opt, epochs, batch_size, shuffle,
-                    seed, callback, record_every, test_data, history, max_steps=steps)
+                last_X, last_Y = _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed,
+                                              callback, record_every, test_data, history,
+                                              max_steps=steps)
             _check_final(net, last_X, last_Y, history)
     finally:
         history._finish_recording()
     return history
+
+
+def _check_start(net, history):
+    """Raise TrainingDiverged (step 0) if the weights hold NaN or inf before training."""
+    bad = int(np.count_nonzero(~np.isfinite(net.weights.flat)))
+    if bad:
+        raise_diverged(history, 0, f"{bad} of the net's {net.weights.size} weights are "
+                       "NaN or inf already", cause="The learning rate is not the cause: the "
+                       "weights were like this before training (left by an earlier run that "
+                       "diverged?). Draw fresh ones with net.reset(seed).")
 
 
 def _optimizer(net, name, lr, weight_decay):
