@@ -4,23 +4,23 @@
 computes the same numbers in the same order (tests/test_engine.py holds it to 1e-12 of
 the reference). It keeps four tricks, each because benchmarks/tricks.py (part of
 `make bench`) measured it to save at least about 10 % of an SGD epoch on one of its nets.
-The figures are the extra epoch time without the trick, over four runs on a shared
-2-core machine (docs/benchmarks.md has the latest):
+The figures are the extra epoch time without the trick, as the range over five runs on
+a shared 2-core machine (docs/benchmarks.md has the latest run):
 
 - reused buffers: Z, A, δ and dC/dA of every layer live in arrays allocated once per
   batch size and are written with `out=` and in-place ufuncs (lesson net [2, 3, 3, 1]:
-  +19 to +21 %; wide net [512, 1024, 1024, 10]: +6 to +28 %, depending on whether the
-  memory allocator has to fetch fresh pages for new arrays);
+  +19 to +21 %; wide net [512, 1024, 1024, 10]: −1 to +28 %, depending on whether the
+  memory allocator has to fetch fresh pages for new arrays; mid net: none);
 - BP3 as one matrix-vector product, 1ᵀ δ, instead of `delta.sum(axis=0)` (lesson net:
   +11 to +18 %, where the per-call overhead dominates);
 - σ by SciPy's `expit` rather than 1 / (1 + e^(−z)) in four in-place ufuncs (lesson net:
   +8 to +16 %; the same speed on the larger nets);
 - for plain SGD without a callback, `train` asks for lr · g (`scale`), so the update
   `flat -= lr · g` is one pass over the weights instead of a product and a difference
-  (mid net [784, 128, 64, 10]: +18 %; wide: +8 %). Optimizers and callbacks always get
-  the gradient itself.
+  (mid net [784, 128, 64, 10]: +6 to +18 %; wide: +3 to +8 %). Optimizers and callbacks
+  always get the gradient itself.
 
-With the plain reference step in its place, an epoch takes 1.3 to 3.2 times as long.
+With the plain reference step in its place, an epoch takes 1.1 to 3.2 times as long.
 """
 
 import numpy as np
