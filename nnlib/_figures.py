@@ -7,12 +7,13 @@ live on their own Agg canvas, so a notebook never shows them unasked.
 
 import io
 import math
-import numbers
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, Locator, NullLocator
+
+from ._validate import integer_at_least
 
 CLASS_COLORS = ("tab:blue", "tab:red")   # samples of class 0 and class 1
 # On a map of the predicted probability the samples must stand out from the background
@@ -34,13 +35,8 @@ def new_figure(figsize, dpi, layout=None):
 
 def check_resolution(resolution):
     """A grid of resolution × resolution points needs an integer resolution of at least 2."""
-    if isinstance(resolution, (bool, np.bool_)) or not isinstance(resolution, numbers.Integral):
-        raise TypeError(f"resolution must be an integer of at least 2 (grid points per "
-                        f"axis), got {resolution!r} ({type(resolution).__name__})")
-    if resolution < 2:
-        raise ValueError(f"resolution must be an integer of at least 2 (grid points per "
-                         f"axis), got {resolution!r}")
-    return int(resolution)
+    return integer_at_least("resolution", resolution, 2,
+                            "an integer of at least 2 (grid points per axis)")
 
 
 def input_grid(X, resolution, room_above=0.0):

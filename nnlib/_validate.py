@@ -25,6 +25,16 @@ def _number(name, value, integer, expected):
     return value
 
 
+def integer_at_least(name, value, minimum, expected=None):
+    """Return `value` as an int if it is an integer ≥ `minimum`, else raise a TypeError or
+    ValueError saying `name` must be `expected` (default: "an integer of at least ...")."""
+    expected = expected or f"an integer of at least {minimum}"
+    _number(name, value, True, expected)
+    if value < minimum:
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return int(value)
+
+
 def positive(name, value, integer=False):
     """Return `value` if it is a finite number > 0 (an int if `integer`), else raise."""
     expected = "a positive integer" if integer else "a positive number"

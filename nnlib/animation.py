@@ -29,7 +29,7 @@ from ._figures import (
     probability_colorbar,
 )
 from ._movie import Movie, save_gif, show_html, to_html
-from ._validate import positive
+from ._validate import integer_at_least, positive
 
 __all__ = ["layer_frames", "frame_losses", "animate_weights", "plot_weight_trajectories",
            "animate_hidden", "Movie", "WeightMovie", "HiddenMovie", "show_html", "to_html",
@@ -69,11 +69,10 @@ def _check_names(input_names, frames, layer):
 
 def _pick_frames(n_frames, max_frames):
     """Indices of at most `max_frames` evenly spaced frames, always the first and last."""
+    if max_frames is not None:
+        max_frames = integer_at_least("max_frames", max_frames, 2)
     if max_frames is None or n_frames <= max_frames:
         return np.arange(n_frames)
-    if isinstance(max_frames, bool) or not isinstance(max_frames, (int, np.integer)) \
-            or max_frames < 2:
-        raise ValueError(f"max_frames must be an integer of at least 2, got {max_frames!r}")
     return np.unique(np.round(np.linspace(0, n_frames - 1, max_frames)).astype(int))
 
 

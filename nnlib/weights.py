@@ -1,8 +1,9 @@
 """FlatWeights: every parameter in one contiguous vector, each layer a view into it."""
 
-import numbers
 
 import numpy as np
+
+from ._validate import integer_at_least
 
 
 class FlatWeights:
@@ -79,12 +80,7 @@ def _check_shapes(shapes):
             raise TypeError(f"shapes must be {example}; the entry {shape!r} is not a tuple"
                             f" (a vector of {shape!r} entries is ({shape!r},))")
         shape = tuple(shape)
-        for n in shape:
-            if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
-                raise TypeError(f"shapes: every dimension must be an integer ≥ 0; "
-                                f"{shape!r} has {n!r} ({type(n).__name__})")
-            if n < 0:
-                raise ValueError(f"shapes: every dimension must be an integer ≥ 0; "
-                                 f"{shape!r} has {n!r}")
-        checked.append(tuple(int(n) for n in shape))
+        checked.append(tuple(integer_at_least("shapes: every dimension", n, 0,
+                                              f"an integer ≥ 0 (in {shape!r})")
+                             for n in shape))
     return checked
