@@ -6,15 +6,14 @@ check_best_epoch(best_epoch)        an early-stopping rule with patience
 
 import numpy as np
 
+from ..metrics import confusion_matrix
 from .core import Verdict, call, check
 
 
 def reference_confusion(labels, predicted, n_classes):
     """counts (n_classes, n_classes): row = true class, column = predicted class.
     labels, predicted: (N,) integers in 0 … n_classes − 1."""
-    counts = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(counts, (labels, predicted), 1)
-    return counts
+    return confusion_matrix(labels, predicted, n_classes)
 
 
 def _confusion_inputs(rng):
