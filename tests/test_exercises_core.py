@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 
-from nnlib.exercises import check
+from nnlib.exercises import Verdict, check
+from nnlib.exercises.core import TRANSPOSED
 
 
 def reference(A, W):
@@ -45,13 +47,51 @@ def test_errors_in_learner_code_are_reported_not_raised():
     assert verdict.status == "error" and "ValueError" in repr(verdict)
 
 
-def test_learner_cannot_spoil_the_inputs_of_the_reference():
+def test_a_function_that_changes_its_inputs_is_told_so_and_cannot_spoil_the_reference():
     def destructive(A, W):
         result = A @ W.T
         A[:] = 0.0
         return result
 
-    assert verdict_of(destructive)
+    verdict = verdict_of(destructive)
+    assert verdict.status == "changed inputs" and verdict.slip == "it changed its inputs"
+    assert "`A`" in repr(verdict) and not verdict
+
+
+def test_a_transposed_result_is_named_whether_or_not_its_shape_shows_it():
+    verdict = verdict_of(lambda A, W: (A @ W.T).T)
+    assert verdict.status == "wrong shape" and verdict.slip == TRANSPOSED
+
+    def square(rng):
+        return rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+
+    verdict = check(lambda A, W: W @ A.T, reference, square)
+    assert verdict.status == "wrong values" and verdict.slip == TRANSPOSED
+    assert "transpose" in repr(verdict)
+
+
+def test_listed_slips_are_named_and_only_when_they_match():
+    slips = {"the product is doubled": lambda A, W: 2 * (A @ W.T),
+             "W is left out": lambda A, W: A.sum(axis=1, keepdims=True) * np.ones(2)}
+    doubled = check(lambda A, W: A @ W.T * 2, reference, make_inputs, slips=slips)
+    assert doubled.status == "wrong values" and doubled.slip == "the product is doubled"
+    assert repr(doubled).endswith("It looks like the product is doubled.")
+    other = check(lambda A, W: A @ W.T * 3, reference, make_inputs, slips=slips)
+    assert other.status == "wrong values" and other.slip is None
+    assert check(reference, reference, make_inputs, slips=slips).slip is None
+
+
+def test_a_slip_that_cannot_apply_is_skipped():
+    def crashes(A, W):
+        raise ValueError("not for these inputs")
+
+    verdict = check(lambda A, W: A @ W.T + 1, reference, make_inputs, slips={"crash": crashes})
+    assert verdict.status == "wrong values" and verdict.slip is None
+
+
+def test_a_verdict_refuses_an_unknown_status():
+    with pytest.raises(ValueError, match="status must be one of"):
+        Verdict("almost", "close")
 
 
 def test_tuples_of_results():

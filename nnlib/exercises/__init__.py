@@ -2,10 +2,42 @@
 
 A checker calls the learner's function on fresh random inputs, compares it with
 the reference solution and returns a Verdict that prints a friendly message:
-not implemented yet / raised an error / wrong shape / wrong values / correct.
-Checkers never raise, so a lesson with an unfinished exercise still runs.
+not implemented yet / raised an error / wrong shape / wrong values (naming the usual
+slip when it recognises one) / changed its inputs / correct. Checkers never raise, so
+a lesson with an unfinished exercise still runs.
+
+Each lesson module `lessonNN` lists its exercises in EXERCISES, {function name: checker},
+in the order the lesson asks for them; `verdicts` runs them all, as the grader does.
 """
+
+import importlib
 
 from .core import Verdict, check
 
-__all__ = ["Verdict", "check"]
+
+def lesson_exercises(lesson):
+    """{function name: checker} of lesson `lesson` ("lesson02" or 2), in lesson order."""
+    if isinstance(lesson, int):
+        lesson = f"lesson{lesson:02d}"
+    return importlib.import_module(f"{__name__}.{lesson}").EXERCISES
+
+
+def verdicts(lesson, namespace):
+    """{function name: Verdict.as_dict()} for every exercise of `lesson`, judged on the
+    functions of that name in `namespace` (a notebook's globals()); status "missing"
+    where the notebook defines no such function."""
+    results = {}
+    for name, checker in lesson_exercises(lesson).items():
+        if not callable(namespace.get(name)):
+            results[name] = {"status": "missing", "slip": None,
+                             "message": f"{name}: the notebook defines no function {name}."}
+            continue
+        try:
+            results[name] = checker(namespace[name]).as_dict()
+        except Exception as exc:  # a checker must never stop the grading of the others
+            results[name] = {"status": "error", "slip": None,
+                             "message": f"checking {name} raised {type(exc).__name__}: {exc}"}
+    return results
+
+
+__all__ = ["Verdict", "check", "lesson_exercises", "verdicts"]

@@ -1,16 +1,28 @@
-"""check(): compare a learner's function with a reference on random inputs."""
+"""check(): compare a learner's function with a reference on random inputs, and name
+the usual slip when the answer is wrong."""
+
+import inspect
 
 import numpy as np
 
+STATUSES = ("correct", "not implemented", "error", "wrong shape", "wrong values",
+            "changed inputs", "not in place")
+
 
 class Verdict:
-    """The outcome of a check. `status` is one of 'not implemented', 'error',
-    'wrong shape', 'wrong values', 'correct'; `bool(verdict)` is True only when correct."""
+    """The outcome of a check; `bool(verdict)` is True only when it is correct.
 
-    def __init__(self, status, message, max_difference=None):
+    status: one of STATUSES. slip: a short name of the recognised mistake (for example
+    "σ′ is missing"), or None. message: what the learner reads.
+    """
+
+    def __init__(self, status, message, max_difference=None, slip=None):
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
         self.status = status
         self.message = message
         self.max_difference = max_difference
+        self.slip = slip
 
     def __bool__(self):
         return self.status == "correct"
@@ -18,27 +30,49 @@ class Verdict:
     def __repr__(self):
         return self.message
 
+    def as_dict(self):
+        """The verdict as plain data, as the grader records it."""
+        return {"status": self.status, "slip": self.slip, "message": self.message}
+
+
+def not_implemented(name):
+    return Verdict("not implemented", f"{name}: not implemented yet. "
+                   "Write your code in the cell above, run it, then run this cell again.")
+
+
+def raised(name, exc):
+    return Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
+
 
 def check(candidate, reference, make_inputs, name=None, trials=3, rtol=1e-6, atol=1e-9,
-          seed=0):
+          seed=0, slips=None):
     """Run `candidate(*args)` and `reference(*args)` on `trials` input sets.
 
-    make_inputs(rng) -> tuple of arguments, drawn from a seeded Generator; each
-    call gets its own copies, so a function that edits its inputs cannot spoil
-    the comparison. Results may be arrays, numbers or tuples of them.
+    make_inputs(rng) -> tuple of arguments, drawn from a seeded Generator. Each call gets
+    its own copies, so a candidate that edits its inputs cannot spoil the comparison;
+    it is told that it changed them. Results may be arrays, numbers or tuples of them.
+
+    slips: {name: wrong(*args)}, the usual mistakes of this exercise, each as a function
+    that makes it. A wrong answer that equals one of them gets a verdict naming it. A
+    result that is the transpose of the right one is recognised without being listed.
     """
     name = name or getattr(candidate, "__name__", "your function")
     rng = np.random.default_rng(seed)
     for _ in range(trials):
         args = make_inputs(rng)
         expected = reference(*_copies(args))
-        got, verdict = call(candidate, name, *_copies(args))
+        given = _copies(args)
+        got, verdict = call(candidate, name, *given)
+        if verdict is None:
+            verdict = _changed_inputs(name, reference, args, given)
         if verdict is None:
             verdict = _compare(name, got, expected, rtol, atol)
+        if verdict is not None and verdict.status in ("wrong shape", "wrong values"):
+            verdict = _diagnose(verdict, got, args, slips or {}, rtol, atol)
         if verdict is not None:
             return verdict
-    return Verdict("correct", f"{name}: correct! It matches the reference on {trials} random inputs.",
-                   0.0)
+    return Verdict("correct", f"{name}: correct! It matches the reference on {trials} random "
+                   "inputs.", 0.0)
 
 
 def call(candidate, name, *args):
@@ -47,10 +81,9 @@ def call(candidate, name, *args):
     try:
         got = candidate(*args)
     except NotImplementedError:
-        return None, Verdict("not implemented", f"{name}: not implemented yet. "
-                             "Write your code in the cell above, run it, then run this cell again.")
+        return None, not_implemented(name)
     except Exception as exc:  # the learner's code may fail in any way: report it kindly
-        return None, Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
+        return None, raised(name, exc)
     if got is None:
         return None, Verdict("not implemented", f"{name} returned None: not implemented yet "
                              "(did you forget the return statement?)")
@@ -59,6 +92,39 @@ def call(candidate, name, *args):
 
 def _copies(args):
     return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _changed_inputs(name, reference, original, given):
+    """A Verdict if the candidate wrote into one of its array arguments, else None."""
+    try:
+        names = list(inspect.signature(reference).parameters)
+    except (TypeError, ValueError):
+        names = []
+    for k, (before, after) in enumerate(zip(original, given)):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+            arg = f"`{names[k]}`" if k < len(names) else f"number {k + 1}"
+            return Verdict("changed inputs", f"{name} changed its argument {arg} in place. "
+                           "A function must leave its inputs as they were: compute into a new "
+                           "array (x = x * 2, not x *= 2).", slip="it changed its inputs")
+    return None
+
+
+def _diagnose(verdict, got, args, slips, rtol, atol):
+    """`verdict`, with the slip named if `got` is what one of `slips` gives."""
+    if verdict.slip:
+        return verdict
+    for slip, wrong in slips.items():
+        try:
+            expected_if_slipped = wrong(*_copies(args))
+        except Exception:  # a slip that cannot apply to these inputs is not this one
+            continue
+        if _compare("", got, expected_if_slipped, rtol, atol) is None:
+            return Verdict(verdict.status, f"{verdict.message} It looks like {slip}.",
+                           verdict.max_difference, slip=slip)
+    return verdict
+
+
+TRANSPOSED = "the result is the transpose of the right one"
 
 
 def _compare(name, got, expected, rtol, atol):
@@ -77,10 +143,15 @@ def _compare(name, got, expected, rtol, atol):
     except (TypeError, ValueError):
         return Verdict("wrong shape", f"{name} returned {type(got).__name__}, expected numbers")
     expected = np.asarray(expected, dtype=np.float64)
+    transposed = (got.ndim == 2 and got.shape == expected.T.shape
+                  and np.allclose(got.T, expected, rtol=rtol, atol=atol))
+    slip = TRANSPOSED if transposed else None
+    note = " It is the transpose of the right result." if transposed else ""
     if got.shape != expected.shape:
-        return Verdict("wrong shape", f"{name} returned shape {got.shape}, expected {expected.shape}")
+        return Verdict("wrong shape", f"{name} returned shape {got.shape}, expected "
+                       f"{expected.shape}.{note}", slip=slip)
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
         diff = float(np.nanmax(np.abs(got - expected))) if np.isfinite(got).all() else float("inf")
         return Verdict("wrong values", f"{name}: wrong values, largest difference {diff:.3g} "
-                       "from the reference.", diff)
+                       f"from the reference.{note}", diff, slip=slip)
     return None
