@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
-.PHONY: setup lab test test-rounding test-colab notebooks bench clean
+.PHONY: setup lab test test-rounding test-colab notebooks student grade bench clean
 
 setup: $(READY)
 
@@ -47,6 +47,16 @@ NB ?= notebooks/*.ipynb
 notebooks: $(READY)
 	$(BIN)/python tools/colab_cells.py $(NB)
 	$(BIN)/python tools/run_notebooks.py $(NB)
+
+# For instructors: the student edition (solutions replaced by stubs, folded solutions
+# removed, hints kept) in build/student/, each notebook executed; and the grader:
+# `make grade NB="submissions/*.ipynb"` prints the table and writes grades.csv.
+student: $(READY)
+	rm -rf build/student
+	$(BIN)/python tools/student_edition.py --out build/student notebooks/*.ipynb
+
+grade: $(READY)
+	$(BIN)/python -m nnlib.grade $(NB)
 
 # Every notebook executed with the package versions Google Colab ships
 # (requirements-colab.txt) in a second environment; outputs are not compared.

@@ -1,0 +1,106 @@
+"""Every exercise is laid out as the student edition and the grader expect:
+
+    ### Exercise k: …           the task
+    code cell, tag `solution`   the function, its body between ### BEGIN/END SOLUTION
+    code cell                   the checker call
+    Hint 1, Hint 2, Solution    folded; the Solution cell tagged `solution`
+
+and the student edition made from it keeps the task and hints, not the solutions.
+"""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nnlib.exercises import lesson_exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from student_edition import SOLUTION_TAG, student_cells  # noqa: E402
+
+LESSONS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+                 if not p.name.startswith("00_"))
+HEADING = re.compile(r"^### Exercise (\d+): \S")
+FOLDED = re.compile(r"^\s*<details><summary>(Hint 1|Hint 2|Solution)</summary>")
+MIN_EXERCISES = {f"{k:02d}": 3 for k in range(1, 8)}
+
+
+def tagged(cell):
+    return SOLUTION_TAG in cell.metadata.get("tags", [])
+
+
+def exercises(nb):
+    """[(number, cells of the exercise)]: from its heading to the next heading of any level."""
+    found = []
+    for cell in nb.cells:
+        heading = cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")
+        match = HEADING.match(cell.source) if cell.cell_type == "markdown" else None
+        if match:
+            found.append((int(match.group(1)), [cell]))
+        elif heading:
+            found.append((None, []))
+        elif found:
+            found[-1][1].append(cell)
+    return [(number, cells) for number, cells in found if number is not None]
+
+
+def defined_functions(source):
+    return [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+
+
+def lesson_id(path):
+    return path.name[:2]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_exercise_has_one_solution_cell_a_checker_and_folded_help_in_order(path):
+    nb = nbformat.read(path, as_version=4)
+    found = exercises(nb)
+    assert [number for number, _ in found] == list(range(1, len(found) + 1)), "number them 1, 2, …"
+    assert len(found) >= MIN_EXERCISES.get(lesson_id(path), 0)
+    for number, cells in found:
+        where = f"exercise {number}"
+        code = [c for c in cells if c.cell_type == "code"]
+        solutions = [c for c in code if tagged(c)]
+        assert len(solutions) == 1, f"{where}: {len(solutions)} code cells tagged solution"
+        source = solutions[0].source
+        assert source.count("### BEGIN SOLUTION") == source.count("### END SOLUTION") >= 1, where
+        after = code[code.index(solutions[0]) + 1:]
+        assert after and re.search(r"\bcheck_\w+\(", after[0].source), f"{where}: no checker call"
+        folded = [FOLDED.match(c.source).group(1) for c in cells
+                  if c.cell_type == "markdown" and FOLDED.match(c.source)]
+        assert folded == ["Hint 1", "Hint 2", "Solution"], f"{where}: help is {folded}"
+        answer = next(c for c in cells if c.cell_type == "markdown"
+                      and "<summary>Solution</summary>" in c.source)
+        assert tagged(answer), f"{where}: the folded solution must be tagged {SOLUTION_TAG!r}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_the_graded_functions_are_the_ones_the_solution_cells_define(path):
+    nb = nbformat.read(path, as_version=4)
+    solution_cells = [c for c in nb.cells if c.cell_type == "code" and tagged(c)]
+    in_cells = [defined_functions(c.source) for c in solution_cells]
+    graded = list(lesson_exercises(f"lesson{lesson_id(path)}"))
+    flat = [name for names in in_cells for name in names if name in graded]
+    assert flat == graded, "EXERCISES must list the solution cells' functions, in lesson order"
+    assert all(set(names) & set(graded) for names in in_cells), "a solution cell grades nothing"
+    outside = [c for _, cells in exercises(nb) for c in cells]
+    assert all(c in outside for c in nb.cells if tagged(c)), "a solution outside an exercise"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_the_student_edition_keeps_tasks_and_hints_and_drops_every_solution(path):
+    nb = nbformat.read(path, as_version=4)
+    student = student_cells(nb.cells, path.name)
+    text = "\n".join(c.source for c in student)
+    assert "### BEGIN SOLUTION" not in text and "<summary>Solution</summary>" not in text
+    assert text.count("<summary>Hint 1</summary>") == len(exercises(nb))
+    assert text.count("<summary>Hint 2</summary>") == len(exercises(nb))
+    assert len(re.findall(HEADING.pattern, text, re.MULTILINE)) == len(exercises(nb))
+    for cell in (c for c in student if c.cell_type == "code" and tagged(c)):
+        assert "raise NotImplementedError" in cell.source and not cell.outputs
+        compile(cell.source, path.name, "exec")   # still valid Python

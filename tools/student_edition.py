@@ -1,0 +1,86 @@
+"""Write the student edition of the lessons: exercises without their solutions.
+
+    python tools/student_edition.py --out build/student notebooks/*.ipynb
+
+In every notebook, each code cell tagged `solution` keeps what it gives the student
+(the signature and docstring) and each region between `### BEGIN SOLUTION` and
+`### END SOLUTION` becomes `raise NotImplementedError`; each markdown cell tagged
+`solution` (the folded solution) is dropped; hints stay. The Colab badge, which
+points at the full lessons, is dropped too. Each notebook is then executed, so its
+stored outputs are what a student sees: every checker says "not implemented yet".
+"""
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from colab_cells import BADGE_TAG  # noqa: E402
+from run_notebooks import run  # noqa: E402
+
+SOLUTION_TAG = "solution"
+REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$",
+                    re.MULTILINE | re.DOTALL)
+STUB = r"\1# YOUR CODE HERE\n\1raise NotImplementedError"
+
+
+def tags(cell):
+    return cell.metadata.get("tags", [])
+
+
+def stub(source):
+    """`source` with every solution region replaced by a stub that raises."""
+    return REGION.sub(STUB, source)
+
+
+def student_cells(cells, where):
+    """The cells of a student notebook, made from the full lesson's `cells`."""
+    kept = []
+    for number, cell in enumerate(cells, start=1):
+        if BADGE_TAG in tags(cell):
+            continue
+        if SOLUTION_TAG in tags(cell):
+            if cell.cell_type == "markdown":
+                continue
+            stubbed = stub(cell.source)
+            if stubbed == cell.source or "### BEGIN SOLUTION" in stubbed or "### END" in stubbed:
+                raise ValueError(f"{where}, cell {number}: a cell tagged {SOLUTION_TAG!r} needs "
+                                 "'### BEGIN SOLUTION' … '### END SOLUTION' lines, in pairs")
+            cell = copy.deepcopy(cell)
+            cell.source, cell.outputs, cell.execution_count = stubbed, [], None
+        kept.append(cell)
+    return kept
+
+
+def write_student_edition(path, out_dir):
+    """Write the student edition of the notebook at `path` into `out_dir`; return its path."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = student_cells(nb.cells, path.name)
+    target = out_dir / path.name
+    nbformat.write(nb, target)
+    return target
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("build/student"))
+    parser.add_argument("--no-run", action="store_true",
+                        help="write the notebooks without executing them")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path in args.notebooks:
+        target = write_student_edition(path, args.out)
+        if args.no_run:
+            print(f"{target}: written")
+        else:
+            print(f"{target}: written, ran in {run(target):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
