@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nnlib.exercises import Verdict, check
+from nnlib.exercises import Verdict, check, lesson_exercises
 from nnlib.exercises.core import TRANSPOSED
 
 
@@ -100,3 +100,40 @@ def test_tuples_of_results():
 
     assert check(lambda A, W: (A @ W.T, A.sum()), ref, make_inputs)
     assert check(lambda A, W: A @ W.T, ref, make_inputs).status == "wrong shape"
+
+
+ALL_CHECKERS = [(lesson, name, checker) for lesson in range(1, 10)
+                for name, checker in lesson_exercises(lesson).items()]
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("lesson, name, checker", ALL_CHECKERS,
+                         ids=[f"{lesson:02d}-{name}" for lesson, name, _ in ALL_CHECKERS])
+def test_every_checker_knows_a_stub_and_survives_junk(lesson, name, checker):
+    assert checker(stub).status == "not implemented"
+    assert checker(lambda *args: None).status == "not implemented"
+    for junk in ("a string", [[1, 2], [3]], float("nan")):
+        verdict = checker(lambda *args, junk=junk: junk)
+        assert not verdict and verdict.status in ("wrong shape", "wrong values", "error",
+                                                  "not in place"), (junk, verdict)
+    verdict = checker(lambda *args: 1 / 0)
+    assert verdict.status == "error" and "ZeroDivisionError" in repr(verdict)
+
+
+def test_arrays_inside_lists_are_copied_and_watched_too():
+    def listed(rng):
+        return [rng.normal(size=(4, 3)), rng.normal(size=(2, 3))], 2.0
+
+    def scaled_sum(arrays, c):
+        return c * sum(a.sum() for a in arrays)
+
+    def edits_the_list(arrays, c):
+        arrays[0] *= 0.0
+        return scaled_sum(arrays, c)
+
+    assert check(scaled_sum, scaled_sum, listed)
+    verdict = check(edits_the_list, scaled_sum, listed)
+    assert verdict.status == "changed inputs" and "`arrays`" in repr(verdict)

@@ -1,13 +1,23 @@
 """Lesson 02 checkers: references agree with independent computations (plain loops,
-centred differences, nnlib), and every kind of wrong answer gets the right verdict."""
+centred differences, nnlib), every named slip is recognised by name, and stubs, wrong
+shapes and changed inputs get the right verdict."""
 
 import numpy as np
+import pytest
 
 import nnlib
+from nnlib.exercises import lesson02
 from nnlib.exercises.lesson02 import (
+    BACKPROP_SLIPS,
+    EXERCISES,
+    LAYER_BACKWARD_SLIPS,
+    LAYER_FORWARD_SLIPS,
+    SOFTMAX_CE_DELTA_SLIPS,
+    check_backprop,
     check_layer_backward,
     check_layer_forward,
     check_softmax_ce_delta,
+    reference_backprop,
     reference_layer_backward,
     reference_layer_forward,
     reference_softmax_ce_delta,
@@ -18,7 +28,58 @@ def plain_sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-# -- the references are right ----------------------------------------------------------
+def flat(result):
+    """All the numbers of a result (an array or a tuple/list of them) in one vector."""
+    if isinstance(result, (tuple, list)):
+        return np.concatenate([flat(r) for r in result])
+    return np.ravel(np.asarray(result, dtype=float))
+
+
+def shapes(result):
+    if isinstance(result, (tuple, list)):
+        return [shapes(r) for r in result]
+    return np.shape(result)
+
+
+def test_exercises_are_listed_in_lesson_order():
+    assert EXERCISES == {"layer_forward": check_layer_forward,
+                         "layer_backward": check_layer_backward,
+                         "backprop": check_backprop,
+                         "softmax_ce_delta": check_softmax_ce_delta}
+    for name in EXERCISES:
+        assert f"check_{name}" in lesson02.__doc__
+
+
+@pytest.mark.parametrize("checker", EXERCISES.values(), ids=list(EXERCISES))
+def test_a_stub_is_not_implemented(checker):
+    def stub(*args):
+        raise NotImplementedError
+
+    assert checker(stub).status == "not implemented"
+
+
+@pytest.mark.parametrize("reference, inputs, slips", [
+    (reference_layer_forward, lesson02._forward_inputs, LAYER_FORWARD_SLIPS),
+    (reference_layer_backward, lesson02._backward_inputs, LAYER_BACKWARD_SLIPS),
+    (reference_backprop, lambda rng: lesson02._network_inputs(rng, "sigmoid"), BACKPROP_SLIPS),
+    (reference_backprop, lambda rng: lesson02._network_inputs(rng, "tanh"), BACKPROP_SLIPS),
+    (reference_softmax_ce_delta, lesson02._softmax_inputs, SOFTMAX_CE_DELTA_SLIPS),
+], ids=["layer_forward", "layer_backward", "backprop-sigmoid", "backprop-tanh",
+        "softmax_ce_delta"])
+def test_every_slip_differs_from_the_reference_on_every_drawn_input(reference, inputs, slips):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        args = inputs(rng)
+        right = reference(*args)
+        for name, wrong in slips.items():
+            got = wrong(*args)
+            if name.startswith("the sigmoid's A(1 − A)") and args[-1].name == "sigmoid":
+                continue                         # that slip is only wrong for other f
+            assert shapes(got) != shapes(right) or not np.allclose(
+                flat(got), flat(right), rtol=1e-6, atol=1e-9), name
+
+
+# -- Exercise 1: layer_forward ---------------------------------------------------------------
 
 def test_layer_forward_reference_matches_a_loop_over_samples_and_neurons():
     rng = np.random.default_rng(1)
@@ -27,6 +88,24 @@ def test_layer_forward_reference_matches_a_loop_over_samples_and_neurons():
                   for n in range(5)])
     assert np.allclose(reference_layer_forward(A, W, b), Z)
 
+
+def test_layer_forward_checker_verdicts():
+    assert check_layer_forward(lambda A, W, b: np.einsum("nk,jk->nj", A, W) + b)
+    wrong = {
+        "the bias is missing": lambda A, W, b: np.einsum("nk,jk->nj", A, W),
+        "the activation was applied: that is A = σ(Z), not Z":
+            lambda A, W, b: plain_sigmoid(np.einsum("nk,jk->nj", A, W) + b),
+    }
+    assert set(wrong) == set(LAYER_FORWARD_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_layer_forward(candidate)
+        assert verdict.status == "wrong values" and verdict.slip == slip, slip
+    columns = check_layer_forward(lambda A, W, b: W @ A.T + b[:, None])   # samples as columns
+    assert columns.status == "wrong shape"
+    assert columns.slip == "the result is the transpose of the right one"
+
+
+# -- Exercise 2: layer_backward --------------------------------------------------------------
 
 def test_layer_backward_reference_matches_centred_differences():
     # A two-layer sigmoid net, mean cost ½‖a − y‖²: the reference must give layer 2's
@@ -57,22 +136,9 @@ def test_layer_backward_reference_matches_centred_differences():
     assert np.allclose(grad[0], dW1) and np.allclose(grad[1], db1)
 
 
-# -- the checkers' verdicts --------------------------------------------------------------
-
-def test_layer_forward_checker_verdicts():
-    assert check_layer_forward(lambda A, W, b: np.einsum("nk,jk->nj", A, W) + b)
-
-    def stub(A, W, b):
-        raise NotImplementedError
-
-    assert check_layer_forward(stub).status == "not implemented"
-    assert check_layer_forward(lambda A, W, b: A @ W.T).status == "wrong values"
-    columns = check_layer_forward(lambda A, W, b: W @ A.T + b[:, None])   # samples as columns
-    assert columns.status == "wrong shape"
-
-
-def plain_layer_backward(delta, W, A_prev):
-    """An independent solution with explicit sums over samples and neurons."""
+def plain_layer_backward(delta, W, A_prev, slip=None):
+    """An independent solution with explicit sums over samples and neurons; `slip` makes
+    one mistake on purpose."""
     N, n_out = delta.shape
     n_in = W.shape[1]
     dW = np.zeros((n_out, n_in))
@@ -85,23 +151,43 @@ def plain_layer_backward(delta, W, A_prev):
                 dW[j, k] += delta[n, j] * A_prev[n, k]
         for k in range(n_in):
             upstream = sum(W[j, k] * delta[n, j] for j in range(n_out))
-            delta_prev[n, k] = upstream * A_prev[n, k] * (1 - A_prev[n, k])
+            a = A_prev[n, k]
+            if slip == "no σ′":
+                slope = 1.0
+            elif slip == "σ′ of A":
+                slope = plain_sigmoid(a) * (1 - plain_sigmoid(a))
+            else:
+                slope = a * (1 - a)
+            delta_prev[n, k] = upstream * slope
+    if slip == "not summed":
+        db = delta.copy()
+    elif slip == "wrong axis":
+        db = np.array([sum(row) for row in delta])
+    elif slip == "means":
+        dW, db = dW / N, db / N
     return dW, db, delta_prev
 
 
 def test_layer_backward_checker_verdicts():
     assert check_layer_backward(plain_layer_backward)
 
-    def stub(delta, W, A_prev):
-        raise NotImplementedError
+    def making(slip):
+        return lambda delta, W, A_prev: plain_layer_backward(delta, W, A_prev, slip)
 
-    assert check_layer_backward(stub).status == "not implemented"
-
-    def no_derivative(delta, W, A_prev):          # forgot ⊙ σ'(Z_prev)
-        dW, db, _ = plain_layer_backward(delta, W, A_prev)
-        return dW, db, delta @ W
-
-    assert check_layer_backward(no_derivative).status == "wrong values"
+    wrong = {
+        "σ′ is missing": making("no σ′"),
+        "σ′ was taken of A_prev as if it were Z_prev: σ(A_prev)(1 − σ(A_prev))":
+            making("σ′ of A"),
+        "the bias gradient is not summed over the batch": making("not summed"),
+        "the sum is over the wrong axis (db summed across each row, not down the batch)":
+            making("wrong axis"),
+        "the 1/N is doubled: dW and db are means over the batch, but delta already has the 1/N":
+            making("means"),
+    }
+    assert set(wrong) == set(LAYER_BACKWARD_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_layer_backward(candidate)
+        assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, slip
 
     def transposed_dW(delta, W, A_prev):
         dW, db, delta_prev = plain_layer_backward(delta, W, A_prev)
@@ -109,6 +195,7 @@ def test_layer_backward_checker_verdicts():
 
     verdict = check_layer_backward(transposed_dW)
     assert verdict.status == "wrong shape" and "result 0" in repr(verdict)
+    assert verdict.slip == "the result is the transpose of the right one"
 
     def two_results(delta, W, A_prev):
         return plain_layer_backward(delta, W, A_prev)[:2]
@@ -116,7 +203,106 @@ def test_layer_backward_checker_verdicts():
     assert check_layer_backward(two_results).status == "wrong shape"
 
 
-# -- softmax_ce_delta -------------------------------------------------------------------
+# -- Exercise 3: backprop --------------------------------------------------------------------
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("sizes", [[3, 2], [2, 4, 3], [3, 5, 4, 2]])
+def test_backprop_reference_matches_nnlib_and_centred_differences(sizes, activation):
+    rng = np.random.default_rng(len(sizes))
+    X, Y = rng.normal(size=(7, sizes[0])), rng.uniform(size=(7, sizes[-1]))
+    net = nnlib.MLP(sizes, activation=activation, output_activation=activation, loss="mse",
+                    seed=1)
+    for b in net.bs:
+        b[:] = rng.normal(0.0, 0.5, size=b.shape)    # non-zero biases, set in place
+    Zs, As = net.forward_all(X)
+    grads = reference_backprop(list(net.Ws), Zs, As, Y, nnlib.activations.get(activation))
+    assert [(dW.shape, db.shape) for dW, db in grads] == \
+        [(W.shape, b.shape) for W, b in zip(net.Ws, net.bs)]
+    ours = np.concatenate([np.concatenate([dW.ravel(), db]) for dW, db in grads])
+    assert nnlib.relative_error(ours, net.gradient(X, Y)) < 1e-12
+    numeric = nnlib.numerical_gradient(lambda t: net.loss(X, Y), net.weights.flat)
+    assert nnlib.relative_error(ours, numeric) < 1e-7
+
+
+F_PRIME = {"sigmoid": lambda z: plain_sigmoid(z) * (1 - plain_sigmoid(z)),
+           "tanh": lambda z: 1.0 / np.cosh(z) ** 2}
+
+
+def plain_backprop(Ws, Zs, As, Y, f, slip=None):
+    """An independent solution: one sample at a time, column vectors, the equations of
+    section 9, f′ written out by hand; `slip` makes one mistake on purpose."""
+    N, L = len(Y), len(Ws)
+    dWs = [0.0] * L                                         # sums of outer products
+    deltas = [np.zeros((N, W.shape[0])) for W in Ws]       # row n: sample n's δ of layer l
+    for n in range(N):
+        z = [Z[n] for Z in Zs]
+        a = [A[n] for A in As]
+
+        def d(l, z=z, a=a):
+            if slip == "sigmoid prime":
+                return a[l + 1] * (1 - a[l + 1])
+            return F_PRIME[f.name](z[l])
+
+        delta = (a[-1] - Y[n]) * (1.0 if slip == "BP1" else d(L - 1))
+        for l in reversed(range(L)):
+            dWs[l] = dWs[l] + np.outer(delta, a[l + 1] if slip == "output" else a[l])
+            deltas[l][n] = delta
+            if l > 0:
+                delta = Ws[l].T @ delta * (1.0 if slip == "BP2" else d(l - 1))
+    scale = {"no 1/N": 1.0, "1/N twice": 1.0 / N**2}.get(slip, 1.0 / N)
+    grads = [(scale * dW, scale * (D if slip == "not summed" else D.sum(axis=0)))
+             for dW, D in zip(dWs, deltas)]
+    return grads[::-1] if slip == "reversed" else grads
+
+
+def test_backprop_checker_accepts_independent_solutions():
+    assert check_backprop(plain_backprop)
+    assert check_backprop(lambda *args: tuple(plain_backprop(*args)))    # a tuple is fine too
+
+
+def test_backprop_checker_names_each_slip():
+    def making(slip):
+        return lambda Ws, Zs, As, Y, f: plain_backprop(Ws, Zs, As, Y, f, slip)
+
+    wrong = {
+        "f′ is missing in BP1": making("BP1"),
+        "f′ is missing in BP2": making("BP2"),
+        "the sigmoid's A(1 − A) was used instead of f′ of the activation it is given":
+            making("sigmoid prime"),
+        "the 1/N is missing": making("no 1/N"),
+        "the 1/N is doubled": making("1/N twice"),
+        "the bias gradient is not summed over the batch": making("not summed"),
+        "BP4 uses the layer's output A^{l+1} instead of its input A^l": making("output"),
+        "the list runs from the last layer to the first": making("reversed"),
+    }
+    assert set(wrong) == set(BACKPROP_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_backprop(candidate)
+        assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, \
+            (slip, verdict.message)
+
+
+def test_backprop_checker_catches_changed_inputs_and_wrong_shapes():
+    def in_place(Ws, Zs, As, Y, f):
+        right = reference_backprop(Ws, Zs, As, Y, f)
+        As[-1] -= Y                              # overwrites the caller's forward pass
+        return right
+
+    verdict = check_backprop(in_place)
+    assert verdict.status == "changed inputs" and verdict.slip == "it changed its inputs"
+
+    def flat_vector(Ws, Zs, As, Y, f):
+        return flat(reference_backprop(Ws, Zs, As, Y, f))
+
+    assert check_backprop(flat_vector).status == "wrong shape"
+
+    def crashes(Ws, Zs, As, Y, f):
+        return [(Zs[0] @ W, None) for W in Ws]
+
+    assert check_backprop(crashes).status == "error"
+
+
+# -- Exercise 4: softmax_ce_delta ------------------------------------------------------------
 
 def plain_softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -143,33 +329,39 @@ def test_softmax_ce_delta_reference_matches_finite_differences_and_nnlib():
     assert np.allclose(dW, delta.T @ X, rtol=1e-12) and np.allclose(db, delta.sum(axis=0))
 
 
+def by_the_jacobian(Z, Y):       # an independent solution: J(z)ᵀ ∇ₐC, one row at a time
+    A = np.array([np.exp(z) / np.exp(z).sum() for z in Z])
+    rows = [(np.diag(a) - np.outer(a, a)).T @ (-y / a) for a, y in zip(A, Y)]
+    return np.array(rows) / len(Z)
+
+
 def test_softmax_ce_delta_checker_verdicts():
-    def by_the_jacobian(Z, Y):       # an independent solution: J(z)ᵀ ∇ₐC, one row at a time
-        A = plain_softmax(Z)
-        rows = [(np.diag(a) - np.outer(a, a)).T @ (-y / a) for a, y in zip(A, Y)]
-        return np.array(rows) / len(Z)
-
     assert check_softmax_ce_delta(by_the_jacobian)
-
-    def stub(Z, Y):
-        raise NotImplementedError
-
-    assert check_softmax_ce_delta(stub).status == "not implemented"
 
     def with_sigmoid_prime(Z, Y):    # ⊙ a(1 − a), as if softmax were element-wise
         A = plain_softmax(Z)
         return (A - Y) * A * (1 - A) / len(Z)
 
-    def without_the_mean(Z, Y):
-        return plain_softmax(Z) - Y
-
     def softmax_over_columns(Z, Y):  # normalised down the samples, not across a row
         E = np.exp(Z - Z.max(axis=0))
         return (E / E.sum(axis=0) - Y) / len(Z)
 
-    for wrong in (with_sigmoid_prime, without_the_mean, softmax_over_columns):
-        verdict = check_softmax_ce_delta(wrong)
-        assert verdict.status == "wrong values" and verdict.max_difference > 1e-3, wrong.__name__
+    wrong = {
+        "σ′ was applied to the softmax, as if it were element-wise: ⊙ A(1 − A)":
+            with_sigmoid_prime,
+        "the 1/N is missing": lambda Z, Y: by_the_jacobian(Z, Y) * len(Z),
+        "the 1/N is doubled": lambda Z, Y: by_the_jacobian(Z, Y) / len(Z),
+        "the softmax is over the wrong axis (down the batch, not across each row)":
+            softmax_over_columns,
+        "a sigmoid was used instead of the softmax":
+            lambda Z, Y: (plain_sigmoid(Z) - Y) / len(Z),
+    }
+    assert set(wrong) == set(SOFTMAX_CE_DELTA_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_softmax_ce_delta(candidate)
+        assert verdict.status == "wrong values" and verdict.slip == slip, slip
+        assert verdict.max_difference > 1e-3
 
     transposed = check_softmax_ce_delta(lambda Z, Y: by_the_jacobian(Z, Y).T)
     assert transposed.status == "wrong shape"
+    assert transposed.slip == "the result is the transpose of the right one"

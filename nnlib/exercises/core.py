@@ -1,6 +1,7 @@
 """check(): compare a learner's function with a reference on random inputs, and name
 the usual slip when the answer is wrong."""
 
+import copy
 import inspect
 
 import numpy as np
@@ -91,7 +92,19 @@ def call(candidate, name, *args):
 
 
 def _copies(args):
-    return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+    """Fresh copies of the arguments, arrays in lists and tuples included."""
+    return copy.deepcopy(tuple(args))
+
+
+def _unchanged(before, after):
+    """Whether `after` still holds what `before` did (arrays, in lists and tuples too)."""
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and before.shape == after.shape
+                and np.array_equal(before, after, equal_nan=True))
+    if isinstance(before, (list, tuple)):
+        return (isinstance(after, (list, tuple)) and len(before) == len(after)
+                and all(_unchanged(b, a) for b, a in zip(before, after)))
+    return True
 
 
 def _changed_inputs(name, reference, original, given):
@@ -101,7 +114,7 @@ def _changed_inputs(name, reference, original, given):
     except (TypeError, ValueError):
         names = []
     for k, (before, after) in enumerate(zip(original, given)):
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+        if not _unchanged(before, after):
             arg = f"`{names[k]}`" if k < len(names) else f"number {k + 1}"
             return Verdict("changed inputs", f"{name} changed its argument {arg} in place. "
                            "A function must leave its inputs as they were: compute into a new "
@@ -124,17 +137,24 @@ def _diagnose(verdict, got, args, slips, rtol, atol):
     return verdict
 
 
+def _is_numeric_list(value):
+    return isinstance(value, list) and all(isinstance(v, (int, float)) for v in value)
+
+
 TRANSPOSED = "the result is the transpose of the right one"
 
 
-def _compare(name, got, expected, rtol, atol):
-    """None if `got` matches `expected`, else a Verdict saying how it differs."""
-    if isinstance(expected, tuple):
+def _compare(name, got, expected, rtol, atol, index=""):
+    """None if `got` matches `expected`, else a Verdict saying how it differs.
+    Results nested in tuples or lists are named by their index: "backprop (result 1, 0)"."""
+    if index:
+        name = f"{name.split(' (result')[0]} (result {index})"
+    if isinstance(expected, (tuple, list)) and not _is_numeric_list(expected):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return Verdict("wrong shape", f"{name} should return {len(expected)} values, "
                            f"got {type(got).__name__}")
         for k, (g, e) in enumerate(zip(got, expected)):
-            verdict = _compare(f"{name} (result {k})", g, e, rtol, atol)
+            verdict = _compare(name, g, e, rtol, atol, f"{index}, {k}" if index else str(k))
             if verdict is not None:
                 return verdict
         return None

@@ -1,17 +1,25 @@
 """Checkers for lesson 04 (flat weights and initialisation).
 
 check_layer_views(layer_views)  the per-layer views of one flat vector: right shapes,
-                                right values, and real views (they share memory with
-                                the vector, so writing to one shows in the other)
-check_xavier_std(xavier_std)    the standard deviation of Xavier/Glorot weights
+                                right values, and real views (writing into flat shows in
+                                them, and writing into them changes flat)
+check_xavier_std(xavier_std)    the standard deviation √(2 / (n_in + n_out)) of
+                                Xavier/Glorot normal weights
 check_adam_step(adam_step)      one Adam step in place on the flat vector, against
                                 nnlib.optim.Adam over several steps
+
+Each returns a Verdict (see `nnlib.exercises.check`) that names the usual slip when it
+sees one, and never raises.
 """
+
+import warnings
 
 import numpy as np
 
 from ..optim import Adam
-from .core import Verdict, call, check
+from .core import TRANSPOSED, Verdict, call, check, not_implemented, raised
+
+# -- Exercise 1: layer_views ---------------------------------------------------------------
 
 SHAPE_LISTS = [
     [(3, 2), (3,), (1, 3), (1,)],
@@ -30,20 +38,56 @@ def reference_layer_views(flat, shapes):
     return views
 
 
+def _column_by_column(flat, shapes):
+    return [flat[start:start + size].reshape(shape, order="F")
+            for start, size, shape in zip(_starts(shapes), _sizes(shapes), shapes)]
+
+
+def _sizes(shapes):
+    return [int(np.prod(shape)) for shape in shapes]
+
+
+def _starts(shapes):
+    return np.cumsum([0] + _sizes(shapes))[:-1].tolist()
+
+
+def _all_from_the_start(flat, shapes):
+    return [flat[:int(np.prod(shape))].reshape(shape) for shape in shapes]
+
+
+COPIES = "the arrays are copies, not views of flat"
+LAYER_VIEWS_SLIPS = {
+    "each piece is filled column by column (order=\"F\"), not row by row": _column_by_column,
+    "every piece starts at the beginning of flat (the offsets are not added up)":
+        _all_from_the_start,
+}
+
+
+def _same(got, want):
+    return all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
+               for g, w in zip(got, want)) and len(got) == len(want)
+
+
 def check_layer_views(candidate, name="layer_views"):
     """Call `candidate(flat, shapes)` on a few layouts and say what is wrong, if anything.
 
-    Beyond shapes and values, every returned array must share memory with `flat`:
-    after writing new numbers into `flat`, the views must show them.
+    Beyond shapes and values, every returned array must be a view of `flat`: after new
+    numbers are written into `flat`, the arrays must show them, and numbers written into
+    an array must show up in the right place of `flat`.
     """
     rng = np.random.default_rng(4)
     for shapes in SHAPE_LISTS:
         n = sum(int(np.prod(shape)) for shape in shapes)
         flat = rng.normal(size=n)
-        expected = [view.copy() for view in reference_layer_views(flat, shapes)]
+        before = flat.copy()
+        expected = reference_layer_views(before, shapes)
         got, verdict = call(candidate, name, flat, list(shapes))
         if verdict is not None:
             return verdict
+        if not np.array_equal(flat, before):
+            return Verdict("changed inputs", f"{name} changed the numbers in flat. It should only "
+                           "look at flat through views, not write into it.",
+                           slip="it changed its inputs")
         if not isinstance(got, (list, tuple)) or len(got) != len(shapes):
             what = f"{len(got)} items" if isinstance(got, (list, tuple)) else type(got).__name__
             return Verdict("wrong shape", f"{name} should return a list of {len(shapes)} arrays "
@@ -53,39 +97,133 @@ def check_layer_views(candidate, name="layer_views"):
                 return Verdict("wrong shape", f"{name}: item {k} is a {type(view).__name__}, "
                                "expected a NumPy array")
             if view.shape != want.shape:
+                if view.shape == want.T.shape and np.array_equal(view, want.T):
+                    return Verdict("wrong shape", f"{name}: item {k} has shape {view.shape}, "
+                                   f"expected {want.shape} (n_out, n_in). It looks like "
+                                   f"{TRANSPOSED}.", slip=TRANSPOSED)
                 return Verdict("wrong shape", f"{name}: item {k} has shape {view.shape}, "
                                f"expected {want.shape}")
-            if not np.allclose(view, want, rtol=0, atol=0):
+        for k, (view, want) in enumerate(zip(got, expected)):
+            if not np.array_equal(view, want):
                 diff = float(np.abs(view - want).max())
+                for slip, wrong in LAYER_VIEWS_SLIPS.items():
+                    if _same(got, wrong(before, shapes)):
+                        return Verdict("wrong values", f"{name}: item {k} has wrong values, "
+                                       f"largest difference {diff:.3g}. It looks like {slip}.",
+                                       diff, slip=slip)
                 return Verdict("wrong values", f"{name}: item {k} has wrong values, largest "
                                f"difference {diff:.3g} (are the pieces taken in order?)", diff)
+        for k, view in enumerate(got):
             if not np.shares_memory(view, flat):
-                return Verdict("copy", f"{name}: item {k} has the right values but is a copy, "
-                               "not a view: it shares no memory with flat. Slice and reshape "
-                               "instead of flatten(), np.array(...) or arithmetic.")
+                return Verdict("not in place", f"{name}: item {k} has the right values but is a "
+                               f"copy: it shares no memory with flat. It looks like {COPIES}. "
+                               "Slice and reshape instead of flatten(), np.array(...) or "
+                               "arithmetic.", slip=COPIES)
         flat[:] = rng.normal(size=n)
         for k, (view, want) in enumerate(zip(got, reference_layer_views(flat, shapes))):
             if not np.array_equal(view, want):
-                return Verdict("copy", f"{name}: item {k} does not follow changes to flat: "
-                               "it is not a view of the right part of flat.")
+                return Verdict("not in place", f"{name}: item {k} does not follow changes to "
+                               "flat: it is not a view of the right part of flat.", slip=COPIES)
+        for k, (view, want) in enumerate(zip(got, reference_layer_views(flat, shapes))):
+            new = rng.normal(size=view.shape)
+            outside = flat.copy()
+            try:
+                view[...] = new
+            except ValueError:  # a read-only array
+                return Verdict("not in place", f"{name}: item {k} is read-only, so nothing can "
+                               "write the weights through it. Return plain slices of flat.")
+            if not np.array_equal(want, new):
+                return Verdict("not in place", f"{name}: writing into item {k} does not change "
+                               "the right part of flat.", slip=COPIES)
+            start = _starts(shapes)[k]
+            outside[start:start + view.size] = new.ravel()
+            if not np.array_equal(flat, outside):
+                return Verdict("not in place", f"{name}: writing into item {k} changes other "
+                               "parts of flat too.", slip=COPIES)
     return Verdict("correct", f"{name}: correct! Right shapes and values on "
-                   f"{len(SHAPE_LISTS)} layouts, and every item is a view into flat.", 0.0)
+                   f"{len(SHAPE_LISTS)} layouts, and every item is a view into flat: writing "
+                   "into either shows in the other.", 0.0)
 
+
+# -- Exercise 2: xavier_std -----------------------------------------------------------------
 
 def reference_xavier_std(n_in, n_out):
     """Standard deviation of Xavier/Glorot normal weights: √(2 / (n_in + n_out))."""
     return np.sqrt(2.0 / (n_in + n_out))
 
 
+XAVIER_STD_SLIPS = {
+    "only n_in is used (that is He's √(2 / n_in))": lambda n_in, n_out: np.sqrt(2.0 / n_in),
+    "only n_out is used": lambda n_in, n_out: np.sqrt(2.0 / n_out),
+    "the square root is missing (that is the variance)": lambda n_in, n_out: 2.0 / (n_in + n_out),
+    "the square root is taken of the denominator only (2 / √(n_in + n_out))":
+        lambda n_in, n_out: 2.0 / np.sqrt(n_in + n_out),
+    "the 2 is missing (√(1 / (n_in + n_out)))": lambda n_in, n_out: np.sqrt(1.0 / (n_in + n_out)),
+}
+
+
 def _fan_ins_and_outs(rng):
-    return int(rng.integers(1, 1000)), int(rng.integers(1, 1000))
+    """Two different layer sizes in 1..999 (different, so n_in and n_out can be told apart)."""
+    n_in, n_out = rng.choice(np.arange(1, 1000), size=2, replace=False)
+    return int(n_in), int(n_out)
 
 
 def check_xavier_std(candidate):
     """Compare `candidate(n_in, n_out)` with √(2 / (n_in + n_out)) on random layer sizes."""
     return check(candidate, reference_xavier_std, _fan_ins_and_outs, name="xavier_std",
-                 trials=5)
+                 trials=5, slips=XAVIER_STD_SLIPS)
 
+
+# -- Exercise 3: adam_step ------------------------------------------------------------------
+
+def reference_adam_step(flat, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Step t (1, 2, …) of Adam, in place on flat (n,), m (n,) and v (n,); returns None."""
+    m[:] = beta1 * m + (1 - beta1) * grad
+    v[:] = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    flat -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+def _no_bias_correction(flat, grad, m, v, t, lr, beta1, beta2, eps):
+    m[:] = beta1 * m + (1 - beta1) * grad
+    v[:] = beta2 * v + (1 - beta2) * grad ** 2
+    flat -= lr * m / (np.sqrt(v) + eps)
+
+
+def _betas_swapped(flat, grad, m, v, t, lr, beta1, beta2, eps):
+    reference_adam_step(flat, grad, m, v, t, lr, beta2, beta1, eps)
+
+
+def _state_not_kept(flat, grad, m, v, t, lr, beta1, beta2, eps):
+    reference_adam_step(flat, grad, m.copy(), v.copy(), t, lr, beta1, beta2, eps)
+
+
+def _t_from_zero(flat, grad, m, v, t, lr, beta1, beta2, eps):
+    reference_adam_step(flat, grad, m, v, t - 1, lr, beta1, beta2, eps)
+
+
+def _corrected_means_stored(flat, grad, m, v, t, lr, beta1, beta2, eps):
+    m[:] = (beta1 * m + (1 - beta1) * grad) / (1 - beta1 ** t)
+    v[:] = (beta2 * v + (1 - beta2) * grad ** 2) / (1 - beta2 ** t)
+    flat -= lr * m / (np.sqrt(v) + eps)
+
+
+def _eps_inside(flat, grad, m, v, t, lr, beta1, beta2, eps):
+    m[:] = beta1 * m + (1 - beta1) * grad
+    v[:] = beta2 * v + (1 - beta2) * grad ** 2
+    flat -= lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t) + eps)
+
+
+ADAM_SLIPS = {
+    "the bias correction is missing": _no_bias_correction,
+    "β₁ and β₂ are swapped": _betas_swapped,
+    "m and v are not updated in place (they stay 0)": _state_not_kept,
+    "t started at 0 (the bias correction uses t − 1)": _t_from_zero,
+    "the corrected m̂ and v̂ were stored back into m and v": _corrected_means_stored,
+    "ε is inside the square root": _eps_inside,
+}
+REBOUND = "flat was rebound (flat = flat - …), not updated in place"
 
 ADAM_SETTINGS = [dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8),
                  dict(lr=0.05, beta1=0.5, beta2=0.9, eps=1e-8)]
@@ -96,34 +234,59 @@ def check_adam_step(candidate, name="adam_step", steps=6):
     seeded gradients, and compare `flat` after every step with nnlib.optim.Adam's.
 
     The candidate must update flat, m and v in place (m and v start at zeros) and may
-    return anything; two settings of (lr, β₁, β₂) tell β₁ and β₂ apart.
+    return anything; two settings of (lr, β₁, β₂) tell β₁ and β₂ apart. A wrong `flat`
+    that equals what one of ADAM_SLIPS gives after the same steps is named.
     """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _check_adam_step(candidate, name, steps)
+
+
+def _check_adam_step(candidate, name, steps):
     rng = np.random.default_rng(5)
     for settings in ADAM_SETTINGS:
         n = int(rng.integers(5, 12))
         flat = rng.normal(size=n)
         ref_flat, ref = flat.copy(), Adam(**settings)
         m, v = np.zeros(n), np.zeros(n)
+        slipped = {slip: (flat.copy(), np.zeros(n), np.zeros(n)) for slip in ADAM_SLIPS}
         for t in range(1, steps + 1):
             grad = rng.normal(size=n) * 10.0 ** rng.uniform(-3, 1, size=n)  # mixed scales
-            before = flat.copy()
+            before, given = flat.copy(), grad.copy()
             try:
-                candidate(flat, grad.copy(), m, v, t, **settings)
+                candidate(flat, given, m, v, t, **settings)
             except NotImplementedError:
-                return Verdict("not implemented", f"{name}: not implemented yet. Write your code "
-                               "in the cell above, run it, then run this cell again.")
+                return not_implemented(name)
             except Exception as exc:  # the learner's code may fail in any way: report it kindly
-                return Verdict("error", f"{name} raised {type(exc).__name__}: {exc}")
+                return raised(name, exc)
             ref.step(ref_flat, grad)
+            for slip, (s_flat, s_m, s_v) in slipped.items():
+                ADAM_SLIPS[slip](s_flat, grad.copy(), s_m, s_v, t, **settings)
+            if not np.array_equal(given, grad):
+                return Verdict("changed inputs", f"{name} changed grad at step {t}. Only flat, "
+                               "m and v may change.", slip="it changed its inputs")
             if np.array_equal(flat, before):
-                return Verdict("not in place", f"{name}: flat did not change at step {t}. "
-                               "Update it in place (flat -= ...), not with flat = flat - ...")
+                return Verdict("not in place", f"{name}: flat did not change at step {t}. It "
+                               f"looks like {REBOUND}: update it in place (flat -= ...).",
+                               slip=REBOUND)
             if not np.allclose(flat, ref_flat, rtol=1e-9, atol=1e-12):
-                diff = float(np.abs(flat - ref_flat).max())
+                finite = np.isfinite(flat).all()
+                diff = float(np.abs(flat - ref_flat).max()) if finite else float("inf")
+                message = (f"{name}: wrong values after step {t} with {settings}, largest "
+                           f"difference {diff:.3g} from nnlib.optim.Adam")
+                for slip, (s_flat, _, _) in slipped.items():
+                    if np.allclose(flat, s_flat, rtol=1e-9, atol=1e-12, equal_nan=True):
+                        return Verdict("wrong values", f"{message}. It looks like {slip}.", diff,
+                                       slip=slip)
                 hint = ("check the bias correction and which β goes with m and which with v"
                         if t == 1 else "are m and v updated in place, and t used as given?")
-                return Verdict("wrong values", f"{name}: wrong values after step {t} with "
-                               f"{settings}, largest difference {diff:.3g} from nnlib.optim.Adam "
-                               f"({hint}).", diff)
+                return Verdict("wrong values", f"{message} ({hint}).", diff)
     return Verdict("correct", f"{name}: correct! flat matches nnlib.optim.Adam after each of "
                    f"{steps} steps, with {len(ADAM_SETTINGS)} settings of lr, β₁ and β₂.", 0.0)
+
+
+EXERCISES = {
+    "layer_views": check_layer_views,
+    "xavier_std": check_xavier_std,
+    "adam_step": check_adam_step,
+}
