@@ -1,19 +1,40 @@
-"""Checkers of lesson 05: the right verdict for right, wrong and unfinished answers,
-and references that agree with nnlib and with finite differences."""
+"""Checkers of lesson 05: the right verdict for right, wrong and unfinished answers (each
+named slip recognised by name), and references that agree with nnlib and with finite
+differences."""
+
+import json
+import re
+from pathlib import Path
 
 import numpy as np
+import pytest
+from scipy.special import expit
 
 import nnlib
 from nnlib.exercises.lesson05 import (
+    AFFINE_SLIPS,
+    EXERCISES,
+    FORWARD_SLIPS,
+    GRADIENT_SLIPS,
+    PLANTED_BUG,
     check_affine_backward,
     check_forward_221,
+    check_gradient_221,
     reference_affine_backward,
     reference_forward_221,
+    reference_gradient_221,
 )
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_xor.ipynb"
 
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def dsigmoid(z):
+    s = sigmoid(z)
+    return s * (1 - s)
 
 
 # -- forward_221 ------------------------------------------------------------------------
@@ -33,27 +54,45 @@ def test_forward_221_reference_agrees_with_nnlib():
     assert np.allclose(got, expected, rtol=0, atol=1e-14)
 
 
-def test_forward_221_verdicts():
+def test_forward_221_accepts_a_solution_and_refuses_a_stub():
     assert check_forward_221(explicit_forward_221).status == "correct"
-
-    def swapped_from_to(X, W0, b0, W1, b1):     # W[from, to] instead of W[to, from]
-        return explicit_forward_221(X, W0.T, b0, W1, b1)
-
-    def relu_hidden(X, W0, b0, W1, b1):         # the mix-up of the original notes
-        H = np.maximum(X @ W0.T + b0, 0)
-        return sigmoid(H @ W1.T + b1)
-
-    for wrong in (swapped_from_to, relu_hidden):
-        verdict = check_forward_221(wrong)
-        assert verdict.status == "wrong values" and verdict.max_difference > 0
-
-    flat = check_forward_221(lambda X, W0, b0, W1, b1: explicit_forward_221(X, W0, b0, W1, b1).ravel())
-    assert flat.status == "wrong shape" and "shape (8,), expected (8, 1)" in repr(flat)
 
     def stub(X, W0, b0, W1, b1):
         raise NotImplementedError
 
     assert check_forward_221(stub).status == "not implemented"
+
+
+def test_forward_221_names_each_slip():
+    def swapped_from_to(X, W0, b0, W1, b1):     # W[from, to] instead of W[to, from]
+        return explicit_forward_221(X, W0.T, b0, W1, b1)
+
+    def linear_hidden(X, W0, b0, W1, b1):
+        x0, x1 = X[:, 0], X[:, 1]
+        h0 = x0 * W0[0, 0] + x1 * W0[0, 1] + b0[0]
+        h1 = x0 * W0[1, 0] + x1 * W0[1, 1] + b0[1]
+        return sigmoid(h0 * W1[0, 0] + h1 * W1[0, 1] + b1[0]).reshape(-1, 1)
+
+    def linear_output(X, W0, b0, W1, b1):
+        out = explicit_forward_221(X, W0, b0, W1, b1)
+        return np.log(out / (1 - out))          # undo the output sigmoid: its z
+
+    def relu_hidden(X, W0, b0, W1, b1):         # the mix-up of the original notes
+        H = np.maximum(X @ W0.T + b0, 0)
+        return sigmoid(H @ W1.T + b1)
+
+    wrong = dict(zip(FORWARD_SLIPS, (swapped_from_to, linear_hidden, linear_output, relu_hidden)))
+    assert len(wrong) == len(FORWARD_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_forward_221(candidate)
+        assert verdict.status == "wrong values" and verdict.slip == slip, slip
+        assert slip in repr(verdict)
+
+
+def test_forward_221_wrong_shape():
+    flat = check_forward_221(lambda X, W0, b0, W1, b1: explicit_forward_221(X, W0, b0, W1, b1).ravel())
+    assert flat.status == "wrong shape" and "shape (8,), expected (8, 1)" in repr(flat)
+    assert flat.slip is None
 
 
 # -- affine_backward ---------------------------------------------------------------------
@@ -73,43 +112,234 @@ def test_affine_backward_reference_matches_finite_differences():
         assert nnlib.relative_error(analytic, numeric) < 1e-8
 
 
-def test_affine_backward_verdicts():
-    def solution(grad_out, A_in, W):
-        return grad_out @ W, grad_out.T @ A_in, grad_out.sum(axis=0)
+def loop_affine_backward(grad_out, A_in, W):
+    """The three sums of the lesson, one index at a time."""
+    N, n_out = grad_out.shape
+    n_in = A_in.shape[1]
+    grad_A, grad_W, grad_b = np.zeros((N, n_in)), np.zeros((n_out, n_in)), np.zeros(n_out)
+    for n in range(N):
+        for j in range(n_out):
+            grad_b[j] += grad_out[n, j]
+            for k in range(n_in):
+                grad_A[n, k] += grad_out[n, j] * W[j, k]
+                grad_W[j, k] += grad_out[n, j] * A_in[n, k]
+    return grad_A, grad_W, grad_b
 
-    assert check_affine_backward(solution).status == "correct"
 
-    def transposed_bug(grad_out, A_in, W):      # per sample: M @ g instead of M.T @ g
-        return grad_out @ W.T, grad_out.T @ A_in, grad_out.sum(axis=0)
-
-    verdict = check_affine_backward(transposed_bug)
-    assert verdict.status == "wrong values" and "result 0" in repr(verdict)
-
-    def mean_bias(grad_out, A_in, W):
-        return grad_out @ W, grad_out.T @ A_in, grad_out.mean(axis=0)
-
-    assert check_affine_backward(mean_bias).status == "wrong values"
-
-    def transposed_weight_gradient(grad_out, A_in, W):
-        return grad_out @ W, A_in.T @ grad_out, grad_out.sum(axis=0)
-
-    # The first input set is square, so the transposed (n_in, n_out) result has the right
-    # shape there and is caught by its values.
-    verdict = check_affine_backward(transposed_weight_gradient)
-    assert verdict.status == "wrong values" and "result 1" in repr(verdict)
-
-    def two_results(grad_out, A_in, W):
-        return grad_out @ W, grad_out.T @ A_in
-
-    assert check_affine_backward(two_results).status == "wrong shape"
-
-    def keepdims_bias(grad_out, A_in, W):
-        return grad_out @ W, grad_out.T @ A_in, grad_out.sum(axis=0, keepdims=True)
-
-    verdict = check_affine_backward(keepdims_bias)
-    assert verdict.status == "wrong shape" and "(1, 3)" in repr(verdict)
+def test_affine_backward_accepts_a_solution_and_refuses_a_stub():
+    assert check_affine_backward(loop_affine_backward).status == "correct"
 
     def stub(grad_out, A_in, W):
         raise NotImplementedError
 
     assert check_affine_backward(stub).status == "not implemented"
+
+
+def test_affine_backward_names_each_slip():
+    def transposed_bug(grad_out, A_in, W):      # per sample: M @ g instead of M.T @ g
+        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
+        return grad_out @ W.T, grad_W, grad_b
+
+    def mean_bias(grad_out, A_in, W):
+        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
+        return grad_A, grad_W, grad_b / len(A_in)
+
+    def unsummed_bias(grad_out, A_in, W):
+        grad_A, grad_W, _ = loop_affine_backward(grad_out, A_in, W)
+        return grad_A, grad_W, grad_out.copy()
+
+    def bias_over_rows(grad_out, A_in, W):
+        grad_A, grad_W, _ = loop_affine_backward(grad_out, A_in, W)
+        return grad_A, grad_W, np.array([row.sum() for row in grad_out])
+
+    def divided_by_N(grad_out, A_in, W):
+        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
+        return grad_A, grad_W / len(A_in), grad_b / len(A_in)
+
+    wrong = dict(zip(AFFINE_SLIPS, (transposed_bug, mean_bias, unsummed_bias, bias_over_rows,
+                                    divided_by_N)))
+    assert len(wrong) == len(AFFINE_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_affine_backward(candidate)
+        assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, slip
+        assert slip in repr(verdict)
+
+
+def test_affine_backward_other_verdicts():
+    def transposed_weight_gradient(grad_out, A_in, W):
+        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
+        return grad_A, grad_W.T, grad_b
+
+    # The first input set is square, so the transposed (n_in, n_out) result has the right
+    # shape there; the core recognises it as the transpose.
+    verdict = check_affine_backward(transposed_weight_gradient)
+    assert verdict.status == "wrong values" and "result 1" in repr(verdict)
+    assert verdict.slip == "the result is the transpose of the right one"
+
+    def two_results(grad_out, A_in, W):
+        return loop_affine_backward(grad_out, A_in, W)[:2]
+
+    assert check_affine_backward(two_results).status == "wrong shape"
+
+    def keepdims_bias(grad_out, A_in, W):
+        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
+        return grad_A, grad_W, grad_b.reshape(1, -1)
+
+    verdict = check_affine_backward(keepdims_bias)
+    assert verdict.status == "wrong shape" and "(1, 3)" in repr(verdict)
+
+
+# -- gradient_221 -------------------------------------------------------------------------
+def loop_gradient_221(X, Y, W0, b0, W1, b1):
+    """The chain rule one sample at a time, one weight at a time, with column vectors."""
+    N = len(X)
+    dW0, db0, dW1, db1 = np.zeros((2, 2)), np.zeros(2), np.zeros((1, 2)), np.zeros(1)
+    for x, y in zip(X, Y):
+        h = [sigmoid(W0[j, 0] * x[0] + W0[j, 1] * x[1] + b0[j]) for j in range(2)]
+        a = sigmoid(W1[0, 0] * h[0] + W1[0, 1] * h[1] + b1[0])
+        d_out = (a - y[0]) * a * (1 - a) / N            # dLoss/dz of the output
+        db1[0] += d_out
+        for j in range(2):
+            dW1[0, j] += d_out * h[j]
+            d_hidden = d_out * W1[0, j] * h[j] * (1 - h[j])
+            db0[j] += d_hidden
+            for k in range(2):
+                dW0[j, k] += d_hidden * x[k]
+    return dW0, db0, dW1, db1
+
+
+def test_gradient_221_reference_agrees_with_nnlib_and_finite_differences():
+    X, Y = nnlib.data.xor(noise=0.1, repeats=3, seed=1)
+    net = nnlib.MLP([2, 2, 1], activation="sigmoid", output_activation="sigmoid", loss="mse",
+                    seed=5)
+    params = (net.Ws[0], net.bs[0], net.Ws[1], net.bs[1])
+    got = reference_gradient_221(X, Y, *params)
+    numeric = net.weights.split(nnlib.numerical_gradient(lambda _: net.loss(X, Y), net.weights.flat,
+                                                            eps=1e-5))
+    for analytic, from_nnlib, by_differences in zip(got, net.weights.split(net.gradient(X, Y)), numeric):
+        assert analytic.shape == from_nnlib.shape
+        assert np.allclose(analytic, from_nnlib, rtol=0, atol=1e-15)
+        assert nnlib.relative_error(analytic, by_differences) < 1e-7
+
+
+def test_gradient_221_accepts_a_solution_and_refuses_a_stub():
+    verdict = check_gradient_221(loop_gradient_221)
+    assert verdict and verdict.status == "correct"
+
+    def stub(X, Y, W0, b0, W1, b1):
+        raise NotImplementedError
+
+    assert check_gradient_221(stub).status == "not implemented"
+
+
+def _slipped_loop(prime_hidden=None, prime_output=None, sign=1.0, per_sample_scale=None,
+                  bias="sum"):
+    """loop_gradient_221 with one mistake; the arguments say which."""
+    def gradient(X, Y, W0, b0, W1, b1):
+        N = len(X)
+        scale = (1 / N) if per_sample_scale is None else per_sample_scale(N)
+        dW0, dW1 = np.zeros((2, 2)), np.zeros((1, 2))
+        db0_rows, db1_rows = [], []
+        for x, y in zip(X, Y):
+            z = [W0[j, 0] * x[0] + W0[j, 1] * x[1] + b0[j] for j in range(2)]
+            h = [sigmoid(zj) for zj in z]
+            z_out = W1[0, 0] * h[0] + W1[0, 1] * h[1] + b1[0]
+            a = sigmoid(z_out)
+            out_prime = a * (1 - a) if prime_output is None else prime_output(z_out)
+            d_out = sign * (a - y[0]) * out_prime * scale
+            db1_rows.append([d_out])
+            row = []
+            for j in range(2):
+                dW1[0, j] += d_out * h[j]
+                hid_prime = h[j] * (1 - h[j]) if prime_hidden is None else prime_hidden(z[j], h[j])
+                d_hidden = d_out * W1[0, j] * hid_prime
+                row.append(d_hidden)
+                for k in range(2):
+                    dW0[j, k] += d_hidden * x[k]
+            db0_rows.append(row)
+        db0_rows, db1_rows = np.array(db0_rows), np.array(db1_rows)
+        if bias == "sum":
+            return dW0, db0_rows.sum(axis=0), dW1, db1_rows.sum(axis=0)
+        if bias == "mean":
+            return dW0, db0_rows.sum(axis=0) / N, dW1, db1_rows.sum(axis=0) / N
+        return dW0, db0_rows, dW1, db1_rows
+    return gradient
+
+
+def test_gradient_221_names_each_slip():
+    one_minus_z = lambda z: sigmoid(z) * (1 - z)    # noqa: E731
+    wrong = {
+        PLANTED_BUG: _slipped_loop(prime_hidden=lambda z, h: sigmoid(h) * (1 - sigmoid(h))),
+        "σ′ of the output layer is missing": _slipped_loop(prime_output=lambda z: 1.0),
+        "σ′ of the hidden layer is missing": _slipped_loop(prime_hidden=lambda z, h: 1.0),
+        "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z))":
+            _slipped_loop(prime_hidden=lambda z, h: one_minus_z(z), prime_output=one_minus_z),
+        "the sign is flipped (Y − A instead of A − Y)": _slipped_loop(sign=-1.0),
+        "the 1/N is missing": _slipped_loop(per_sample_scale=lambda N: 1.0),
+        "the 1/N is doubled": _slipped_loop(per_sample_scale=lambda N: 1.0 / N**2),
+        "the bias gradients are averaged over the batch instead of summed": _slipped_loop(bias="mean"),
+        "the bias gradients are not summed over the batch": _slipped_loop(bias="none"),
+    }
+    assert set(wrong) == set(GRADIENT_SLIPS)
+    for slip, candidate in wrong.items():
+        verdict = check_gradient_221(candidate)
+        assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, slip
+        assert slip in repr(verdict)
+
+
+def test_gradient_221_transposed_weight_gradient_and_changed_inputs():
+    def transposed(X, Y, W0, b0, W1, b1):
+        dW0, db0, dW1, db1 = loop_gradient_221(X, Y, W0, b0, W1, b1)
+        return dW0.T, db0, dW1, db1
+
+    verdict = check_gradient_221(transposed)
+    assert verdict.slip == "the result is the transpose of the right one"
+
+    def scales_X_in_place(X, Y, W0, b0, W1, b1):
+        result = loop_gradient_221(X, Y, W0, b0, W1, b1)
+        X *= 2
+        return result
+
+    assert check_gradient_221(scales_X_in_place).status == "changed inputs"
+
+
+# -- the notebook and the module agree ----------------------------------------------------------
+def _cells():
+    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def test_exercises_are_listed_in_the_order_the_notebook_asks_them():
+    cells = _cells()
+    asked = []
+    for k, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown" and re.match(r"### Exercise \d+: ", _source(cell)):
+            solution = cells[k + 1]
+            assert "solution" in solution["metadata"].get("tags", [])
+            asked.append(re.search(r"^def (\w+)\(", _source(solution), re.MULTILINE).group(1))
+            assert _source(cells[k + 2]).strip() == f"check_{asked[-1]}({asked[-1]})"
+            summaries = [re.search(r"<summary>(.*?)</summary>", _source(c)).group(1)
+                         for c in cells[k + 3:k + 6]]
+            assert summaries == ["Hint 1", "Hint 2", "Solution"]
+            assert "solution" in cells[k + 5]["metadata"].get("tags", [])
+    assert asked == list(EXERCISES)
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_the_notebook_solution_passes_its_checker(name):
+    namespace = {"np": np, "expit": expit, "sigmoid": sigmoid, "dsigmoid": dsigmoid}
+    for cell in _cells():
+        if cell["cell_type"] == "code" and re.search(rf"^def {name}\(", _source(cell), re.MULTILINE):
+            exec(_source(cell), namespace)
+    assert EXERCISES[name](namespace[name]).status == "correct"
+
+
+def test_the_notebook_bug_is_the_planted_bug():
+    namespace = {"np": np, "expit": expit, "dsigmoid": dsigmoid}
+    cell = next(c for c in _cells() if "def gradient_221_buggy(" in _source(c))
+    exec(_source(cell), namespace)
+    verdict = check_gradient_221(namespace["gradient_221_buggy"])
+    assert verdict.status == "wrong values" and verdict.slip == PLANTED_BUG
