@@ -31,19 +31,34 @@ def badge_source(name, config):
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 
 
+# The setup cell students see first in Colab. If pip cannot install nnlib (the repository
+# address is wrong, or the copy is private), pip's output stays hidden and the cell fails with
+# one sentence: IPython, and so Colab, shows what `_render_traceback_` returns instead of a
+# traceback, and "Run all" stops there. ({{ }} are literal braces: this is a str.format template.)
+SETUP_CELL = """\
+# Google Colab only: install the course library nnlib from the course repository,
+# without touching the packages Colab ships. Elsewhere this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    class SetupFailed(Exception):
+        def _render_traceback_(self):  # Colab then shows the sentence alone, no traceback
+            return [str(self)]
+
+    repository, branch = "{repository}", "{branch}"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                          f"nnlib @ git+{{repository}}@{{branch}}"], capture_output=True)
+    if pip.returncode != 0:
+        raise SetupFailed(f"Could not install nnlib from {{repository}} (branch {{branch}}): to use "
+                          "your copy of the course, set its address as repository under [tool.course] "
+                          "in pyproject.toml and run python tools/colab_cells.py notebooks/*.ipynb.")"""
+
+
 def setup_source(config):
-    package = f"nnlib @ git+{config['repository']}@{config['branch']}"
-    return (
-        "# Google Colab only: install the course library nnlib from the course repository,\n"
-        "# without touching the packages Colab ships. Elsewhere this cell does nothing.\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        "    import subprocess\n"
-        "\n"
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",\n'
-        f'                    "{package}"], check=True)'
-    )
+    """The Colab setup cell for [tool.course]'s repository and branch."""
+    return SETUP_CELL.format(repository=config["repository"], branch=config["branch"])
 
 
 def tagged(nb, tag):
