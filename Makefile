@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
-.PHONY: setup lab test test-rounding test-colab notebooks student grade bench clean
+.PHONY: setup lab test test-rounding test-colab notebooks student grade bench site clean
 
 setup: $(READY)
 
@@ -31,7 +31,7 @@ lab:
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
 # Test files and notebooks are spread over all cores (pytest-xdist), one file per worker.
-test: $(READY)
+test: $(READY) site
 	$(PYTEST) tests notebooks
 
 # Every notebook again on other BLAS kernels (x86: no FMA) with one thread, so sums are
@@ -58,17 +58,49 @@ student: $(READY)
 grade: $(READY)
 	$(BIN)/python -m nnlib.grade $(NB)
 
-# Every notebook executed with the package versions Google Colab ships
-# (requirements-colab.txt) in a second environment; outputs are not compared.
-COLAB := .venv-colab
-$(COLAB)/.ready: requirements-colab.txt pyproject.toml
-	@test -x $(COLAB)/bin/pip || $(PYTHON) -m venv $(COLAB)
-	$(COLAB)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-colab.txt
-	$(COLAB)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# Every notebook executed with the package versions of Google Colab's runtimes, one
+# environment each under .venv-colab/: the current runtime (requirements-colab.txt) and the
+# past one a student can pin, 2026.07 (requirements-colab-2026.07.txt). Each environment has
+# the Python its pins name where this machine has it (on PATH or in pyenv), else $(PYTHON),
+# and the run says which. Outputs are not compared. Re-pin with tools/colab_pins.py.
+COLAB          := .venv-colab
+COLAB_RUNTIMES := current 2026.07
+$(COLAB)/current/.ready: requirements-colab.txt
+$(COLAB)/2026.07/.ready: requirements-colab-2026.07.txt
+# (made anew each time, so that it has the Python its pins name)
+$(COLAB)/%/.ready: pyproject.toml
+	@py=$$($(PYTHON) tools/colab_pins.py python $(filter requirements-%,$^) --fallback $(PYTHON)) \
+	  && rm -rf $(@D) && $$py -m venv $(@D) || { echo "Could not create $(@D)"; exit 1; }
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check -r $(filter requirements-%,$^)
+	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-test-colab: $(COLAB)/.ready
-	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/bin/python tools/run_notebooks.py --check notebooks/*.ipynb
+test-colab: $(COLAB_RUNTIMES:%=$(COLAB)/%/.ready)
+	@failed=0; for runtime in $(COLAB_RUNTIMES); do \
+	  pins=requirements-colab$$([ $$runtime = current ] || echo -$$runtime).txt; \
+	  $(COLAB)/$$runtime/bin/python tools/colab_pins.py runs $$pins && \
+	  PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/$$runtime/bin/python tools/run_notebooks.py \
+	    --check notebooks/*.ipynb || failed=1; \
+	done; exit $$failed
+
+# The course as a static website in build/site/ (tools/build_site.py, site/conf.py): the
+# notebooks' stored outputs, never re-executed, built offline with Sphinx + myst-nb in its
+# own venv .venv-site (requirements-site.txt), so the course's .venv stays as students
+# have it. Rebuilt only when a notebook, the site's sources or the README change.
+SITE_VENV := .venv-site
+SITE_DONE := build/.site-built
+$(SITE_VENV)/.ready: requirements-site.txt
+	@test -x $(SITE_VENV)/bin/pip || $(PYTHON) -m venv $(SITE_VENV) || { \
+	  echo "Could not create $(SITE_VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(SITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-site.txt
+	@touch $@
+
+$(SITE_DONE): $(SITE_VENV)/.ready tools/build_site.py $(wildcard site/*.py site/_static/*) \
+    $(wildcard notebooks/*.ipynb) pyproject.toml README.md
+	$(SITE_VENV)/bin/python tools/build_site.py
+	@touch $@
+
+site: $(SITE_DONE)
 
 # Speed, measured side by side in one run: writes docs/benchmarks.md and .png.
 bench: $(READY)
@@ -76,3 +108,5 @@ bench: $(READY)
 
 clean:
 	rm -rf $(VENV) $(COLAB) .pytest_cache .hypothesis
+	rm -rf $(SITE_VENV) build/site build/site-src build/site-vendor build/site-doctrees \
+	  build/jupyter_execute $(SITE_DONE)
