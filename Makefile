@@ -75,13 +75,14 @@ $(COLAB)/%/.ready: pyproject.toml
 	$(@D)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-test-colab: $(COLAB_RUNTIMES:%=$(COLAB)/%/.ready)
-	@failed=0; for runtime in $(COLAB_RUNTIMES); do \
-	  pins=requirements-colab$$([ $$runtime = current ] || echo -$$runtime).txt; \
-	  $(COLAB)/$$runtime/bin/python tools/colab_pins.py runs $$pins && \
-	  PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/$$runtime/bin/python tools/run_notebooks.py \
-	    --check notebooks/*.ipynb || failed=1; \
-	done; exit $$failed
+# One runtime each, so that `make -j2 test-colab` (as CI runs it) runs both at once.
+test-colab: $(COLAB_RUNTIMES:%=test-colab-%)
+
+test-colab-%: $(COLAB)/%/.ready
+	@$(COLAB)/$*/bin/python tools/colab_pins.py runs $(call colab_pins,$*)
+	PYDEVD_DISABLE_FILE_VALIDATION=1 $(COLAB)/$*/bin/python tools/run_notebooks.py \
+	  --check notebooks/*.ipynb
+colab_pins = requirements-colab$(if $(filter current,$(1)),,-$(1)).txt
 
 # The course as a static website in build/site/ (tools/build_site.py, site/conf.py): the
 # notebooks' stored outputs, never re-executed, built offline with Sphinx + myst-nb in its
