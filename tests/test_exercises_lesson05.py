@@ -3,17 +3,14 @@ named slip recognised by name), and references that agree with nnlib and with fi
 differences."""
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 from scipy.special import expit
 
 import nnlib
 from nnlib.exercises.lesson05 import (
     AFFINE_SLIPS,
-    EXERCISES,
     FORWARD_SLIPS,
     GRADIENT_SLIPS,
     PLANTED_BUG,
@@ -303,38 +300,14 @@ def test_gradient_221_transposed_weight_gradient_and_changed_inputs():
     assert check_gradient_221(scales_X_in_place).status == "changed inputs"
 
 
-# -- the notebook and the module agree ----------------------------------------------------------
+# -- the notebook's buggy function is the one the checker names
+# (the exercises' layout and their solutions: test_exercise_layout.py and test_grade.py)
 def _cells():
     return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
 
 
 def _source(cell):
     return "".join(cell["source"])
-
-
-def test_exercises_are_listed_in_the_order_the_notebook_asks_them():
-    cells = _cells()
-    asked = []
-    for k, cell in enumerate(cells):
-        if cell["cell_type"] == "markdown" and re.match(r"### Exercise \d+: ", _source(cell)):
-            solution = cells[k + 1]
-            assert "solution" in solution["metadata"].get("tags", [])
-            asked.append(re.search(r"^def (\w+)\(", _source(solution), re.MULTILINE).group(1))
-            assert _source(cells[k + 2]).strip() == f"check_{asked[-1]}({asked[-1]})"
-            summaries = [re.search(r"<summary>(.*?)</summary>", _source(c)).group(1)
-                         for c in cells[k + 3:k + 6]]
-            assert summaries == ["Hint 1", "Hint 2", "Solution"]
-            assert "solution" in cells[k + 5]["metadata"].get("tags", [])
-    assert asked == list(EXERCISES)
-
-
-@pytest.mark.parametrize("name", list(EXERCISES))
-def test_the_notebook_solution_passes_its_checker(name):
-    namespace = {"np": np, "expit": expit, "sigmoid": sigmoid, "dsigmoid": dsigmoid}
-    for cell in _cells():
-        if cell["cell_type"] == "code" and re.search(rf"^def {name}\(", _source(cell), re.MULTILINE):
-            exec(_source(cell), namespace)
-    assert EXERCISES[name](namespace[name]).status == "correct"
 
 
 def test_the_notebook_bug_is_the_planted_bug():

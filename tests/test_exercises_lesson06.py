@@ -2,8 +2,6 @@
 named slip recognised by name), with solutions written independently of the references,
 and references checked against independent computations."""
 
-import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +9,6 @@ import pytest
 
 import nnlib
 from nnlib.exercises.lesson06 import (
-    EXERCISES,
     MAX_STABLE_LR_SLIPS,
     MOVING_AVERAGE_SLIPS,
     RANGE_TEST_CASES,
@@ -245,37 +242,3 @@ def test_moving_average_names_each_slip():
         verdict = check_moving_average(candidate)
         assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, slip
         assert slip in repr(verdict)
-
-
-# -- the notebook and the module agree ----------------------------------------------------------
-def _cells():
-    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-
-
-def _source(cell):
-    return "".join(cell["source"])
-
-
-def test_exercises_are_listed_in_the_order_the_notebook_asks_them():
-    cells = _cells()
-    asked = []
-    for k, cell in enumerate(cells):
-        if cell["cell_type"] == "markdown" and re.match(r"### Exercise \d+: ", _source(cell)):
-            solution = cells[k + 1]
-            assert "solution" in solution["metadata"].get("tags", [])
-            asked.append(re.search(r"^def (\w+)\(", _source(solution), re.MULTILINE).group(1))
-            assert _source(cells[k + 2]).strip() == f"check_{asked[-1]}({asked[-1]})"
-            summaries = [re.search(r"<summary>(.*?)</summary>", _source(c)).group(1)
-                         for c in cells[k + 3:k + 6]]
-            assert summaries == ["Hint 1", "Hint 2", "Solution"]
-            assert "solution" in cells[k + 5]["metadata"].get("tags", [])
-    assert asked == list(EXERCISES)
-
-
-@pytest.mark.parametrize("name", list(EXERCISES))
-def test_the_notebook_solution_passes_its_checker(name):
-    namespace = {"np": np}
-    cell = next(c for c in _cells() if c["cell_type"] == "code"
-                and re.search(rf"^def {name}\(", _source(c), re.MULTILINE))
-    exec(_source(cell), namespace)
-    assert EXERCISES[name](namespace[name]).status == "correct"

@@ -87,32 +87,30 @@ def check_confusion(candidate):
 
 # -- exercise 2: early stopping with patience --------------------------------------------
 
+def _early_stopping(val_losses, patience):
+    """(the 1-based epoch of the lowest loss kept, the 1-based epoch at which the rule
+    stops, or the last epoch if it never does). val_losses: (n_epochs,)."""
+    best, since = 0, 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] < val_losses[best]:
+            best, since = epoch, 0
+        else:
+            since += 1
+            if since == patience:
+                return best + 1, epoch + 1
+    return best + 1, len(val_losses)
+
+
 def reference_best_epoch(val_losses, patience):
     """The epoch (1-based) whose weights early stopping keeps: training stops after
     `patience` epochs in a row without a new lowest validation loss (or at the end), and
     the epoch of the lowest loss seen until then is kept. val_losses: (n_epochs,)."""
-    best, since = 0, 0
-    for epoch in range(1, len(val_losses)):
-        if val_losses[epoch] < val_losses[best]:
-            best, since = epoch, 0
-        else:
-            since += 1
-            if since == patience:
-                break
-    return best + 1
+    return _early_stopping(val_losses, patience)[0]
 
 
 def _stopping_epoch(val_losses, patience):
     """The 1-based epoch at which the rule stops (the last epoch if it never does)."""
-    best, since = 0, 0
-    for epoch in range(1, len(val_losses)):
-        if val_losses[epoch] < val_losses[best]:
-            best, since = epoch, 0
-        else:
-            since += 1
-            if since == patience:
-                return epoch + 1
-    return len(val_losses)
+    return _early_stopping(val_losses, patience)[1]
 
 
 def _never_reset(val_losses, patience):
