@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import re
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ def grade(path, timeout=120.0, lesson=None):
                             timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
                             resources={"metadata": {"path": str(path.parent)}})
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)   # the kernel's own log, not the notebook's
     except CellTimeoutError:
         row.results = dict.fromkeys(exercises, "timed out")
         row.notes.append(f"timed out: still running after {timeout:g} s")
