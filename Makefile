@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
-.PHONY: setup lab test test-rounding test-colab notebooks student grade bench site clean
+.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade bench site clean
 
 setup: $(READY)
 
@@ -57,6 +57,12 @@ student: $(READY)
 
 grade: $(READY)
 	$(BIN)/python -m nnlib.grade $(NB)
+
+# For learners: the student edition, opened in JupyterLab (made first if it is missing).
+lab-student: $(READY)
+	@test -f build/student/00_index.ipynb || $(MAKE) --no-print-directory student
+	$(BIN)/jupyter lab --notebook-dir=build/student $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  build/student/00_index.ipynb
 
 # Every notebook executed with the package versions of Google Colab's runtimes, one
 # environment each under .venv-colab/: the current runtime (requirements-colab.txt) and the

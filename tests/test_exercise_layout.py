@@ -20,7 +20,7 @@ from nnlib.exercises import lesson_exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from student_edition import SOLUTION_TAG, student_cells  # noqa: E402
+from student_edition import FULL_EDITION_TAG, SOLUTION_TAG, student_cells  # noqa: E402
 
 LESSONS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
                  if not p.name.startswith("00_"))
@@ -104,3 +104,11 @@ def test_the_student_edition_keeps_tasks_and_hints_and_drops_every_solution(path
     for cell in (c for c in student if c.cell_type == "code" and tagged(c)):
         assert "raise NotImplementedError" in cell.source and not cell.outputs
         compile(cell.source, path.name, "exec")   # still valid Python
+
+
+def test_text_about_the_full_lessons_stays_out_of_the_student_edition():
+    index = nbformat.read(ROOT / "notebooks" / "00_index.ipynb", as_version=4)
+    full_only = [c for c in index.cells if FULL_EDITION_TAG in c.metadata.get("tags", [])]
+    assert full_only and all("BEGIN SOLUTION" in c.source for c in full_only)
+    student = "\n".join(c.source for c in student_cells(index.cells, "00_index.ipynb"))
+    assert "## How the exercises work" in student and "BEGIN SOLUTION" not in student

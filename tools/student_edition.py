@@ -5,8 +5,9 @@
 In every notebook, each code cell tagged `solution` keeps what it gives the student
 (the signature and docstring) and each region between `### BEGIN SOLUTION` and
 `### END SOLUTION` becomes `raise NotImplementedError`; each markdown cell tagged
-`solution` (the folded solution) is dropped; hints stay. The Colab badge, which
-points at the full lessons, is dropped too. Each notebook is then executed, so its
+`solution` (the folded solution) is dropped; hints stay. Cells tagged `full-edition`
+(text about the full lessons) and the Colab badge, which points at the full lessons,
+are dropped too. Each notebook is then executed, so its
 stored outputs are what a student sees: every checker says "not implemented yet".
 """
 
@@ -23,6 +24,7 @@ from colab_cells import BADGE_TAG  # noqa: E402
 from run_notebooks import run  # noqa: E402
 
 SOLUTION_TAG = "solution"
+FULL_EDITION_TAG = "full-edition"
 REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$",
                     re.MULTILINE | re.DOTALL)
 STUB = r"\1# YOUR CODE HERE\n\1raise NotImplementedError"
@@ -41,7 +43,7 @@ def student_cells(cells, where):
     """The cells of a student notebook, made from the full lesson's `cells`."""
     kept = []
     for number, cell in enumerate(cells, start=1):
-        if BADGE_TAG in tags(cell):
+        if BADGE_TAG in tags(cell) or FULL_EDITION_TAG in tags(cell):
             continue
         if SOLUTION_TAG in tags(cell):
             if cell.cell_type == "markdown":
