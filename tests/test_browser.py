@@ -7,6 +7,8 @@ as a learner first sees it. For each lesson: before any cell runs, the stored pi
 (movie frames, the bench's static picture) load; Run All ends with no error output; every
 picture loads, every movie player shows frame 0 and advances on Play, and the bench's
 controls are not clipped. Lesson 06's bench then follows its learning-rate slider.
+Lesson 02's student edition is worked as a student would: every checker says "not
+implemented yet", a hint unfolds, and an answer typed into a stub is judged correct.
 Every process the module starts is stopped, also on failure.
 
 Needs Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`) and the
@@ -30,9 +32,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from student_edition import write_student_edition  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 BENCH_LESSON = "06_learning_rate_explorer.ipynb"
+STUDENT_LESSON = "02_vectorized_network.ipynb"   # its student edition, worked in the browser
 VIEWPORT = {"width": 1400, "height": 900}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
@@ -123,6 +129,8 @@ def lab(browser, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("lab")
     root = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
+    (root / "student").mkdir()
+    write_student_edition(ROOT / "notebooks" / STUDENT_LESSON, root / "student")
     config = tmp_path / "config"
     config.mkdir()
     (config / "jupyter_server_config.json").write_text(json.dumps(LAB_CONFIG))
@@ -371,6 +379,59 @@ def test_lesson_in_jupyterlab(notebook_page, name):
         assert players >= 2
     if name == BENCH_LESSON:
         assert benches == 1
+
+
+# The text of each cell's outputs (streams and text/plain), as the model holds them.
+OUTPUT_TEXT = """() => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    return Array.from({length: cells.length}, (_, i) => {
+        const cell = cells.get(i);
+        if (cell.type !== 'code') return '';
+        return Array.from({length: cell.outputs.length}, (_, j) => {
+            const output = cell.outputs.get(j).toJSON();
+            return [].concat(output.text || (output.data || {})['text/plain'] || '').join('');
+        }).join('');
+    });
+}"""
+
+
+def test_student_edition_in_jupyterlab(notebook_page):
+    """A student's first steps in the student edition of lesson 02: Run All ends without an
+    error and every checker says "not implemented yet"; Hint 1 unfolds; no solution is on
+    the page; an answer typed into the first stub and run (Shift+Enter, twice) is correct."""
+    page = notebook_page(f"student/{STUDENT_LESSON}")
+    run_all(page)
+    cells, texts = page.evaluate(MODEL), page.evaluate(OUTPUT_TEXT)
+    assert [o for cell in cells for o in cell["outputs"] if o["type"] == "error"] == []
+    checkers = [i for i, cell in enumerate(cells) if cell["source"].startswith("check_")]
+    assert len(checkers) >= 3
+    assert all("not implemented yet" in texts[i] for i in checkers), [texts[i] for i in checkers]
+    assert not any(cell["source"].startswith("<details><summary>Solution") for cell in cells)
+
+    hint = next(i for i, cell in enumerate(cells)
+                if cell["source"].startswith("<details><summary>Hint 1"))
+    node = cell_node(page, hint)
+    details = node.query_selector("details")
+    assert not details.evaluate("d => d.open")
+    node.query_selector("summary").click()
+    assert details.evaluate("d => d.open && d.innerText.length > 40")
+
+    stub = next(i for i, cell in enumerate(cells) if cell["source"].startswith("def layer_forward"))
+    page.evaluate(r"""(i) => {
+        const notebook = window.jupyterapp.shell.currentWidget.content;
+        const cell = notebook.model.cells.get(i);
+        cell.sharedModel.setSource(cell.sharedModel.getSource().replace(
+            /^( *)# YOUR CODE HERE\n *raise NotImplementedError/m, '$1return A @ W.T + b'));
+        notebook.activeCellIndex = i;
+    }""", stub)
+    for _ in range(2):   # the answer, then its checker
+        page.evaluate("() => window.jupyterapp.commands.execute("
+                      "'notebook:run-cell-and-select-next')")
+    page.wait_for_function(
+        """(i) => {
+            const outputs = window.jupyterapp.shell.currentWidget.content.model.cells.get(i).outputs;
+            return outputs.length && JSON.stringify(outputs.get(0).toJSON()).includes('correct!');
+        }""", arg=stub + 1, timeout=30_000)
 
 
 def bench_reacts_to_the_learning_rate_slider(page, node):
