@@ -102,7 +102,7 @@ $(SITE_VENV)/.ready: requirements-site.txt
 	$(SITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-site.txt
 	@touch $@
 
-$(SITE_DONE): $(SITE_VENV)/.ready tools/build_site.py $(wildcard site/*.py site/_static/*) \
+$(SITE_DONE): $(SITE_VENV)/.ready tools/build_site.py tools/colab_cells.py $(wildcard site/*.py site/_static/*) \
     $(wildcard notebooks/*.ipynb) pyproject.toml README.md
 	$(SITE_VENV)/bin/python tools/build_site.py
 	@touch $@

@@ -25,6 +25,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from colab_cells import BADGE_TAG, course_config  # noqa: E402  (the one reader of [tool.course])
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CONF = ROOT / "site"
@@ -33,7 +36,6 @@ SOURCE, OUT = BUILD / "site-src", BUILD / "site"
 VENDOR, DOCTREES = BUILD / "site-vendor", BUILD / "site-doctrees"
 INDEX_NOTEBOOK = "00_index.ipynb"
 NOTATION_HEADING = "## Notation and shapes"
-BADGE_TAG = "colab-badge"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ("```{note}\nThe live test bench runs in Jupyter or Colab: open this lesson "
                "with the buttons at the top of the page. Here you see the picture the lesson's "
@@ -42,26 +44,6 @@ WIDGET_NOTE = ("```{note}\nThe live test bench runs in Jupyter or Colab: open th
 # accessibility tools), relative to the wheel's es5/ folder
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
                  "a11y", "sre", "ui"]
-
-
-def course_config():
-    """repository URL and branch from pyproject.toml's [tool.course] table (the one place
-    the repository is named; tools/colab_cells.py reads it the same way)."""
-    text = (ROOT / "pyproject.toml").read_text()
-    if "[tool.course]" not in text:
-        raise SystemExit("pyproject.toml: expected a [tool.course] table with repository and "
-                         "branch, found none")
-    table = text.split("[tool.course]", 1)[1].split("\n[", 1)[0]
-    config = {}
-    for key in ("repository", "branch"):
-        match = re.search(rf'^{key}\s*=\s*"([^"]+)"', table, re.MULTILINE)
-        if match is None:
-            raise SystemExit(f"pyproject.toml [tool.course]: expected {key} = \"...\", found none")
-        config[key] = match.group(1)
-    if not config["repository"].startswith("https://github.com/"):
-        raise SystemExit("pyproject.toml [tool.course] repository: expected a GitHub address "
-                         f"(https://github.com/OWNER/NAME), got {config['repository']!r}")
-    return config
 
 
 def docname(notebook):

@@ -18,11 +18,23 @@ BADGE_TAG, SETUP_TAG = "colab-badge", "colab-setup"
 
 
 def course_config():
-    """repository URL and branch from pyproject.toml's [tool.course] table."""
+    """repository URL and branch from pyproject.toml's [tool.course] table, the one place
+    the repository is named (the badges, setup cells and website read it here)."""
     text = (ROOT / "pyproject.toml").read_text()
+    if "[tool.course]" not in text:
+        raise SystemExit("pyproject.toml: expected a [tool.course] table with repository and "
+                         "branch, found none")
     table = text.split("[tool.course]", 1)[1].split("\n[", 1)[0]
-    return {key: re.search(rf'^{key}\s*=\s*"([^"]+)"', table, re.MULTILINE).group(1)
-            for key in ("repository", "branch")}
+    config = {}
+    for key in ("repository", "branch"):
+        match = re.search(rf'^{key}\s*=\s*"([^"]+)"', table, re.MULTILINE)
+        if match is None:
+            raise SystemExit(f"pyproject.toml [tool.course]: expected {key} = \"...\", found none")
+        config[key] = match.group(1)
+    if not config["repository"].startswith("https://github.com/"):
+        raise SystemExit("pyproject.toml [tool.course] repository: expected a GitHub address "
+                         f"(https://github.com/OWNER/NAME), got {config['repository']!r}")
+    return config
 
 
 def badge_source(name, config):
