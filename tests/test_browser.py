@@ -33,16 +33,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+from chromium import chromium  # noqa: E402
 from student_edition import write_student_edition  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 BENCH_LESSON = "06_learning_rate_explorer.ipynb"
 STUDENT_LESSON = "02_vectorized_network.ipynb"   # its student edition, worked in the browser
-VIEWPORT = {"width": 1400, "height": 900}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-dev-shm-usage"]
 # Only localhost traffic: no news feed, no update check, no PyPI extension manager.
 # window.jupyterapp lets the test read the notebook's model (execution counts, outputs)
 # and scroll a cell into view; the page itself is JupyterLab's default.
@@ -61,15 +57,6 @@ def screenshot(page, name):
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
-
-
-def missing(what):
-    message = (f"{what}. Install the browser with `apt-get install chromium` (Debian/Ubuntu) "
-               "and the driver with `pip install playwright` (do not run `playwright "
-               "install`: the test uses /usr/bin/chromium)")
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def free_port():
@@ -103,23 +90,8 @@ def api(base, token, path, method="GET"):
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium with a fresh profile, at 1400×900; yields the browser context."""
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the Python package playwright is not installed")
-    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
-    profile = tmp / f"nnlib-chromium-{secrets.token_hex(4)}"
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport=VIEWPORT)
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with chromium("nnlib-chromium") as context:
+        yield context
 
 
 @pytest.fixture(scope="module")

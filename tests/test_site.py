@@ -17,8 +17,6 @@ import html.parser
 import json
 import os
 import re
-import secrets
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -27,14 +25,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from chromium import chromium, missing
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-VIEWPORT = {"width": 1400, "height": 900}
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 INDEX_NOTEBOOK = "00_index.ipynb"
 
@@ -48,15 +42,6 @@ PAGES = [page_of(name) for name in NOTEBOOKS] + ["notation.html"]
 NOTEBOOK_OF = {page_of(name): name for name in NOTEBOOKS}
 # SITE_SCREENSHOTS=folder: save each page as the browser shows it
 SCREENSHOTS = os.environ.get("SITE_SCREENSHOTS")
-
-
-def missing(what):
-    message = (f"{what}. Build the site with `make site`; install the browser with `apt-get "
-               "install chromium` and the driver with `pip install playwright` (never "
-               "`playwright install`: the test uses /usr/bin/chromium)")
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def stored_players(notebook):
@@ -75,7 +60,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def site():
     """build/site/ served on 127.0.0.1; yields the base URL (no trailing slash)."""
     if not (SITE / "index.html").exists():
-        missing(f"{SITE.relative_to(ROOT)}/index.html not found")
+        missing(f"{SITE.relative_to(ROOT)}/index.html not found",
+                "build the site with `make site`")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(SITE)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -90,22 +76,8 @@ def site():
 @pytest.fixture(scope="module")
 def browser(site):
     """Headless Chromium with a fresh profile; yields the browser context."""
-    if not Path(CHROMIUM).exists():
-        missing(f"{CHROMIUM} not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the Python package playwright is not installed")
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"nnlib-site-{secrets.token_hex(4)}"
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport=VIEWPORT)
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with chromium("nnlib-site") as context:
+        yield context
 
 
 class Visit:
