@@ -112,3 +112,16 @@ def test_text_about_the_full_lessons_stays_out_of_the_student_edition():
     assert full_only and all("BEGIN SOLUTION" in c.source for c in full_only)
     student = "\n".join(c.source for c in student_cells(index.cells, "00_index.ipynb"))
     assert "## How the exercises work" in student and "BEGIN SOLUTION" not in student
+
+
+def test_the_student_edition_tool_names_what_is_wrong(tmp_path, capsys):
+    from student_edition import main, stub
+
+    with pytest.raises(SystemExit):
+        main(["no/such.ipynb", "--out", str(tmp_path)])
+    assert "these do not exist: no/such.ipynb" in capsys.readouterr().err
+    cell = nbformat.v4.new_code_cell("def f(x):\n    return x\n", metadata={"tags": ["solution"]})
+    with pytest.raises(ValueError, match="cell 1: a cell tagged 'solution' needs"):
+        student_cells([cell], "lesson.ipynb")
+    assert stub("    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION") == \
+        "    # YOUR CODE HERE\n    raise NotImplementedError"

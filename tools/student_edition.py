@@ -74,6 +74,9 @@ def main(argv=None):
     parser.add_argument("--no-run", action="store_true",
                         help="write the notebooks without executing them")
     args = parser.parse_args(argv)
+    absent = [str(path) for path in args.notebooks if not path.is_file()]
+    if absent:
+        parser.error(f"notebooks: expected .ipynb files, these do not exist: {', '.join(absent)}")
     args.out.mkdir(parents=True, exist_ok=True)
     for path in args.notebooks:
         target = write_student_edition(path, args.out)
