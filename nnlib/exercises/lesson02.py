@@ -16,14 +16,12 @@ and returns a Verdict (see `nnlib.exercises.check`); it never raises. A wrong an
 equals one of the usual slips (the *_SLIPS dictionaries) gets a verdict that names it.
 """
 
-import copy
-import functools
 
 import numpy as np
 from scipy.special import expit
 
 from .. import activations
-from .core import Verdict, call, check
+from .core import check
 
 
 def _shapes(rng):
@@ -181,34 +179,12 @@ def _network_inputs(rng, activation):
     return Ws, Zs, As, Y, f
 
 
-def _lists_unchanged(before, after):
-    return all(np.array_equal(x, y) for x, y in zip(before, after))
-
-
 def check_backprop(candidate):
     """Check backprop(Ws, Zs, As, Y, f) -> [(dW, db) per layer] on networks of 2 to 4
     layers, with sigmoid and with tanh layers."""
-    name = "backprop"
-    rng = np.random.default_rng(1)
-    Ws, Zs, As, Y, f = _network_inputs(rng, "sigmoid")
-    kept = copy.deepcopy((Ws, Zs, As, Y))
-    _, verdict = call(candidate, name, Ws, Zs, As, Y, f)
-    if verdict is not None:
-        return verdict
-    if not all(_lists_unchanged(k, g) for k, g in zip(kept[:3], (Ws, Zs, As))) \
-            or not np.array_equal(kept[3], Y):
-        return Verdict("changed inputs", f"{name} changed its arguments (the arrays in Ws, "
-                       "Zs, As or Y) in place. A function must leave its inputs as they were: "
-                       "compute into new arrays (delta = delta * d, not delta *= d).",
-                       slip="it changed its inputs")
-
-    @functools.wraps(candidate)
-    def on_copies(Ws, Zs, As, Y, f):     # the check copies arrays, not lists of arrays
-        return candidate(copy.deepcopy(Ws), copy.deepcopy(Zs), copy.deepcopy(As), Y, f)
-
     activation = iter(["sigmoid", "tanh", "sigmoid", "tanh"])
-    return check(on_copies, lambda Ws, Zs, As, Y, f: tuple(reference_backprop(Ws, Zs, As, Y, f)),
-                 lambda rng: _network_inputs(rng, next(activation)), name=name, trials=4,
+    return check(candidate, reference_backprop,
+                 lambda rng: _network_inputs(rng, next(activation)), name="backprop", trials=4,
                  slips=BACKPROP_SLIPS)
 
 

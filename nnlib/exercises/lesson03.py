@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 from scipy.special import expit
 
-from .core import Verdict, call, check, raised
+from .core import Verdict, check, raised
 
 # -- Exercise 1: the relative error --------------------------------------------------------
 
@@ -252,15 +252,6 @@ def check_gradient_fixed(candidate, name="gradient_fixed"):
     """Check gradient_fixed(X, Y, Ws, bs) -> the flat gradient (W0, b0, W1, b1, …) of the
     mean ½‖a − y‖² of a sigmoid network, on networks of 2 to 4 layers: first shaped like
     the lesson's, then of any widths. Ws and bs must come back unchanged."""
-    rng = np.random.default_rng(3)
-    X, Y, Ws, bs = _like_the_lesson(rng)
-    saved = [p.copy() for p in Ws + bs]
-    _, verdict = call(candidate, name, X, Y, Ws, bs)
-    if verdict is not None:
-        return verdict
-    if not all(np.array_equal(p, q) for p, q in zip(Ws + bs, saved)):
-        return Verdict("changed inputs", f"{name} changed the arrays in Ws or bs. A gradient "
-                       "must leave the weights as they were.", slip="it changed its inputs")
     trials = 0
     for make_inputs, seed in ((_like_the_lesson, 0), (_any_widths, 1)):
         verdict = check(candidate, reference_gradient_fixed, make_inputs, name=name, trials=3,
