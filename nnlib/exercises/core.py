@@ -67,7 +67,7 @@ def check(candidate, reference, make_inputs, name=None, trials=3, rtol=1e-6, ato
         if verdict is None:
             verdict = _changed_inputs(name, reference, args, given)
         if verdict is None:
-            verdict = _compare(name, got, expected, rtol, atol)
+            verdict = compare(name, got, expected, rtol, atol)
         if verdict is not None and verdict.status in ("wrong shape", "wrong values"):
             verdict = _diagnose(verdict, got, args, slips or {}, rtol, atol)
         if verdict is not None:
@@ -131,7 +131,7 @@ def _diagnose(verdict, got, args, slips, rtol, atol):
             expected_if_slipped = wrong(*_copies(args))
         except Exception:  # a slip that cannot apply to these inputs is not this one
             continue
-        if _compare("", got, expected_if_slipped, rtol, atol) is None:
+        if matches(got, expected_if_slipped, rtol, atol):
             return Verdict(verdict.status, f"{verdict.message} It looks like {slip}.",
                            verdict.max_difference, slip=slip)
     return verdict
@@ -144,7 +144,13 @@ def _is_numeric_list(value):
 TRANSPOSED = "the result is the transpose of the right one"
 
 
-def _compare(name, got, expected, rtol, atol, index=""):
+def matches(got, expected, rtol=1e-6, atol=1e-9):
+    """Whether `got` equals `expected` to the checkers' tolerance: arrays, numbers, and
+    tuples or lists of them, shapes included."""
+    return compare("", got, expected, rtol, atol) is None
+
+
+def compare(name, got, expected, rtol, atol, index=""):
     """None if `got` matches `expected`, else a Verdict saying how it differs.
     Results nested in tuples or lists are named by their index: "backprop (result 1, 0)"."""
     if index:
@@ -154,7 +160,7 @@ def _compare(name, got, expected, rtol, atol, index=""):
             return Verdict("wrong shape", f"{name} should return {len(expected)} values, "
                            f"got {type(got).__name__}")
         for k, (g, e) in enumerate(zip(got, expected)):
-            verdict = _compare(name, g, e, rtol, atol, f"{index}, {k}" if index else str(k))
+            verdict = compare(name, g, e, rtol, atol, f"{index}, {k}" if index else str(k))
             if verdict is not None:
                 return verdict
         return None

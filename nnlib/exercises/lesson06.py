@@ -14,7 +14,7 @@ import numpy as np
 
 from ..data import make_data
 from ..experiments import build_net
-from .core import Verdict, _compare, call, check
+from .core import Verdict, call, check, compare
 
 
 # -- Exercise 1: max_stable_lr --------------------------------------------------------------
@@ -150,7 +150,7 @@ def check_one_run_range_test(candidate, name="one_run_range_test"):
                            "start = net.weights.flat.copy() first, and restore it at the end "
                            "with net.weights.flat[:] = start.",
                            slip="the weights were not restored afterwards")
-        verdict = _compare(name, got, expected, rtol=1e-6, atol=1e-12)
+        verdict = compare(name, got, expected, rtol=1e-6, atol=1e-12)
         if verdict is None:
             continue
         for slip, switches in RANGE_TEST_SLIPS.items():
