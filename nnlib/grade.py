@@ -20,6 +20,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from .exercises import lesson_exercises
+
 LESSON_IMPORT = re.compile(r"nnlib\.exercises\.(lesson\d\d)\b")
 MARK = "NNLIB-GRADE "
 KERNEL = "python3"
@@ -61,12 +67,6 @@ def grading_cell(lesson):
 def grade(path, timeout=120.0, lesson=None):
     """Execute the notebook at `path` and return its Row. Never raises for the
     notebook's sake: every failure becomes a note."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    from .exercises import lesson_exercises
-
     path = Path(path)
     try:
         nb = nbformat.read(path, as_version=4)
@@ -80,8 +80,7 @@ def grade(path, timeout=120.0, lesson=None):
     try:
         exercises = list(lesson_exercises(lesson))
     except ModuleNotFoundError:
-        row.notes.append(f"nnlib has no checkers for {lesson}")
-        return row
+        return Row(path, None, notes=[f"nnlib has no checkers for {lesson}"])
     nb.cells.append(nbformat.v4.new_code_cell(grading_cell(lesson)))
     deadline = time.monotonic() + timeout
     client = NotebookClient(nb, kernel_name=KERNEL, allow_errors=True,
@@ -127,7 +126,7 @@ def table(rows):
     """(header, lines): one line per notebook, one column per exercise, then notes.
     Exercises of several lessons are told apart as lesson02.layer_forward."""
     lessons = list(dict.fromkeys(row.lesson for row in rows if row.lesson))
-    columns = [(lesson, name) for lesson in lessons for name in _exercise_names(lesson)]
+    columns = [(lesson, name) for lesson in lessons for name in lesson_exercises(lesson)]
     label = (lambda lesson, name: name) if len(lessons) == 1 else "{}.{}".format
     header = ["notebook"] + [label(*column) for column in columns] + ["notes"]
     lines = [[str(row.path)] + [row.results.get(name, "") if row.lesson == lesson else ""
@@ -136,14 +135,9 @@ def table(rows):
     return header, lines
 
 
-def _exercise_names(lesson):
-    from .exercises import lesson_exercises
-    return list(lesson_exercises(lesson))
-
-
 def _has_checkers(lesson):
     try:
-        return bool(re.fullmatch(r"lesson\d\d", lesson)) and bool(_exercise_names(lesson))
+        return bool(re.fullmatch(r"lesson\d\d", lesson)) and bool(lesson_exercises(lesson))
     except ModuleNotFoundError:
         return False
 

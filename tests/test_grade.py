@@ -162,3 +162,11 @@ def test_bad_arguments_name_what_was_expected(capsys):
 def test_the_stub_region_pattern_needs_both_markers():
     assert REGION.search("    ### BEGIN SOLUTION\n    x = 1\n    ### END SOLUTION")
     assert not REGION.search("    ### BEGIN SOLUTION\n    x = 1\n")
+
+
+def test_a_notebook_of_a_lesson_without_checkers_gets_a_row(tmp_path):
+    unknown = notebook(tmp_path / "unknown.ipynb", "import nnlib.exercises.lesson99")
+    grades = tmp_path / "grades.csv"
+    assert main([str(unknown), "--csv", str(grades)]) == 0
+    (row,) = csv.DictReader(grades.open(encoding="utf-8"))
+    assert row["notes"] == "nnlib has no checkers for lesson99"
