@@ -17,6 +17,7 @@ The public API the lessons use:
 - train (training.py), History and TrainingDiverged (history.py); OPTIMIZERS (optim.py)
 - numerical_gradient, relative_error, gradient_check (gradcheck.py)
 - data: seeded data sets; experiments: train_run and lr_range_test
+- over_seeds and Spread (spread.py): one experiment over several seeds, shown as a spread
 - exercises: the lessons' checkers
 - plots, animation, benchplots, TestBench (bench.py): figures, movies and the widget
   bench. These load matplotlib (and ipywidgets), so they are imported on first use:
@@ -35,6 +36,7 @@ from .gradcheck import GradientCheckReport, gradient_check, numerical_gradient, 
 from .history import History, TrainingDiverged
 from .network import MLP
 from .optim import OPTIMIZERS
+from .spread import Spread, over_seeds
 from .training import train
 from .weights import FlatWeights
 
@@ -43,6 +45,7 @@ _PRESENTATION = ("animation", "bench", "benchplots", "plots")
 __all__ = [
     "MLP", "FlatWeights", "TestBench", "train", "History", "TrainingDiverged", "OPTIMIZERS",
     "numerical_gradient", "relative_error", "gradient_check", "GradientCheckReport",
+    "over_seeds", "Spread",
     "data", "exercises", "experiments", *_PRESENTATION,
 ]
 
