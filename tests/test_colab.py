@@ -92,15 +92,16 @@ def test_course_packages_include_every_dependency_of_nnlib():
 
 # -- the committed pin files --------------------------------------------------------------------
 
-@pytest.mark.parametrize("runtime, python, numpy", [("current", "3.13", "2.1.3"),
-                                                    ("2026.07", "3.12", "2.0.2")])
-def test_pin_files_pin_the_course_packages_of_each_runtime(runtime, python, numpy):
+@pytest.mark.parametrize("runtime, python, numpy, commit", [("current", "3.13", "2.1.3", "a724079"),
+                                                            ("2026.07", "3.12", "2.0.2", "ec53f93")])
+def test_pin_files_pin_the_course_packages_of_each_runtime(runtime, python, numpy, commit):
     text = PIN_FILES[runtime].read_text()
     versions = pinned(text)
     assert sorted(versions) == sorted(colab_pins.COURSE_PACKAGES)
     assert versions["numpy"] == numpy and versions["scipy"] == "1.16.3"  # as the issue reads them
     assert f"# Runtime: {runtime}\n" in text and f"# Python: {python}\n" in text
-    assert "# Source: googlecolab/backend-info pip-freeze.txt at commit" in text
+    assert f"# Source: googlecolab/backend-info pip-freeze.txt at commit {commit} " in text
+    assert "(*)" not in text, "every version comes from the runtime's own pip-freeze.txt"
     assert "nbclient>=0.10" in text and "nbformat>=5.9" in text
 
 
