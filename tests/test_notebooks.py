@@ -85,16 +85,31 @@ def test_lesson_structure(path):
     assert "<details>" in prose, "answers and solutions are folded in <details>"
 
 
+# Cells whose output nbval does not compare (tag nbval-ignore-output), each with its reason:
+# (notebook prefix, a line of the cell) -> why. Everything else a lesson prints must come out
+# the same on every machine (make test-rounding).
+IGNORED_OUTPUTS = {
+    ("03", "for name, s in seconds.items():"): "timings depend on the machine and its load",
+    ("06", "bench = TestBench("): "a widget's output holds a random model id",
+    ("07", "movie = animation.animate_weights("): "movie frames are PNGs, a few pixels of "
+    "which move with rounding",
+    ("07", "rings_movie = animation.animate_hidden("): "movie frames, as above",
+    ("09", "started = time.perf_counter()"): "training times depend on the machine",
+}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_nbval_markers_give_a_reason(path):
+def test_ci_markers_are_tags_not_text_students_read(path):
     for cell in load(path)["cells"]:
-        lines = text(cell).splitlines()
-        for i, line in enumerate(lines):
-            if re.match(r"#\s*NBVAL_(SKIP|IGNORE_OUTPUT)", line):
-                rest = line.split("NBVAL_", 1)[1].split(None, 1)[1:] or [""]
-                reason = rest[0] + (lines[i + 1] if i + 1 < len(lines) else "")
-                assert re.search(r"[a-z]{3,}", reason.replace("#", "")), \
-                    f"{path.name}: say why next to {line.strip()}"
+        assert not re.search(r"NBVAL_[A-Z_]+", text(cell)), \
+            f"{path.name}: use the cell tag (nbval-ignore-output, nbval-skip), not a comment"
+        tags = cell["metadata"].get("tags", [])
+        assert "nbval-skip" not in tags, f"{path.name}: every cell runs under nbval"
+        if "nbval-ignore-output" in tags:
+            reasons = [why for (prefix, line), why in IGNORED_OUTPUTS.items()
+                       if path.name.startswith(prefix) and line in text(cell)]
+            assert reasons, (f"{path.name}: an ignored output needs its reason in "
+                             f"IGNORED_OUTPUTS: {text(cell)[:80]!r}")
 
 
 def test_readme_has_the_two_commands_and_the_badges():
