@@ -78,9 +78,13 @@ def callable_or_none(name, value):
     return value
 
 
-def _real_array(name, value):
+def real_array(name, value):
     """`value` as a float64 array; complex, text and other non-numbers are refused."""
-    arr = value if isinstance(value, np.ndarray) else np.asarray(value)
+    try:
+        arr = value if isinstance(value, np.ndarray) else np.asarray(value)
+    except ValueError:  # NumPy's "inhomogeneous shape", from deep inside
+        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged "
+                         f"{type(value).__name__} (rows of different lengths)") from None
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must be real, got complex numbers (dtype {arr.dtype}): "
                         f"pass {name}.real or abs({name}) if that is what you mean")
@@ -95,7 +99,7 @@ def matrix(name, value, n_cols=None, n_rows=None, what="columns"):
 
     A 1-D array is refused (with the reshape that fixes it) rather than guessed.
     """
-    arr = _real_array(name, value)
+    arr = real_array(name, value)
     if arr.ndim != 2:
         hint = f" (use {name}.reshape(-1, 1) for a single feature)" if arr.ndim == 1 else ""
         raise ValueError(f"{name} must be 2-D with samples as rows, got shape {arr.shape}{hint}")
@@ -122,7 +126,7 @@ def matrix(name, value, n_cols=None, n_rows=None, what="columns"):
 
 def vector(name, value, size=None):
     """Return `value` as a finite 1-D float64 array (of length `size` if given)."""
-    arr = _real_array(name, value)
+    arr = real_array(name, value)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D vector, got shape {arr.shape}")
     if size is not None and arr.size != size:

@@ -13,13 +13,15 @@ nnlib.activations, and the losses 'mse' and 'cross_entropy'. Anything else is re
 
 import numpy as np
 
+from ._validate import real_array
+
 
 class Value:
     """An array in a computation graph. data: float64 array; grad: dLoss/ddata, same
     shape (zeros until `backward` runs); parents: the Values this one was computed from."""
 
     def __init__(self, data, parents=(), rule=None):
-        self.data = np.asarray(data, dtype=np.float64)
+        self.data = real_array("data", data)  # not None, text, complex or ragged lists
         self.grad = np.zeros_like(self.data)
         self.parents, self._rule = parents, rule
 
@@ -30,16 +32,18 @@ class Value:
         """dSelf/d(every Value it depends on), into their `.grad`. Self must be a scalar."""
         if self.data.shape != ():
             raise ValueError(f"backward() needs a scalar (a loss), got shape {self.data.shape}")
-        order, seen = [], set()
-
-        def visit(v):  # depth first: a Value comes after everything it was computed from
-            if id(v) not in seen:
-                seen.add(id(v))
-                for parent in v.parents:
-                    visit(parent)
+        # depth first, with a stack instead of recursion (a chain of 3,000 `+` would
+        # exceed Python's recursion limit): a Value comes after everything it was computed from
+        order, seen, stack = [], {id(self)}, [(self, iter(self.parents))]
+        while stack:
+            v, parents = stack[-1]
+            parent = next(parents, None)
+            if parent is None:
+                stack.pop()
                 order.append(v)
-
-        visit(self)
+            elif id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.parents)))
         for v in order:
             v.grad = np.zeros_like(v.data)
         self.grad = np.ones_like(self.data)
@@ -50,6 +54,9 @@ class Value:
     # -- operations -----------------------------------------------------------------------
     def __matmul__(self, other):
         other = _value(other, "@")
+        if self.data.ndim != 2 or other.data.ndim != 2:  # its backward rule is for matrices
+            raise ValueError(f"autodiff @ needs two 2-D Values, got shapes {self.data.shape} "
+                             f"and {other.data.shape}: reshape a vector to (1, n) or (n, 1)")
         return Value(self.data @ other.data, (self, other),
                      lambda g: (self._add_grad(g @ other.data.T),   # d(A @ B): dA = g Bᵀ,
                                 other._add_grad(self.data.T @ g)))  #           dB = Aᵀ g

@@ -34,6 +34,7 @@ from ._figures import (
     probability_colorbar,
     set_log_limits,
 )
+from ._validate import integer_at_least, positive, real_array
 from .optim import SCIPY_METHODS
 
 SMOOTHING = ("raw", "moving average", "low-pass")
@@ -54,10 +55,15 @@ def smooth(losses, method="raw", width=None):
     'low-pass':       Gaussian filter of standard deviation width / 2, centred: no lag
     width: window length in steps (default: 1/20 of the curve, at least 3).
     """
-    losses = np.asarray(losses, dtype=np.float64)
+    losses = real_array("losses", losses)
+    if losses.ndim != 1:
+        raise ValueError(f"losses must be a 1-D sequence, one loss per step, got shape "
+                         f"{losses.shape}")
     if method not in SMOOTHING:
         raise ValueError(f"unknown smoothing {method!r}; expected one of: "
                          + ", ".join(repr(m) for m in SMOOTHING))
+    if width is not None:  # 0 would give NaN, 2.5 would be cut to 2
+        integer_at_least("width", width, 1, "None or a whole number of steps ≥ 1")
     if method == "raw" or losses.size < 3:
         return losses.copy()
     width = max(3, losses.size // 20) if width is None else int(width)
@@ -314,6 +320,7 @@ class BenchFigure:
 def plot_run(run, net, data, name="", smoothing="raw", dpi=80):
     """The bench's figure for one run, without widgets: a pyplot Figure (in a notebook,
     end the cell with plt.show()). `net` must hold the weights `run` ended with."""
+    positive("dpi", dpi)
     return BenchFigure(dpi=dpi, pyplot=True).update(run, net, data, name, smoothing)
 
 

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ._validate import positive, vector
+from ._validate import positive, real_array, vector
 from ._validate import seed as check_seed
 from .gradcheck import GradientCheckReport, gradient_check
 from .history import History, TrainingDiverged
@@ -313,9 +313,10 @@ def _check_lrs(lrs):
     """`lrs` as a 1-D float64 array of finite rates > 0, else a ValueError saying why."""
     expected = "a non-empty 1-D sequence of finite learning rates > 0, e.g. np.logspace(-4, 1, 21)"
     try:
-        rates = np.asarray(lrs, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"lrs must be {expected}; got {lrs!r}") from None
+        rates = real_array("lrs", lrs)  # text such as ['0.1'] is refused, as lr="0.1" is
+    except TypeError:
+        raise TypeError(f"lrs must be {expected}, as real numbers (not text or complex); "
+                        f"got {lrs!r}") from None
     if rates.ndim != 1:
         got = f"an array of shape {rates.shape}"
     elif rates.size == 0:

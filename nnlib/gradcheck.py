@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validate import positive
+from ._validate import positive, real_array
 from .network import check_network
 
 
@@ -41,8 +41,8 @@ def relative_error(a, b):
     both are divided by their largest magnitude first, so the norms neither overflow
     (1e200) nor underflow (1e-170).
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = real_array("a", a)  # complex or text would be quietly cut to a wrong 0.0
+    b = real_array("b", b)
     if a.shape != b.shape:
         raise ValueError(f"relative_error needs equal shapes, got {a.shape} and {b.shape}")
     if not (np.isfinite(a).all() and np.isfinite(b).all()):

@@ -13,6 +13,8 @@ CSV. This runs the students' code: run it in a container or a throw-away account
 import argparse
 import csv
 import json
+import math
+import os
 import re
 import subprocess
 import sys
@@ -142,6 +144,24 @@ def _has_checkers(lesson):
         return False
 
 
+def _csv_refusal(path, notebooks):
+    """Why the table cannot be written to `path` (one line), or None. Checked before
+    grading, so that no run's results are lost and no submission is written over."""
+    target = path.resolve()
+    for notebook in notebooks:
+        if notebook.resolve() == target:
+            return (f"--csv {path} is the submitted notebook {notebook}: writing the table "
+                    "would overwrite it; choose another file, such as grades.csv")
+    if path.is_dir():
+        return f"--csv must be a file to write, got {path}, which is a folder"
+    folder = target.parent
+    if not folder.is_dir():
+        return f"--csv {path}: the folder {folder} does not exist; create it first"
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"--csv {path}: not writable (check the permissions of {folder})"
+    return None
+
+
 def format_table(header, lines):
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
     return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
@@ -158,8 +178,11 @@ def main(argv=None):
     parser.add_argument("--lesson", help="grade as this lesson (e.g. lesson02) instead of "
                         "the one each notebook imports")
     args = parser.parse_args(argv)
-    if args.timeout <= 0:
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
         parser.error(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+    refusal = _csv_refusal(args.csv, args.notebooks)
+    if refusal:
+        parser.error(refusal)
     if args.lesson is not None and not _has_checkers(args.lesson):
         parser.error(f"--lesson must name a lesson with checkers, such as lesson02; "
                      f"got {args.lesson!r}")

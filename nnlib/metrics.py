@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._validate import integer_at_least
+
 
 def _labels(name, labels, n_classes=None):
     labels = np.asarray(labels)
@@ -9,13 +11,14 @@ def _labels(name, labels, n_classes=None):
         raise ValueError(f"{name} must be a non-empty 1-D array of integer class labels, got "
                          f"{labels.dtype} of shape {labels.shape}")
     if labels.min() < 0 or (n_classes is not None and labels.max() >= n_classes):
-        raise ValueError(f"{name} must lie in 0 … {'n_classes − 1' if n_classes else '∞'}, got "
-                         f"values in {labels.min()} … {labels.max()}")
+        within = "be ≥ 0" if n_classes is None else f"lie in 0 … n_classes − 1 = {n_classes - 1}"
+        raise ValueError(f"{name} must {within}, got values in {labels.min()} … {labels.max()}")
     return labels
 
 
 def one_hot(labels, n_classes):
     """Rows of the identity: labels (N,) of integers in 0 … n_classes − 1 -> (N, n_classes)."""
+    n_classes = integer_at_least("n_classes", n_classes, 1)
     return np.eye(n_classes)[_labels("labels", labels, n_classes)]
 
 
@@ -34,6 +37,7 @@ def accuracy(labels, predicted):
 
 def confusion_matrix(labels, predicted, n_classes):
     """counts (n_classes, n_classes): row = true class, column = predicted class."""
+    n_classes = integer_at_least("n_classes", n_classes, 1)
     labels = _labels("labels", labels, n_classes)
     predicted = _labels("predicted", predicted, n_classes)
     if labels.shape != predicted.shape:

@@ -83,3 +83,22 @@ def test_sub_and_mean_against_centred_differences():
     ((a - b) * (a - b)).mean().backward()
     numeric = numerical_gradient(f, np.concatenate([a0.ravel(), b0]))
     assert np.allclose(np.concatenate([a.grad.ravel(), b.grad]), numeric, rtol=1e-8, atol=1e-10)
+
+
+def test_a_long_chain_backpropagates_without_recursion():
+    # 3,000 additions in a row ended in RecursionError in backward()
+    x = Value(np.array(2.0))
+    y = x
+    for _ in range(3000):
+        y = y + x
+    z = y * y
+    z.backward()
+    assert y.data == 3001 * 2.0
+    assert x.grad == 2 * y.data * 3001
+
+
+def test_the_topological_order_runs_a_diamond_once():
+    x = Value(np.array([1.0, 2.0]))
+    a, b = x * Value(3.0), x * Value(5.0)
+    (a + b + a).sum().backward()
+    np.testing.assert_array_equal(x.grad, [11.0, 11.0])

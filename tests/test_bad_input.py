@@ -23,6 +23,7 @@ from nnlib import (
     relative_error,
     train,
 )
+from nnlib import metrics
 from nnlib.experiments import build_net, lr_range_test, train_run
 from nnlib.optim import Adam, Momentum
 
@@ -266,6 +267,18 @@ def test_relative_error_at_the_edges_of_float64():
     assert math.isnan(relative_error([np.inf, 0.0, 0.0], a))
 
 
+@pytest.mark.parametrize("a, b, error, words", [
+    ([1.0, 2.0], [1.0 + 1j, 2.0], TypeError, ["b must be real", "complex"]),
+    (np.array([1.0, 2.0]) + 1j, [1.0, 2.0], TypeError, ["a must be real", "complex"]),
+    ([1.0, 2.0], ["1.0", "2.0"], TypeError, ["b must be an array of numbers", "<U3"]),
+])
+def test_relative_error_refuses_complex_and_text(a, b, error, words):
+    # relative_error(a, a + 1j) was 0.0: the imaginary part was dropped
+    kept = [np.array(a, copy=True), np.array(b, copy=True)]
+    refused(lambda: relative_error(a, b), error, *words)
+    assert np.array_equal(kept[0], a) and np.array_equal(kept[1], b)
+
+
 @given(a=st.lists(st.floats(-1e3, 1e3), min_size=1, max_size=6), data_=st.data(),
        exponent=st.integers(-300, 300))
 def test_relative_error_is_scale_free(a, data_, exponent):
@@ -505,3 +518,110 @@ def test_lr_range_test_refuses_an_optimizer_without_a_learning_rate():
         refused(lambda name=name: lr_range_test(net, X, Y, lrs=[0.1, 1.0], optimizer=name), ValueError,
                 "takes a learning rate", repr(name), "'sgd'", net=net)
     refused(lambda: lr_range_test(net, X, Y, steps=0), ValueError, "steps", net=net)
+
+
+@pytest.mark.parametrize("lrs, error, words", [
+    (["0.1"], TypeError, ["lrs must be", "not text or complex", "got ['0.1']"]),
+    ([0.1, "1.0"], TypeError, ["lrs must be", "not text", "got [0.1, '1.0']"]),
+    ([0.1 + 1j], TypeError, ["lrs must be", "complex", "got [(0.1+1j)]"]),
+    ([[0.1], [0.1, 1.0]], ValueError, ["lrs must be a rectangular array", "ragged"]),
+])
+def test_lr_range_test_refuses_rates_that_are_not_real_numbers(lrs, error, words):
+    # lrs=['0.1'] was parsed, although lr="0.1" is refused everywhere else
+    net = build_net(2, [4], seed=0)
+    refused(lambda: lr_range_test(net, X, Y, lrs=lrs, steps=2), error, *words, net=net)
+
+
+# -- the bench's smoothing and figure ---------------------------------------------------------
+LOSSES = np.exp(-np.linspace(0, 3, 50))
+
+
+@pytest.mark.parametrize("method", ["raw", "moving average", "low-pass"])
+@pytest.mark.parametrize("width, error", [
+    (0, ValueError), (-3, ValueError), (2.5, TypeError), ("3", TypeError), (True, TypeError),
+])
+def test_smooth_needs_a_whole_width_of_at_least_one(method, width, error):
+    # width=0 gave all NaN, 2.5 was cut to 2, -3 an IndexError
+    from nnlib.benchplots import smooth
+
+    losses = LOSSES.copy()
+    refused(lambda: smooth(losses, method, width), error, "width", repr(width),
+            "whole number of steps ≥ 1")
+    np.testing.assert_array_equal(losses, LOSSES)
+
+
+@pytest.mark.parametrize("losses, error, words", [
+    (np.ones((5, 2)), ValueError, ["losses must be a 1-D sequence", "(5, 2)"]),
+    (["1", "2", "3"], TypeError, ["losses must be an array of numbers"]),
+    ([1.0, 2.0 + 1j, 3.0], TypeError, ["losses must be real"]),
+])
+def test_smooth_needs_one_real_loss_per_step(losses, error, words):
+    from nnlib.benchplots import smooth
+
+    refused(lambda: smooth(losses, "moving average", 3), error, *words)
+
+
+def test_smooth_still_takes_numpy_integer_widths():
+    from nnlib.benchplots import smooth
+
+    assert np.allclose(smooth(LOSSES, "moving average", np.int64(1)), LOSSES)
+
+
+@pytest.mark.parametrize("dpi, error", [(0, ValueError), (-80, ValueError), (math.nan, ValueError),
+                                        ("80", TypeError)])
+def test_plot_run_needs_a_positive_dpi(dpi, error):
+    # dpi=0 gave a 0×0 figure
+    from nnlib.benchplots import plot_run
+
+    net = build_net(2, [4], seed=0)
+    run = train_run(net, SEED_DATA, lr=0.1, steps=2)
+    refused(lambda: plot_run(run, net, SEED_DATA, dpi=dpi), error, "dpi", "positive number",
+            net=net)
+
+
+# -- autodiff -------------------------------------------------------------------------------
+@pytest.mark.parametrize("data_, error, words", [
+    (None, TypeError, ["data must be an array of numbers", "NoneType"]),
+    (["1.5"], TypeError, ["data must be an array of numbers", "<U3"]),
+    (np.array([1.0 + 1j, 2.0]), TypeError, ["data must be real", "complex"]),
+    (object(), TypeError, ["data must be an array of numbers", "object"]),
+    ([[1.0, 2.0], [3.0]], ValueError, ["data must be a rectangular array", "ragged"]),
+])
+def test_an_autodiff_value_holds_real_numbers_only(data_, error, words):
+    # None became NaN, text was parsed, the imaginary part dropped, the rest failed in NumPy
+    from nnlib.autodiff import Value
+
+    kept = data_.copy() if isinstance(data_, np.ndarray) else None
+    refused(lambda: Value(data_), error, *words)
+    if kept is not None:
+        np.testing.assert_array_equal(data_, kept)
+
+
+@pytest.mark.parametrize("left, right", [((3,), (3, 2)), ((2, 3), (3,)), ((), (1, 1)),
+                                         ((2, 2, 2), (2, 2))])
+def test_autodiff_matmul_refuses_operands_that_are_not_matrices(left, right):
+    # accepted forward, then backward() failed inside NumPy
+    from nnlib.autodiff import Value
+
+    a, b = Value(np.ones(left)), Value(np.ones(right))
+    refused(lambda: a @ b, ValueError, "autodiff @ needs two 2-D Values",
+            str(tuple(left)), str(tuple(right)))
+    assert not a.grad.any() and not b.grad.any()
+
+
+# -- metrics --------------------------------------------------------------------------------
+@pytest.mark.parametrize("call, error, words", [
+    # one_hot(labels, 0) said "labels must lie in 0 … ∞"; 2.5 and '2' failed inside NumPy
+    (lambda labels: metrics.one_hot(labels, 0), ValueError,
+     ["n_classes must be an integer of at least 1", "got 0"]),
+    (lambda labels: metrics.confusion_matrix(labels, labels, 2.5), TypeError,
+     ["n_classes must be an integer", "2.5"]),
+    (lambda labels: metrics.confusion_matrix(labels, labels, "2"), TypeError,
+     ["n_classes must be an integer", "'2'"]),
+    (lambda labels: metrics.one_hot(labels, 1), ValueError,
+     ["labels must lie in 0 … n_classes − 1 = 0", "0 … 1"]),
+])
+def test_metrics_check_n_classes(call, error, words):
+    labels = np.array([0, 1])
+    refused(lambda: call(labels), error, *words)
+    np.testing.assert_array_equal(labels, [0, 1])

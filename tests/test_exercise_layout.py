@@ -125,3 +125,78 @@ def test_the_student_edition_tool_names_what_is_wrong(tmp_path, capsys):
         student_cells([cell], "lesson.ipynb")
     assert stub("    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION") == \
         "    # YOUR CODE HERE\n    raise NotImplementedError"
+
+
+def _lesson_copy(folder):
+    """A copy of lesson 08 in `folder`, and its bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "08_autodiff.ipynb"
+    path.write_bytes((ROOT / "notebooks" / "08_autodiff.ipynb").read_bytes())
+    return path, path.read_bytes()
+
+
+@pytest.mark.parametrize("out", [".", "sub/..", "./sub/../."])
+def test_the_student_edition_never_overwrites_a_full_lesson(tmp_path, capsys, out):
+    from student_edition import main
+
+    path, before = _lesson_copy(tmp_path / "lessons")
+    (tmp_path / "lessons" / "sub").mkdir()
+    with pytest.raises(SystemExit) as exited:
+        main(["--no-run", "--out", str(tmp_path / "lessons" / out), str(path)])
+    assert exited.value.code != 0
+    err = capsys.readouterr().err
+    assert "--out" in err and "would overwrite the notebook" in err and "Traceback" not in err
+    assert path.read_bytes() == before
+
+
+def test_the_student_edition_refuses_an_input_named_twice_as_output(tmp_path, capsys):
+    # lessons/08 is an input; a second input of the same name would be written over it
+    from student_edition import main
+
+    path, before = _lesson_copy(tmp_path / "lessons")
+    other, _ = _lesson_copy(tmp_path / "other")
+    with pytest.raises(SystemExit):
+        main(["--no-run", "--out", str(tmp_path / "lessons"), str(other), str(path)])
+    assert "would overwrite the notebook" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_write_student_edition_refuses_to_overwrite_its_input(tmp_path):
+    from student_edition import write_student_edition
+
+    path, before = _lesson_copy(tmp_path)
+    with pytest.raises(ValueError, match="would overwrite the full lesson"):
+        write_student_edition(path, tmp_path / ".")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("not json", "is not a readable notebook (NotJSONError"),
+    ('{"a": 1}', "is not a readable notebook"),
+])
+def test_the_student_edition_names_a_file_that_is_not_a_notebook(tmp_path, capsys, text, expected):
+    from student_edition import main
+
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text(text)
+    with pytest.raises(SystemExit) as exited:
+        main(["--no-run", "--out", str(tmp_path / "out"), str(bad)])
+    assert exited.value.code != 0
+    err = capsys.readouterr().err
+    assert "notebooks:" in err and "bad.ipynb" in err and expected in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+def test_the_student_edition_out_must_be_a_folder(tmp_path, capsys):
+    from student_edition import main
+
+    path, before = _lesson_copy(tmp_path / "lessons")
+    existing = tmp_path / "out.ipynb"
+    existing.write_text("keep me")
+    with pytest.raises(SystemExit):
+        main(["--no-run", "--out", str(existing), str(path)])
+    assert "--out must be a folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--no-run", "--out", str(existing / "inside"), str(path)])
+    assert "--out: cannot make the folder" in capsys.readouterr().err
+    assert existing.read_text() == "keep me" and path.read_bytes() == before

@@ -42,6 +42,21 @@ def test_wrong_shape_and_wrong_values():
     assert not values
 
 
+@pytest.mark.parametrize("wrong, words", [
+    (lambda A, W: (A @ W.T).astype(str), ["returned text", "expected real numbers"]),
+    (lambda A, W: (A @ W.T).tolist() and [[str(v) for v in row] for row in A @ W.T],
+     ["returned text"]),
+    (lambda A, W: A @ W.T + 1j, ["returned complex numbers", "expected real numbers"]),
+    (lambda A, W: [[complex(v) for v in row] for row in A @ W.T], ["returned complex numbers"]),
+])
+def test_right_numbers_as_text_or_complex_are_wrong_and_say_why(wrong, words):
+    # np.asarray(got, dtype=float) parsed the text and dropped the 1j: both were "correct"
+    verdict = verdict_of(wrong)
+    assert not verdict and verdict.status == "wrong values"
+    for word in words:
+        assert word in repr(verdict)
+
+
 def test_errors_in_learner_code_are_reported_not_raised():
     verdict = verdict_of(lambda A, W: A @ W)
     assert verdict.status == "error" and "ValueError" in repr(verdict)

@@ -170,3 +170,56 @@ def test_a_notebook_of_a_lesson_without_checkers_gets_a_row(tmp_path):
     assert main([str(unknown), "--csv", str(grades)]) == 0
     (row,) = csv.DictReader(grades.open(encoding="utf-8"))
     assert row["notes"] == "nnlib has no checkers for lesson99"
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-inf"])
+def test_a_timeout_that_is_not_a_finite_number_is_refused(capsys, timeout):
+    with pytest.raises(SystemExit) as exited:
+        main(["x.ipynb", f"--timeout={timeout}"])
+    assert exited.value.code != 0
+    assert f"--timeout must be a positive number of seconds, got {timeout}" in capsys.readouterr().err
+
+
+def _no_grading(monkeypatch):
+    """Make grading fail the test: a refusal must come before it."""
+    def grade(*args, **kwargs):
+        raise AssertionError("graded before the --csv check")
+    monkeypatch.setattr("nnlib.grade.grade", grade)
+
+
+@pytest.mark.parametrize("spelling", ["{sub}", "{tmp}/sub/../sub.ipynb"])
+def test_the_csv_is_never_written_over_a_submission(tmp_path, capsys, monkeypatch, spelling):
+    _no_grading(monkeypatch)
+    (tmp_path / "sub").mkdir()
+    sub = notebook(tmp_path / "sub.ipynb", "x = 1")
+    before = sub.read_bytes()
+    csv_path = spelling.format(sub=sub, tmp=tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main([str(sub), "--csv", csv_path])
+    assert exited.value.code != 0
+    err = capsys.readouterr().err
+    assert "--csv" in err and "would overwrite it" in err and "Traceback" not in err
+    assert sub.read_bytes() == before
+
+
+def test_the_csv_location_is_checked_before_grading(tmp_path, capsys, monkeypatch):
+    _no_grading(monkeypatch)
+    sub = notebook(tmp_path / "sub.ipynb", "x = 1")
+    with pytest.raises(SystemExit):
+        main([str(sub), "--csv", str(tmp_path / "no" / "such" / "grades.csv")])
+    assert "the folder" in capsys.readouterr().err and not (tmp_path / "no").exists()
+    with pytest.raises(SystemExit):
+        main([str(sub), "--csv", str(tmp_path)])
+    assert "--csv must be a file to write" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub.ipynb"]
+
+
+def test_a_csv_folder_that_is_not_writable_is_refused_before_grading(tmp_path, capsys,
+                                                                     monkeypatch):
+    _no_grading(monkeypatch)
+    sub = notebook(tmp_path / "sub.ipynb", "x = 1")
+    monkeypatch.setattr("nnlib.grade.os.access", lambda path, mode: False)
+    with pytest.raises(SystemExit):
+        main([str(sub), "--csv", str(tmp_path / "grades.csv")])
+    assert "grades.csv: not writable" in capsys.readouterr().err
+    assert not (tmp_path / "grades.csv").exists()

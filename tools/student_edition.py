@@ -58,13 +58,49 @@ def student_cells(cells, where):
     return kept
 
 
-def write_student_edition(path, out_dir):
-    """Write the student edition of the notebook at `path` into `out_dir`; return its path."""
+def student_notebook(path):
+    """The student edition of the notebook at `path`, in memory."""
     nb = nbformat.read(path, as_version=4)
     nb.cells = student_cells(nb.cells, path.name)
+    return nb
+
+
+def write_student_edition(path, out_dir):
+    """Write the student edition of the notebook at `path` into `out_dir`; return its path."""
     target = out_dir / path.name
-    nbformat.write(nb, target)
+    if target.resolve() == path.resolve():
+        raise ValueError(f"{target} would overwrite the full lesson {path}: "
+                         "choose another output folder")
+    nbformat.write(student_notebook(path), target)
     return target
+
+
+def _refusal(args):
+    """Why the notebooks and --out of `args` cannot be used (one line), or None.
+    Checked before anything is written, so that a refusal changes nothing."""
+    absent = [str(path) for path in args.notebooks if not path.is_file()]
+    if absent:
+        return f"notebooks: expected .ipynb files, these do not exist: {', '.join(absent)}"
+    if args.out.exists() and not args.out.is_dir():
+        return f"--out must be a folder, got {args.out}, which is an existing file"
+    inputs = {path.resolve(): path for path in args.notebooks}
+    for path in args.notebooks:
+        target = args.out / path.name
+        if target.resolve() in inputs:
+            return (f"--out {args.out}: writing {target} would overwrite the notebook "
+                    f"{inputs[target.resolve()]}; choose a folder that holds none of the inputs")
+    for path in args.notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # not JSON, not a notebook, not readable
+            reason = (str(exc).strip().splitlines() or [""])[0][:120]
+            return (f"notebooks: expected .ipynb files, {path} is not a readable notebook "
+                    f"({type(exc).__name__}: {reason})")
+        try:
+            student_cells(nb.cells, path.name)
+        except ValueError as exc:  # a solution cell without its markers
+            return str(exc)
+    return None
 
 
 def main(argv=None):
@@ -74,10 +110,13 @@ def main(argv=None):
     parser.add_argument("--no-run", action="store_true",
                         help="write the notebooks without executing them")
     args = parser.parse_args(argv)
-    absent = [str(path) for path in args.notebooks if not path.is_file()]
-    if absent:
-        parser.error(f"notebooks: expected .ipynb files, these do not exist: {', '.join(absent)}")
-    args.out.mkdir(parents=True, exist_ok=True)
+    refusal = _refusal(args)
+    if refusal:
+        parser.error(refusal)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        parser.error(f"--out: cannot make the folder {args.out} ({exc.strerror})")
     for path in args.notebooks:
         target = write_student_edition(path, args.out)
         if args.no_run:

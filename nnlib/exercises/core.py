@@ -141,6 +141,22 @@ def _is_numeric_list(value):
     return isinstance(value, list) and all(isinstance(v, (int, float)) for v in value)
 
 
+def _not_real(value):
+    """What is not a real number in `value` ("text", "complex numbers"), or None.
+    float64 conversion would parse text and drop imaginary parts without a word."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        return None  # ragged: told apart below
+    items = arr.ravel() if arr.dtype.kind == "O" else [arr.dtype.type()]
+    kinds = {np.asarray(item).dtype.kind for item in items}
+    if kinds & set("USa"):
+        return "text"
+    if "c" in kinds:
+        return "complex numbers"
+    return None
+
+
 TRANSPOSED = "the result is the transpose of the right one"
 
 
@@ -164,6 +180,10 @@ def compare(name, got, expected, rtol, atol, index=""):
             if verdict is not None:
                 return verdict
         return None
+    not_real = _not_real(got)
+    if not_real:
+        return Verdict("wrong values", f"{name} returned {not_real}, expected real numbers "
+                       "(floats, not text or complex numbers)")
     try:
         got = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
