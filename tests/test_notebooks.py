@@ -90,6 +90,8 @@ def test_lesson_structure(path):
 # the same on every machine (make test-rounding).
 IGNORED_OUTPUTS = {
     ("03", "for name, s in seconds.items():"): "timings depend on the machine and its load",
+    ("04", "def per_seed(split, names=steppers):"): "L-BFGS, CG and SGD at its larger rates are "
+    "chaotic: the table's losses move with the last bits of rounding; the asserts carry the claims",
     ("06", "bench = TestBench("): "a widget's output holds a random model id",
     ("07", "movie = animation.animate_weights("): "movie frames are PNGs, a few pixels of "
     "which move with rounding",
