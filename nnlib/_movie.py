@@ -209,7 +209,11 @@ Frame 1 of $count shown. Run the cell to play the movie.</div>
 
 
 def _fps(fps, movie):
-    """The playing speed: `fps` if given (a positive number), else the movie's."""
+    """The playing speed: `fps` if given (a positive number), else the movie's.
+    Checks first that `movie` is one."""
+    if not isinstance(movie, Movie):
+        raise TypeError("movie must be what animate_weights or animate_hidden returns, got "
+                        f"{type(movie).__name__}")
     return movie.fps if fps is None else positive("fps", fps)
 
 

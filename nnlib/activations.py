@@ -126,7 +126,7 @@ OUTPUT = {**HIDDEN, "softmax": Softmax()}
 
 def get(name, output=False):
     """The activation called `name`; `output=True` also allows 'softmax'."""
-    if name == "softmax" and not output:
+    if isinstance(name, str) and name == "softmax" and not output:
         raise ValueError("activation 'softmax' normalises a whole row, so it is only available "
                          "as output_activation; pick a hidden activation from: "
                          + ", ".join(repr(n) for n in HIDDEN))

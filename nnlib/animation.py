@@ -30,6 +30,8 @@ from ._figures import (
 )
 from ._movie import Movie, save_gif, show_html, to_html
 from ._validate import integer_at_least, positive
+from .history import History
+from .network import check_network
 
 __all__ = ["layer_frames", "frame_losses", "animate_weights", "plot_weight_trajectories",
            "animate_hidden", "Movie", "WeightMovie", "HiddenMovie", "show_html", "to_html",
@@ -39,6 +41,10 @@ __all__ = ["layer_frames", "frame_losses", "animate_weights", "plot_weight_traje
 # -- what was recorded ------------------------------------------------------------------
 
 def _check_history(history, net):
+    check_network(net)   # first: history and net swapped is named as such
+    if not isinstance(history, History):
+        raise TypeError("history must be the History that train(net, X, Y, ..., "
+                        f"record_every=k) returns, got {type(history).__name__}")
     snapshots = getattr(history, "snapshots", None)
     if snapshots is None or len(snapshots) == 0:
         raise ValueError("history has no snapshots: train with record_every=k, e.g. "
@@ -62,7 +68,13 @@ def _check_layer(net, layer, hidden=False):
 
 
 def _check_names(input_names, frames, layer):
-    if input_names is not None and len(input_names) != frames.shape[2]:
+    if input_names is None:
+        return
+    if isinstance(input_names, str) or not isinstance(input_names, (list, tuple, np.ndarray)) \
+            or not all(isinstance(name, str) for name in input_names):
+        raise TypeError(f"input_names must be a list of {frames.shape[2]} text labels, one per "
+                        f"input of layer {layer} (such as ['$x_1$', '$x_2$']), got {input_names!r}")
+    if len(input_names) != frames.shape[2]:
         raise ValueError(f"input_names has {len(input_names)} names, layer {layer} has "
                          f"{frames.shape[2]} inputs")
 

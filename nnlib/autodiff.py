@@ -14,6 +14,7 @@ nnlib.activations, and the losses 'mse' and 'cross_entropy'. Anything else is re
 import numpy as np
 
 from ._validate import real_array
+from .network import check_network
 
 
 class Value:
@@ -151,7 +152,7 @@ def loss(Z, A, Y, name, output):
 def mlp_gradient(net, X, Y):
     """The loss of `net` (an nnlib MLP) on X, Y and its gradient laid out like
     `net.weights.flat`, both by automatic differentiation: (float, (n_params,) array)."""
-    X, Y = net.check_XY(X, Y)
+    X, Y = check_network(net).check_XY(X, Y)
     params = [Value(p) for p in net.weights.views]  # W0, b0, W1, b1, ...
     A = Value(X)
     for l in range(net.n_layers):

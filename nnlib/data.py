@@ -95,6 +95,9 @@ def train_test_split(X, Y, test_size=0.25, seed=None, stratify=True):
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.number)) \
             or not 0 < test_size < 1:
         raise ValueError(f"test_size must be a fraction in (0, 1) of the samples, got {test_size!r}")
+    if not isinstance(stratify, (bool, np.bool_)):
+        raise TypeError(f"stratify must be True or False, got {stratify!r} "
+                        f"({type(stratify).__name__})")
     X = matrix("X", X)
     Y = matrix("Y", Y, n_rows=len(X))
     labels = (Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]) if stratify else None

@@ -24,13 +24,27 @@ def numerical_gradient(f, theta, eps=1e-6):
         saved = theta[i]
         try:
             theta[i] = saved + eps
-            f_plus = f(theta)
+            f_plus = _one_number(f(theta), i)
             theta[i] = saved - eps
-            f_minus = f(theta)
+            f_minus = _one_number(f(theta), i)
         finally:
             theta[i] = saved
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
+
+
+def _one_number(value, i):
+    """`value`, f's result, as a float if it is one real number, else a TypeError."""
+    try:
+        arr = np.asarray(value)
+    except Exception:  # ragged, or an object whose conversion raises
+        arr = np.asarray(None)
+    if arr.size == 1 and arr.dtype.kind in "iuf":
+        return float(arr.reshape(()))
+    got = (f"an array of shape {arr.shape}" if isinstance(value, (np.ndarray, list, tuple))
+           else f"{value!r} ({type(value).__name__})")
+    raise TypeError(f"f must return one real number (the loss at theta), got {got} "
+                    f"when theta[{i}] was nudged; theta is restored")
 
 
 def relative_error(a, b):

@@ -26,10 +26,10 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from .exercises import lesson_exercises
+from .exercises import lesson_exercises, lessons
 
 LESSON_IMPORT = re.compile(r"nnlib\.exercises\.(lesson\d\d)\b")
-MARK = "NNLIB-GRADE "
+MIME = "application/vnd.nnlib.grade+json"   # the verdicts' own output, apart from stdout
 KERNEL = "python3"
 
 
@@ -60,10 +60,13 @@ def result_of(verdict):
 
 
 def grading_cell(lesson):
-    """Code that prints every verdict of `lesson` on the kernel's globals, as JSON.
+    """Code that displays every verdict of `lesson` on the kernel's globals, as an output
+    of MIME type MIME: not printed, so that whatever the checked functions print (a line
+    without its newline, a redirected sys.stdout) cannot garble or hide it.
     Written with no names of its own, so that a notebook's variables cannot shadow it."""
-    return (f'print({MARK!r} + __import__("json").dumps(__import__("nnlib.exercises", '
-            f'fromlist=["verdicts"]).verdicts({lesson!r}, globals())))')
+    return (f'__import__("IPython.display", fromlist=["display"]).display({{{MIME!r}: '
+            f'__import__("nnlib.exercises", fromlist=["verdicts"]).verdicts({lesson!r}, '
+            f'globals())}}, raw=True)')
 
 
 def grade(path, timeout=120.0, lesson=None):
@@ -81,7 +84,7 @@ def grade(path, timeout=120.0, lesson=None):
         return row
     try:
         exercises = list(lesson_exercises(lesson))
-    except ModuleNotFoundError:
+    except ValueError:  # no such lesson module
         return Row(path, None, notes=[f"nnlib has no checkers for {lesson}"])
     nb.cells.append(nbformat.v4.new_code_cell(grading_cell(lesson)))
     deadline = time.monotonic() + timeout
@@ -107,7 +110,7 @@ def grade(path, timeout=120.0, lesson=None):
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 row.notes.append(f"cell {number} raised {output.ename}: {output.evalue}")
-    verdicts = _printed_verdicts(last)
+    verdicts = _displayed_verdicts(last)
     if verdicts is None:
         row.results = dict.fromkeys(exercises, "not graded")
         row.notes.append("the checkers could not run after the notebook")
@@ -116,12 +119,14 @@ def grade(path, timeout=120.0, lesson=None):
     return row
 
 
-def _printed_verdicts(cell):
+def _displayed_verdicts(cell):
+    """The verdicts the grading cell displayed (the last such output), or None."""
+    found = None
     for output in cell.get("outputs", []):
-        for line in output.get("text", "").splitlines():
-            if line.startswith(MARK):
-                return json.loads(line[len(MARK):])
-    return None
+        data = output.get("data", {}).get(MIME)
+        if data is not None:
+            found = json.loads(data) if isinstance(data, str) else data
+    return found
 
 
 def table(rows):
@@ -140,7 +145,7 @@ def table(rows):
 def _has_checkers(lesson):
     try:
         return bool(re.fullmatch(r"lesson\d\d", lesson)) and bool(lesson_exercises(lesson))
-    except ModuleNotFoundError:
+    except ValueError:
         return False
 
 
@@ -184,8 +189,8 @@ def main(argv=None):
     if refusal:
         parser.error(refusal)
     if args.lesson is not None and not _has_checkers(args.lesson):
-        parser.error(f"--lesson must name a lesson with checkers, such as lesson02; "
-                     f"got {args.lesson!r}")
+        parser.error(f"--lesson must name a lesson with checkers, one of "
+                     f"{', '.join(lessons())}; got {args.lesson!r}")
     rows = []
     for path in args.notebooks:
         print(f"grading {path} ...", file=sys.stderr, flush=True)

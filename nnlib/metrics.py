@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validate import integer_at_least
+from ._validate import integer_at_least, matrix, real_array
 
 
 def _labels(name, labels, n_classes=None):
@@ -24,7 +24,16 @@ def one_hot(labels, n_classes):
 
 def predict(probabilities):
     """The class with the largest output in each row: (N, n_classes) -> (N,) integers."""
-    return np.asarray(probabilities).argmax(axis=1)
+    arr = real_array("probabilities", probabilities)
+    if arr.ndim != 2:
+        hint = (" (for one sigmoid output per sample, the class is "
+                "(probabilities > 0.5).astype(int))") if arr.ndim == 1 else ""
+        raise ValueError("probabilities must be 2-D, shape (N, n_classes) with one row per "
+                         f"sample, got shape {arr.shape}{hint}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"probabilities has no columns (shape {arr.shape}): expected "
+                         "(N, n_classes), one column per class")
+    return matrix("probabilities", arr).argmax(axis=1)   # NaN or inf: refused, not picked
 
 
 def accuracy(labels, predicted):

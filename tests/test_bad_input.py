@@ -19,11 +19,11 @@ from nnlib import (
     TrainingDiverged,
     data,
     gradient_check,
+    metrics,
     numerical_gradient,
     relative_error,
     train,
 )
-from nnlib import metrics
 from nnlib.experiments import build_net, lr_range_test, train_run
 from nnlib.optim import Adam, Momentum
 
@@ -625,3 +625,204 @@ def test_metrics_check_n_classes(call, error, words):
     labels = np.array([0, 1])
     refused(lambda: call(labels), error, *words)
     np.testing.assert_array_equal(labels, [0, 1])
+
+
+# -- the net where it belongs, in the figures, movies and autodiff ------------------------
+def _figure_and_movie_calls():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nnlib import animation, plots
+
+    net = MLP([2, 2, 1], seed=0)
+    history = train(net, X, Y, lr=0.5, epochs=2, record_every=1, seed=0)
+    return net, {
+        "plot_weights": lambda bad: plots.plot_weights(bad),
+        "plot_decision_boundary": lambda bad: plots.plot_decision_boundary(bad, X, Y),
+        "animate_weights": lambda bad: animation.animate_weights(history, bad),
+        "layer_frames": lambda bad: animation.layer_frames(history, bad),
+        "animate_hidden": lambda bad: animation.animate_hidden(history, bad, X, Y),
+        "plot_weight_trajectories": lambda bad: animation.plot_weight_trajectories(history, bad),
+    }
+
+
+FIGURE_CALLS = ["plot_weights", "plot_decision_boundary", "animate_weights", "layer_frames",
+                "animate_hidden", "plot_weight_trajectories"]
+
+
+@pytest.mark.parametrize("which", FIGURE_CALLS)
+@pytest.mark.parametrize("bad", [None, X], ids=["None", "array"])
+def test_figures_and_movies_name_the_net(which, bad):
+    # each gave an AttributeError ('NoneType' object has no attribute 'Ws', …)
+    import matplotlib.pyplot as plt
+
+    net, calls = _figure_and_movie_calls()
+    kept = X.copy()
+    refused(lambda: calls[which](bad), TypeError, "net must be an nnlib.MLP",
+            type(bad).__name__, net=net)
+    np.testing.assert_array_equal(X, kept)
+    plt.close("all")
+
+
+def test_mlp_gradient_with_its_arguments_swapped_names_the_net():
+    # mlp_gradient(X, net, Y) gave "'numpy.ndarray' object has no attribute 'check_XY'"
+    from nnlib.autodiff import mlp_gradient
+
+    net = MLP([2, 3, 1], seed=0)
+    kept = X.copy()
+    refused(lambda: mlp_gradient(X, net, Y), TypeError, "net must be an nnlib.MLP", "ndarray",
+            net=net)
+    np.testing.assert_array_equal(X, kept)
+
+
+# -- metrics.predict --------------------------------------------------------------------------
+@pytest.mark.parametrize("probabilities, error, words", [
+    # 1-D gave numpy's AxisError; NaN was picked as the largest; text and complex got through
+    (np.array([0.2, 0.9, 0.4]), ValueError,
+     ["probabilities must be 2-D", "(N, n_classes)", "got shape (3,)", "> 0.5"]),
+    (np.ones((2, 2, 2)), ValueError, ["probabilities must be 2-D", "(2, 2, 2)"]),
+    (np.ones((3, 0)), ValueError, ["probabilities has no columns", "(N, n_classes)"]),
+    (np.array([[0.2, np.nan], [0.5, 0.5]]), ValueError, ["probabilities contains NaN"]),
+    (np.array([[0.2, 0.8j]]), TypeError, ["probabilities must be real", "complex"]),
+    (None, TypeError, ["probabilities must be an array of numbers", "NoneType"]),
+    ("0.5", TypeError, ["probabilities must be an array of numbers", "str"]),
+])
+def test_predict_wants_one_row_of_class_scores_per_sample(probabilities, error, words):
+    kept = probabilities.copy() if isinstance(probabilities, np.ndarray) else probabilities
+    refused(lambda: metrics.predict(probabilities), error, *words)
+    if isinstance(kept, np.ndarray):
+        np.testing.assert_array_equal(probabilities, kept)
+    np.testing.assert_array_equal(metrics.predict([[0.1, 0.9], [0.7, 0.3]]), [1, 0])
+
+
+# -- numerical_gradient's f ------------------------------------------------------------------
+@pytest.mark.parametrize("result, words", [
+    (None, ["None (NoneType)"]),
+    (np.array([1.0, 2.0, 3.0]), ["an array of shape (3,)"]),
+    ("0.5", ["'0.5' (str)"]),
+    (1j, ["1j (complex)"]),
+])
+def test_numerical_gradient_needs_f_to_return_one_number(result, words):
+    # None gave "unsupported operand type(s) for -: 'NoneType' and 'NoneType'", a vector
+    # "setting an array element with a sequence"
+    theta = np.array([0.5, -1.5, 2.0])
+    before = theta.copy()
+    refused(lambda: numerical_gradient(lambda t: result, theta), TypeError,
+            "f must return one real number", *words)
+    np.testing.assert_array_equal(theta, before)
+
+
+def test_numerical_gradient_still_takes_an_int_a_numpy_scalar_or_a_one_by_one_array():
+    theta = np.array([0.5, -1.5])
+    for f, expected in [(lambda t: 3, [0.0, 0.0]), (lambda t: np.float64(t @ t), 2 * theta),
+                        (lambda t: np.array([[t @ t]]), 2 * theta)]:
+        np.testing.assert_allclose(numerical_gradient(f, theta), expected, rtol=1e-6, atol=1e-8)
+
+
+# -- the checkers' lessons -----------------------------------------------------------------------
+@pytest.mark.parametrize("lesson, error, words", [
+    (10, ValueError, ["lesson 10 has no checkers", "lesson01", "lesson09", "1, 2"]),
+    ("core", ValueError, ["lesson 'core' has no checkers", "lesson01", "lesson09"]),
+    ("lesson10", ValueError, ["lesson 'lesson10' has no checkers", "lesson09"]),
+    (None, TypeError, ["lesson must be a lesson's name", "NoneType"]),
+    (2.0, TypeError, ["lesson must be a lesson's name", "float"]),
+])
+def test_lesson_exercises_lists_the_lessons_that_have_checkers(lesson, error, words):
+    # 10 gave "No module named 'nnlib.exercises.lesson10'", 'core' an AttributeError
+    from nnlib.exercises import lesson_exercises, lessons
+
+    refused(lambda: lesson_exercises(lesson), error, *words)
+    assert lessons() == [f"lesson{k:02d}" for k in range(1, 10)]
+    assert lesson_exercises(2) is lesson_exercises("lesson02")
+
+
+# -- the rest of the public functions, probed with None, text, complex, 1-D and NaN ----------
+def _presentation_calls():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nnlib import animation, plots
+    from nnlib.experiments import learning_potential
+
+    net = MLP([2, 2, 1], seed=0)
+    history = train(net, X, Y, lr=0.5, epochs=2, record_every=1, seed=0)
+    return net, [
+        # plot_losses: None had no len(), text was a format string, complex was cast
+        (lambda: plots.plot_losses(None), TypeError, ["losses must be an array of numbers"]),
+        (lambda: plots.plot_losses("abc"), TypeError, ["losses must be an array of numbers"]),
+        (lambda: plots.plot_losses(np.array([0.5, 0.2j])), TypeError, ["losses must be real"]),
+        (lambda: plots.plot_losses(np.ones((3, 2))), ValueError, ["losses must be 1-D", "(3, 2)"]),
+        # plot_weights' axes: "'str' object has no attribute 'imshow'"
+        (lambda: plots.plot_weights(net, axes="ab"), TypeError,
+         ["axes must be 2 Matplotlib Axes, one per layer", "str"]),
+        (lambda: plots.plot_weights(net, axes=[1.0]), TypeError, ["axes must be 2", "list of 1"]),
+        # plot_decision_boundary's Y: (N, 2) drew column 0, NaN and 0.5 were not drawn
+        (lambda: plots.plot_decision_boundary(net, X, np.hstack([Y, Y])), ValueError,
+         ["Y must hold one label per row of X", "(4, 2)"]),
+        (lambda: plots.plot_decision_boundary(net, X, np.array([0.0, 1.0, np.nan, 0.0])),
+         ValueError, ["Y must hold the labels 0 and 1", "nan"]),
+        (lambda: plots.plot_decision_boundary(net, X, "0110"), TypeError,
+         ["Y must be an array of numbers"]),
+        # history: "history has no snapshots" for anything that is not a History
+        (lambda: animation.layer_frames(X, net), TypeError,
+         ["history must be the History", "ndarray"]),
+        (lambda: animation.animate_weights(None, net), TypeError,
+         ["history must be the History", "NoneType"]),
+        # input_names: nan had no len(), 'ab' was two labels, arrays were ambiguous
+        (lambda: animation.animate_weights(history, net, input_names=math.nan), TypeError,
+         ["input_names must be a list of 2 text labels", "nan"]),
+        (lambda: animation.plot_weight_trajectories(history, net, input_names="ab"), TypeError,
+         ["input_names must be a list of 2 text labels", "'ab'"]),
+        (lambda: animation.plot_weight_trajectories(history, net, input_names=np.eye(2)),
+         TypeError, ["input_names must be a list of 2 text labels"]),
+        # a movie: "'NoneType' object has no attribute 'fps'"
+        (lambda: animation.to_html(None), TypeError, ["movie must be what animate_weights",
+                                                      "NoneType"]),
+        (lambda: animation.save_gif("movie", "out.gif"), TypeError, ["movie must be", "str"]),
+        # the rest: arrays made activations.get ambiguous, stratify reached scikit-learn,
+        # learning_potential parsed text
+        (lambda: MLP([2, 2, 1], activation=np.ones(2)), ValueError,
+         ["unknown activation", "expected one of"]),
+        (lambda: data.train_test_split(X, Y, stratify="yes"), TypeError,
+         ["stratify must be True or False", "'yes'"]),
+        (lambda: data.train_test_split(X, Y, stratify=np.ones(4)), TypeError,
+         ["stratify must be True or False"]),
+        (lambda: learning_potential("0.5"), TypeError, ["loss must be a number", "'0.5'"]),
+        (lambda: learning_potential(None), TypeError, ["loss must be a number", "NoneType"]),
+    ]
+
+
+def test_the_presentation_and_helper_functions_refuse_junk_by_name(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)
+    net, calls = _presentation_calls()
+    kept = X.copy(), Y.copy()
+    for call, error, words in calls:
+        refused(call, error, *words, net=net)
+        plt.close("all")
+    np.testing.assert_array_equal(X, kept[0])
+    np.testing.assert_array_equal(Y, kept[1])
+    assert list(tmp_path.iterdir()) == []   # save_gif wrote nothing
+
+
+def test_what_the_presentation_functions_still_take():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nnlib import animation, plots
+
+    net = MLP([2, 2, 1], seed=0)
+    history = train(net, X, Y, lr=0.5, epochs=2, record_every=1, seed=0)
+    plots.plot_losses([0.5, 0.25, 0.125])
+    plots.plot_decision_boundary(net, X, Y[:, 0].astype(int), resolution=5)
+    _, axes = plt.subplots(1, 2, squeeze=False)
+    assert len(plots.plot_weights(net, axes=axes)) == 2     # the array plt.subplots gives
+    one = MLP([2, 1], seed=0)
+    _, ax = plt.subplots()
+    assert len(plots.plot_weights(one, axes=ax)) == 1       # one Axes for one layer
+    animation.plot_weight_trajectories(history, net, input_names=("$x_1$", "$x_2$"))
+    assert data.train_test_split(*data.moons(n=20, seed=0), seed=0, stratify=np.True_)
+    plt.close("all")

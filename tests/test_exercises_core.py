@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 
@@ -125,18 +127,42 @@ def stub(*args, **kwargs):
     raise NotImplementedError
 
 
+class RaisingArray:
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("__array__ refuses")
+
+
+class RaisingFloat:
+    def __float__(self):
+        raise RuntimeError("__float__ refuses")
+
+
+class RaisingLen:
+    def __len__(self):
+        raise RuntimeError("__len__ refuses")
+
+    def __getitem__(self, index):
+        raise RuntimeError("__getitem__ refuses")
+
+
+JUNK = ("a string", [[1, 2], [3]], float("nan"), 2**2000, (2**2000,) * 3, [2**2000] * 3,
+        RaisingArray(), RaisingFloat(), RaisingLen(), (RaisingFloat(),) * 3)
+
+
 @pytest.mark.parametrize("lesson, name, checker", ALL_CHECKERS,
                          ids=[f"{lesson:02d}-{name}" for lesson, name, _ in ALL_CHECKERS])
 def test_every_checker_knows_a_stub_and_survives_junk(lesson, name, checker):
     assert checker(stub).status == "not implemented"
     # (a function that updates its arguments in place returns None: it did nothing)
     assert checker(lambda *args, **kwargs: None).status in ("not implemented", "not in place")
-    for junk in ("a string", [[1, 2], [3]], float("nan")):
+    for junk in JUNK:   # a checker never raises, whatever it is given back
         verdict = checker(lambda *args, junk=junk, **kwargs: junk)
         assert not verdict and verdict.status in ("wrong shape", "wrong values", "error",
                                                   "not in place"), (junk, verdict)
     verdict = checker(lambda *args, **kwargs: 1 / 0)
     assert verdict.status == "error" and "ZeroDivisionError" in repr(verdict)
+    verdict = checker(lambda *args, **kwargs: sys.exit(3))   # exit() stops no grading run
+    assert verdict.status == "error" and "SystemExit" in repr(verdict)
 
 
 def test_arrays_inside_lists_are_copied_and_watched_too():

@@ -364,3 +364,19 @@ def test_gradient_fixed_slips_differ_from_the_reference_on_the_drawn_inputs():
                     assert slip == PLANTED_BUG and make_inputs is lesson03._any_widths
                     continue
                 assert got.shape != right.shape or nnlib.relative_error(got, right) > 1e-4, slip
+
+
+def test_relative_error_checker_never_raises_on_what_zero_vectors_give():
+    # right on random vectors, then 2**2000 or an unconvertible object for two zero vectors:
+    # float() raised OverflowError or the object's own error out of the checker
+    class RaisingFloat:
+        def __float__(self):
+            raise RuntimeError("__float__ refuses")
+
+    for junk, status in ((2**2000, "wrong shape"), (RaisingFloat(), "wrong shape"),
+                         ("0", "wrong values"), (0j, "wrong values")):   # text: not parsed
+        def candidate(a, b, junk=junk):
+            return junk if not (a.any() or b.any()) else plain_relative_error(a, b)
+
+        verdict = check_relative_error(candidate)
+        assert verdict.status == status and "expected one" in verdict.message, (junk, verdict)

@@ -115,6 +115,19 @@ def test_a_looping_notebook_times_out_and_the_others_are_still_graded(tmp_path):
     assert "not a lesson notebook" in rows["unrelated.ipynb"]["notes"]
 
 
+@pytest.mark.parametrize("printing", [
+    "print('.', end='')",                                    # no newline before the verdicts
+    "print('.', end='')\n    print('NNLIB-GRADE {}', end='')",  # the old marker, garbled
+    "import sys, io\n    sys.stdout = io.StringIO()",         # stdout taken away for good
+], ids=["no newline", "fake marker", "stdout replaced"])
+def test_verdicts_arrive_whatever_the_checked_function_prints(tmp_path, printing):
+    body = SIGMOID_PRIME.replace("    s = ", f"    {printing}\n    s = ")
+    row = grade(notebook(tmp_path / "printing.ipynb", LESSON01, body), timeout=60)
+    assert row.notes == []
+    assert row.results["sigmoid_prime"] == "correct"
+    assert set(row.results.values()) == {"correct", "missing"}
+
+
 def test_a_notebook_that_kills_its_kernel_gets_a_row_saying_so(tmp_path):
     dying = notebook(tmp_path / "dying.ipynb", LESSON01, "import os\nos._exit(3)")
     row = grade(dying, timeout=30)
@@ -156,7 +169,8 @@ def test_bad_arguments_name_what_was_expected(capsys):
     assert "--timeout must be a positive number of seconds, got 0" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["x.ipynb", "--lesson", "lesson99"])
-    assert "--lesson must name a lesson with checkers" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--lesson must name a lesson with checkers" in err and "lesson01, lesson02" in err
 
 
 def test_the_stub_region_pattern_needs_both_markers():

@@ -11,15 +11,35 @@ in the order the lesson asks for them; `verdicts` runs them all, as the grader d
 """
 
 import importlib
+import numbers
+import pkgutil
+import re
 
 from .core import Verdict, check
 
 
+def lessons():
+    """The lessons that have checkers: ["lesson01", "lesson02", …]."""
+    return sorted(module.name for module in pkgutil.iter_modules(__path__)
+                  if re.fullmatch(r"lesson\d\d", module.name))
+
+
 def lesson_exercises(lesson):
-    """{function name: checker} of lesson `lesson` ("lesson02" or 2), in lesson order."""
-    if isinstance(lesson, int):
-        lesson = f"lesson{lesson:02d}"
-    return importlib.import_module(f"{__name__}.{lesson}").EXERCISES
+    """{function name: checker} of lesson `lesson` ("lesson02" or 2), in lesson order.
+    Any other lesson is refused with the valid ones named."""
+    valid = lessons()
+    if isinstance(lesson, numbers.Integral) and not isinstance(lesson, bool):
+        module = f"lesson{lesson:02d}"
+    elif isinstance(lesson, str):
+        module = lesson
+    else:
+        raise TypeError(f"lesson must be a lesson's name such as {valid[0]!r} or its number, "
+                        f"got {lesson!r} ({type(lesson).__name__})")
+    if module not in valid:
+        by_number = ", ".join(str(int(v[len("lesson"):])) for v in valid)
+        raise ValueError(f"lesson {lesson!r} has no checkers; expected one of: "
+                         f"{', '.join(valid)} (or its number: {by_number})")
+    return importlib.import_module(f"{__name__}.{module}").EXERCISES
 
 
 def verdicts(lesson, namespace):
@@ -34,10 +54,10 @@ def verdicts(lesson, namespace):
             continue
         try:
             results[name] = checker(namespace[name]).as_dict()
-        except Exception as exc:  # a checker must never stop the grading of the others
+        except (Exception, SystemExit) as exc:  # a checker must never stop the grading of the others
             results[name] = {"status": "error", "slip": None,
                              "message": f"checking {name} raised {type(exc).__name__}: {exc}"}
     return results
 
 
-__all__ = ["Verdict", "check", "lesson_exercises", "verdicts"]
+__all__ = ["Verdict", "check", "lesson_exercises", "lessons", "verdicts"]

@@ -83,8 +83,8 @@ def call(candidate, name, *args):
         got = candidate(*args)
     except NotImplementedError:
         return None, not_implemented(name)
-    except Exception as exc:  # the learner's code may fail in any way: report it kindly
-        return None, raised(name, exc)
+    except (Exception, SystemExit) as exc:  # the learner's code may fail in any way, even
+        return None, raised(name, exc)         # exit(): report it kindly, never stop
     if got is None:
         return None, Verdict("not implemented", f"{name} returned None: not implemented yet "
                              "(did you forget the return statement?)")
@@ -146,10 +146,10 @@ def _not_real(value):
     float64 conversion would parse text and drop imaginary parts without a word."""
     try:
         arr = np.asarray(value)
-    except (TypeError, ValueError):
-        return None  # ragged: told apart below
-    items = arr.ravel() if arr.dtype.kind == "O" else [arr.dtype.type()]
-    kinds = {np.asarray(item).dtype.kind for item in items}
+        items = arr.ravel() if arr.dtype.kind == "O" else [arr.dtype.type()]
+        kinds = {np.asarray(item).dtype.kind for item in items}
+    except Exception:  # ragged, or an object whose conversion raises: told apart below
+        return None
     if kinds & set("USa"):
         return "text"
     if "c" in kinds:
@@ -186,7 +186,10 @@ def compare(name, got, expected, rtol, atol, index=""):
                        "(floats, not text or complex numbers)")
     try:
         got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
+    except OverflowError:  # an int too large for a float, such as 2**2000
+        return Verdict("wrong values", f"{name} returned a number too large for a float "
+                       "(an int beyond 1.8e308), expected floats")
+    except Exception:  # ragged, not numbers, or an object whose conversion raises
         return Verdict("wrong shape", f"{name} returned {type(got).__name__}, expected numbers")
     expected = np.asarray(expected, dtype=np.float64)
     transposed = (got.ndim == 2 and got.shape == expected.T.shape

@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 from scipy.special import expit
 
-from .core import Verdict, check, raised
+from .core import Verdict, _not_real, check, raised
 
 # -- Exercise 1: the relative error --------------------------------------------------------
 
@@ -76,11 +76,15 @@ def check_relative_error(candidate, name="relative_error"):
             got = candidate(np.zeros(4), np.zeros(4))
         except ZeroDivisionError:
             got = float("nan")
-        except Exception as exc:  # the learner's code may fail in any way: report it kindly
+        except (Exception, SystemExit) as exc:  # any failure, exit() too: report it kindly
             return raised(name, exc)
+    not_real = _not_real(got)   # float('0') would parse text, and judge it correct
+    if not_real:
+        return Verdict("wrong values", f"{name}(zeros, zeros) returned {not_real}, expected "
+                       "one real number")
     try:
         zero = float(got)
-    except (TypeError, ValueError):
+    except Exception:  # not a number, 2**2000, or an object whose __float__ raises
         return Verdict("wrong shape", f"{name}(zeros, zeros) returned {type(got).__name__}, "
                        "expected one number")
     if zero == 0.0:

@@ -257,7 +257,7 @@ def _check_adam_step(candidate, name, steps):
                 candidate(flat, given, m, v, t, **settings)
             except NotImplementedError:
                 return not_implemented(name)
-            except Exception as exc:  # the learner's code may fail in any way: report it kindly
+            except (Exception, SystemExit) as exc:  # any failure, exit() too: report it kindly
                 return raised(name, exc)
             ref.step(ref_flat, grad)
             for slip, (s_flat, s_m, s_v) in slipped.items():

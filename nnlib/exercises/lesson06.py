@@ -177,7 +177,7 @@ def _same_run(got, slipped, n):
     last bits of rounding grow until they show: those steps are not compared.)"""
     try:
         rates, losses = (np.asarray(part, dtype=np.float64).ravel() for part in got)
-    except (TypeError, ValueError):
+    except Exception:  # not two sequences of floats (2**2000, an object that will not convert)
         return False
     if rates.size != slipped[0].size or losses.size != slipped[1].size:
         return False
