@@ -16,13 +16,17 @@ from ._figures import (
     output_on_grid,
     probability_colorbar,
 )
+from ._validate import real_array
+from .network import check_network
 
 
 def use_style():
-    """The course's plotting style (seaborn 'whitegrid', readable font sizes)."""
+    """The course's plotting style: seaborn 'whitegrid', readable font sizes, and the
+    'colorblind' palette, whose colours stay apart for readers with a colour-vision
+    deficiency (tests/figcheck.py checks every legend's colours)."""
     import seaborn as sns
 
-    sns.set_theme(style="whitegrid", context="notebook")
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
 
 
 def _current_axes(ax):
@@ -37,6 +41,9 @@ def plot_losses(losses, ax=None, label="training loss", title="Loss during train
                 xlabel="step", log=True):
     """Line plot of a 1-D sequence of losses (e.g. History.losses) against the step
     1, 2, …; log scale by default. Returns the Axes."""
+    losses = real_array("losses", losses)   # complex or text would be cast or parsed
+    if losses.ndim != 1:
+        raise ValueError(f"losses must be 1-D, one loss per step, got shape {losses.shape}")
     ax = _current_axes(ax)
     ax.plot(np.arange(1, len(losses) + 1), losses, label=label)
     if log:
@@ -53,14 +60,19 @@ def plot_decision_boundary(net, X, Y, ax=None, resolution=200, title="Decision b
     X (N, 2), Y (N, 1) with labels 0/1 (or (N,)); resolution: grid points per axis
     (at least 2). Returns the Axes.
     """
-    X = net.check_X(X)
+    X = check_network(net).check_X(X)
     if X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary needs 2 input features, got {X.shape[1]}")
-    labels = np.asarray(Y)
-    if labels.ndim not in (1, 2) or len(labels) != len(X):
+    labels = real_array("Y", Y)
+    if not (labels.ndim == 1 or (labels.ndim == 2 and labels.shape[1] == 1)) \
+            or len(labels) != len(X):
         raise ValueError(f"Y must hold one label per row of X ({len(X)} rows, shape (N, 1) "
                          f"or (N,)), got shape {labels.shape}")
-    labels = labels.reshape(len(X), -1)[:, 0]
+    labels = labels.reshape(len(X))
+    other = labels[~np.isin(labels, (0, 1))]
+    if other.size:
+        raise ValueError("Y must hold the labels 0 and 1 (a sample with any other value "
+                         f"would not be drawn), got values such as {float(other[0]):g}")
     resolution = check_resolution(resolution)
     ax = _current_axes(ax)
     g0, g1, out = output_on_grid(net, X, resolution)
@@ -77,10 +89,25 @@ def plot_decision_boundary(net, X, Y, ax=None, resolution=200, title="Decision b
     return ax
 
 
+def _layer_axes(axes, n_layers):
+    """`axes` as a list of at least `n_layers` Matplotlib Axes (one Axes for one layer)."""
+    if hasattr(axes, "imshow"):
+        axes = [axes]
+    elif isinstance(axes, np.ndarray):
+        axes = list(axes.ravel())   # as plt.subplots returns them
+    if not isinstance(axes, (list, tuple)) or len(axes) < n_layers \
+            or not all(hasattr(ax, "imshow") for ax in axes):
+        raise TypeError(f"axes must be {n_layers} Matplotlib Axes, one per layer (or None for "
+                        f"a new figure), got {type(axes).__name__}"
+                        + (f" of {len(axes)}" if isinstance(axes, (list, tuple)) else ""))
+    return list(axes)
+
+
 def plot_weights(net, axes=None, title="Weights of layer {l}"):
     """One heat map per weight matrix W (n_out, n_in), rows = receiving neurons, with a
     shared symmetric colour scale. axes: one per layer (default: a new pyplot figure).
     Returns the list of Axes."""
+    check_network(net)
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -88,6 +115,8 @@ def plot_weights(net, axes=None, title="Weights of layer {l}"):
         _, axes = plt.subplots(1, net.n_layers, figsize=(width, 3), squeeze=False,
                                layout="constrained")
         axes = list(axes[0])
+    else:
+        axes = _layer_axes(axes, net.n_layers)
     limit = max(np.abs(W).max() for W in net.Ws) or 1.0
     for l, (W, ax) in enumerate(zip(net.Ws, axes)):
         image = ax.imshow(W, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
