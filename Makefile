@@ -8,7 +8,7 @@ READY  := $(VENV)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
-.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade bench site clean
+.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade bench site axe clean
 
 setup: $(READY)
 
@@ -31,7 +31,7 @@ lab:
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
 # Test files and notebooks are spread over all cores (pytest-xdist), one file per worker.
-test: $(READY) site
+test: $(READY) site axe
 	$(PYTEST) tests notebooks
 
 # Every notebook's outputs compared again under each OpenBLAS kernel this CPU can run
@@ -110,6 +110,19 @@ $(SITE_DONE): $(SITE_VENV)/.ready tools/build_site.py tools/colab_cells.py $(wil
 
 site: $(SITE_DONE)
 
+# axe-core, the accessibility engine tests/test_site.py runs in Chromium on every page of
+# the site (WCAG 2.1 A and AA rules): a test dependency from npm, its version pinned in
+# package.json and package-lock.json, installed with `npm ci` into node_modules/. Without
+# npm this says so and goes on: the test then skips, and fails under CI (CI=true).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the site's accessibility test needs" \
+	  "axe-core from npm. On Debian/Ubuntu: sudo apt-get install npm"; exit 0; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	@test ! -f $@ || touch $@
+
+axe: $(AXE)
+
 # Speed, measured side by side in one run: writes docs/benchmarks.md and .png.
 bench: $(READY)
 	cd benchmarks && ../$(BIN)/python run.py
@@ -117,4 +130,4 @@ bench: $(READY)
 clean:
 	rm -rf $(VENV) $(COLAB) .pytest_cache .hypothesis
 	rm -rf $(SITE_VENV) build/site build/site-src build/site-vendor build/site-doctrees \
-	  build/jupyter_execute $(SITE_DONE)
+	  build/jupyter_execute $(SITE_DONE) node_modules

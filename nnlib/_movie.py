@@ -152,18 +152,28 @@ def _render(movie, label, progress, frame_of):
 # in JupyterLab) keeps frame 0 and the hint line, which the script removes when it runs.
 # The script finds its player from its own element, not by id: it works wherever and
 # whenever the front end attaches the output to the page.
+# Accessible (WCAG 2.1 AA): the controls are a labelled group; every button and the
+# slider has a name a screen reader says (aria-label; Play's follows its text, play or
+# pause); all are native controls, so Tab, Enter, Space and the arrow keys work them; the
+# slider says "frame k of n"; a focused control shows a ring (the <style>, one rule for
+# every player on the page).
 _PLAYER = Template("""\
 <div class="nnlib-movie" id="$id" style="display:inline-block;max-width:100%;font:13px sans-serif">
 <img alt="$alt" src="$first" width="$width" height="$height" style="display:block;max-width:100%;height:auto">
 <div data-do="hint" style="margin-top:4px;color:#555">
 Frame 1 of $count shown. Run the cell to play the movie.</div>
-<div data-do="controls" style="display:none;align-items:center;gap:4px;margin-top:4px">
-<button data-do="first" title="first frame">|&#9664;</button>
-<button data-do="back" title="previous frame">&#9664;</button>
-<button data-do="play" title="play or pause" style="min-width:4.5em">play</button>
-<button data-do="next" title="next frame">&#9654;</button>
-<button data-do="last" title="last frame">&#9654;|</button>
-<input data-do="slider" type="range" min="0" max="$last" value="0" style="flex:1">
+<style>.nnlib-movie button:focus-visible,.nnlib-movie input:focus-visible\
+{outline:2px solid #1a5fb4;outline-offset:2px}</style>
+<div data-do="controls" style="display:none;align-items:center;gap:4px;margin-top:4px" \
+role="group" aria-label="movie controls">
+<button type="button" data-do="first" title="first frame" aria-label="first frame">|&#9664;</button>
+<button type="button" data-do="back" title="previous frame" aria-label="previous frame">&#9664;</button>
+<button type="button" data-do="play" title="play or pause" aria-label="play" \
+style="min-width:4.5em">play</button>
+<button type="button" data-do="next" title="next frame" aria-label="next frame">&#9654;</button>
+<button type="button" data-do="last" title="last frame" aria-label="last frame">&#9654;|</button>
+<input data-do="slider" type="range" min="0" max="$last" value="0" aria-label="frame" \
+aria-valuetext="frame 1 of $count" style="flex:1">
 <span data-do="label">frame 1 of $count</span>
 <label><input data-do="loop" type="checkbox" checked> loop</label>
 </div>
@@ -181,8 +191,13 @@ Frame 1 of $count shown. Run the cell to play the movie.</div>
     image.src = frames[k];
     slider.value = k;
     label.textContent = "frame " + (k + 1) + " of " + frames.length;
+    slider.setAttribute("aria-valuetext", label.textContent);
   }
-  function stop() { clearInterval(timer); timer = null; play.textContent = "play"; }
+  function name(button, text) {
+    button.textContent = text;
+    button.setAttribute("aria-label", text);
+  }
+  function stop() { clearInterval(timer); timer = null; name(play, "play"); }
   function step(d) {
     var i = k + d;
     if (i < 0 || i >= frames.length) {
@@ -195,7 +210,7 @@ Frame 1 of $count shown. Run the cell to play the movie.</div>
     if (timer) { stop(); return; }
     if (k === frames.length - 1 && !loop.checked) show(0);
     timer = setInterval(function () { step(1); }, $interval);
-    play.textContent = "pause";
+    name(play, "pause");
   };
   part("first").onclick = function () { stop(); show(0); };
   part("back").onclick = function () { stop(); step(-1); };

@@ -45,6 +45,8 @@ html_title = project
 html_favicon = "_static/favicon.svg"
 html_static_path = ["_static", VENDOR]
 html_css_files = [("course.css", {})]
+# keyboard access to the code blocks that scroll (see the file)
+html_js_files = [("course.js", {})]
 pygments_dark_style = "native"   # Furo's default
 html_copy_source = False
 html_show_sourcelink = False

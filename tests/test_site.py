@@ -7,10 +7,14 @@ command left in the text outside code), every image has loaded, every movie play
 notebook stored is there and advances on Play, every internal link answers 200 and its
 anchor exists, the console shows no error, no request left the site and none failed.
 Lesson pages also keep the course order (sidebar, Previous/Next) and the "run it" row.
+And every page passes axe-core (the accessibility engine, pinned in package.json and
+installed into node_modules/ by `make test`) with the rules of WCAG 2.0 and 2.1, levels A
+and AA: no violation at all.
 
 `make test` builds the site first (`test: ... site`). Needs /usr/bin/chromium and the
-`playwright` package as tests/test_browser.py does; without them, or without a built
-site, the tests are skipped, except under CI (CI=true), where they fail.
+`playwright` package as tests/test_browser.py does, and node_modules/axe-core (`make axe`)
+for the accessibility test; without them, or without a built site, the tests are skipped,
+except under CI (CI=true), where they fail.
 """
 
 import html.parser
@@ -29,6 +33,9 @@ from chromium import chromium, missing
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# the WCAG 2.1 success criteria at levels A and AA (2.1 adds to 2.0's, so both are asked for)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 INDEX_NOTEBOOK = "00_index.ipynb"
 
@@ -308,6 +315,108 @@ def test_page_offline(visit, site, name):
     print(f"{name}: {formulas} formulas, {images} images, {players} players, {links} links")
 
 
+def axe_violations(page):
+    """axe-core run on the page as it stands, with the WCAG 2.1 A and AA rules: its
+    violations, each as {id, impact, help, nodes: [[selector, ...], ...]}."""
+    if not AXE.exists():
+        missing(f"{AXE.relative_to(ROOT)} not found",
+                "install axe-core with `make axe` (npm ci, from package.json)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                         resultTypes: ['violations']})
+        .then(results => results.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(node => node.target.map(String))})))""", WCAG_TAGS)
+
+
+def describe(violations, shown=3):
+    """One line per violated rule: id, impact, how many elements, the first few."""
+    return "\n".join(
+        f"  {v['id']} ({v['impact']}, {len(v['nodes'])} element(s)): {v['help']}; "
+        + ", ".join(" > ".join(target) for target in v["nodes"][:shown])
+        + (" ..." if len(v["nodes"]) > shown else "")
+        for v in violations)
+
+
+# a phone's width: more code blocks and tables scroll sideways there
+PHONE = {"width": 390, "height": 800}
+
+
+@pytest.mark.parametrize("name", PAGES + ["search.html", "genindex.html"])
+def test_page_accessible(visit, name):
+    """axe-core finds no violation of the WCAG 2.1 A and AA rules on the page, with its
+    movie players running (their controls shown) and the network blocked: at the desktop
+    width, then at a phone's (after course.js has updated the tab stops)."""
+    v = visit()
+    page = v.open(name)
+    for width in ("desktop", "phone"):
+        if width == "phone":
+            page.set_viewport_size(PHONE)
+            page.wait_for_function("w => document.documentElement.dataset.courseTabstops == w",
+                                   arg=str(PHONE["width"]), timeout=10_000)
+        violations = axe_violations(page)
+        assert violations == [], (f"{name} ({width} width): {len(violations)} WCAG 2.1 A/AA "
+                                  f"rule(s) violated (axe-core):\n{describe(violations)}")
+    assert v.outside == [], f"{name}: requests outside the site: {v.outside}"
+    assert v.errors == [], f"{name}: {v.errors}"
+
+
+def focus_ring(page, selector):
+    """The outline the focused element shows (after keyboard focus): its style and width."""
+    return page.evaluate("""sel => { const s = getComputedStyle(document.querySelector(sel));
+        return [s.outlineStyle, parseFloat(s.outlineWidth)]; }""", selector)
+
+
+def test_keyboard_reaches_code_and_players(visit):
+    """What axe asks for also works: Tab reaches a code block that scrolls and the arrow
+    keys scroll it; a movie player's controls are reached with Tab, say what they do, show
+    a focus ring, and the slider and Play work from the keyboard."""
+    v = visit()
+    page = v.open("07_weight_evolution.html")
+    wide = page.evaluate("""() => [...document.querySelectorAll('article pre')]
+        .filter(pre => pre.scrollWidth > pre.clientWidth + 1).length""")
+    stops = page.evaluate("() => document.querySelectorAll('article pre[tabindex=\"0\"]').length")
+    assert wide >= 1 and stops >= wide, f"{wide} code blocks scroll, {stops} are tab stops"
+    page.evaluate("""() => { const pre = [...document.querySelectorAll('article pre')]
+        .find(pre => pre.scrollWidth > pre.clientWidth + 1);
+        pre.id = 'wide-code'; pre.scrollIntoView(); pre.scrollLeft = 0; }""")
+    page.focus("#wide-code")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('#wide-code').scrollLeft > 0",
+                           timeout=5_000)
+    # keyboard focus (Tab from the element before it) shows a ring
+    page.evaluate("() => document.querySelector('#wide-code').blur()")
+    player = page.query_selector(".nnlib-movie")
+    player.scroll_into_view_if_needed()
+    names = player.evaluate("""p => [...p.querySelectorAll('button, input')].map(c =>
+        c.getAttribute('aria-label') || (c.labels && c.labels[0] && c.labels[0].textContent.trim()))""")
+    assert names == ["first frame", "previous frame", "play", "next frame", "last frame", "frame",
+                     "loop"], names
+    page.focus('.nnlib-movie [data-do="first"]')
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.dataset.do") == "first"
+    style, width = focus_ring(page, '.nnlib-movie [data-do="first"]')
+    assert style != "none" and width >= 2, f"no visible focus ring: outline {style} {width}px"
+    for _ in range(5):   # first, back, play, next, last: Tab on to the slider
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.dataset.do") == "slider"
+    page.keyboard.press("ArrowRight")
+    label = player.query_selector('[data-do="label"]')
+    assert label.inner_text().startswith("frame 2 of "), label.inner_text()
+    assert player.query_selector('[data-do="slider"]').get_attribute("aria-valuetext") \
+        == label.inner_text()
+    page.focus('.nnlib-movie [data-do="play"]')
+    page.keyboard.press("Enter")
+    play = player.query_selector('[data-do="play"]')
+    assert play.get_attribute("aria-label") == "pause" == play.inner_text()
+    page.keyboard.press("Enter")
+    assert play.get_attribute("aria-label") == "play" == play.inner_text()
+    assert v.outside == [] and v.errors == [], (v.outside, v.errors)
+
+
 def test_lessons_carry_their_content(visit):
     """The index holds the course map with every lesson; the bench's lesson shows the
     bench's static picture and says where it runs live; lesson 07 has its players."""
@@ -332,8 +441,9 @@ def test_lessons_carry_their_content(visit):
 
 
 def test_the_checks_see_what_they_look_for(visit, site):
-    """The checks can fail: raw TeX, a broken image, a request outside the site and a
-    broken anchor, put on a page, are each caught."""
+    """The checks can fail: raw TeX, a broken image, a request outside the site, a
+    broken anchor, an unlabelled slider and a code block out of the keyboard's reach, put
+    on a page, are each caught."""
     v = visit()
     page = v.open("notation.html")
     page.evaluate("""() => {
@@ -355,3 +465,14 @@ def test_the_checks_see_what_they_look_for(visit, site):
     assert v.outside == ["http://example.invalid/picture.png"]
     with pytest.raises(AssertionError, match="no-such-anchor"):
         check_links(page, site, "notation.html")
+    # axe: an unlabelled slider and a code block that scrolls but is no tab stop
+    page.evaluate("""() => {
+        const input = document.createElement('input');
+        input.type = 'range';
+        const pre = document.createElement('pre');
+        pre.style.cssText = 'overflow: auto; width: 10em; white-space: pre';
+        pre.textContent = 'x'.repeat(400);
+        document.querySelector('article').append(input, pre);
+    }""")
+    found = {violation["id"] for violation in axe_violations(page)}
+    assert {"label", "scrollable-region-focusable"} <= found, found

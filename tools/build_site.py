@@ -13,6 +13,9 @@ Nothing is executed. The notebooks are staged into build/site-src/ for Sphinx + 
 - the notation card: a page made from the index's "Notation and shapes" cell and the
   README's "Conventions", so it never drifts from them; links to the card go there.
 MathJax is copied from the django-static-mathjax wheel into build/site/_static/mathjax/.
+The built pages are then finished for accessibility (WCAG 2.1 AA, checked by axe-core in
+tests/test_site.py): the sidebar's captions ("Lessons", "Reference"), which Sphinx marks
+role="heading" without a level, get aria-level="2".
 Staged files are rewritten only when their content changes, so Sphinx rebuilds only the
 pages whose notebook changed.
 """
@@ -56,7 +59,7 @@ def run_it_row(notebook, config):
     slug, branch = config["repository"].removeprefix("https://github.com/"), config["branch"]
     colab = f"https://colab.research.google.com/github/{slug}/blob/{branch}/notebooks/{notebook}"
     binder = f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/notebooks/{notebook}"
-    return (f'<div class="run-it" aria-label="Run this lesson">'
+    return (f'<div class="run-it" role="group" aria-label="Run this lesson">'
             f'<a class="run-it-colab" href="{colab}">Open in Colab</a>'
             f'<a class="run-it-binder" href="{binder}">Launch Binder</a>'
             f'<a class="run-it-download" href="notebooks/{notebook}" download>'
@@ -176,6 +179,26 @@ def stage(config):
     return names
 
 
+# Sphinx writes each toctree caption as <p class="caption" role="heading">, and a heading
+# role needs its level (aria-required-attr): the sidebar's captions sit under the site's
+# title, so level 2. The change is its own test (a page Sphinx did not rewrite is left
+# as it is), so it is made on every page of every build.
+HEADING_WITHOUT_LEVEL = re.compile(r'(<p class="caption" role="heading")(?![^>]*aria-level)')
+
+
+def finish_html(out):
+    """Every built page made complete for assistive technology (see the module's
+    docstring); returns how many pages changed."""
+    changed = 0
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        finished = HEADING_WITHOUT_LEVEL.sub(r'\1 aria-level="2"', text)
+        if finished != text:
+            path.write_text(finished, encoding="utf-8")
+            changed += 1
+    return changed
+
+
 def main(argv):
     from sphinx.cmd.build import build_main
 
@@ -187,6 +210,7 @@ def main(argv):
                          "-d", str(DOCTREES), str(SOURCE), str(OUT), *argv])
     if status:
         return status
+    finish_html(OUT)
     for name in names:  # the "Download" links: the notebooks as they are, outputs included
         copy_if_changed(NOTEBOOKS / name, OUT / "notebooks" / name)
     for path in (OUT / "notebooks").iterdir():
