@@ -12,7 +12,8 @@ So a lesson runs the experiment once per seed, shows the spread, and asserts its
 for every seed (`spread.min > 0.95`, not `accuracy > 0.95` for seed 0).
 
 For a yes/no outcome (did the run learn XOR?) the spread is a success rate, shown with
-its Wilson 95 % interval: the range of true rates that 30 tries cannot tell apart.
+its Wilson 95 % interval: the true rates under which the count seen is not surprising
+(repeated with fresh seeds, about 95 % of such intervals contain the true rate).
 """
 
 import dataclasses
