@@ -161,6 +161,19 @@ def test_the_student_edition_refuses_an_input_named_twice_as_output(tmp_path, ca
     assert path.read_bytes() == before
 
 
+def test_the_student_edition_refuses_two_inputs_of_one_name(tmp_path, capsys):
+    # a/08 and b/08 would both be written to out/08: the second would replace the first
+    from student_edition import main
+
+    first, _ = _lesson_copy(tmp_path / "a")
+    second, _ = _lesson_copy(tmp_path / "b")
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit):
+        main(["--no-run", "--out", str(out), str(first), str(second)])
+    assert "have the same name" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_write_student_edition_refuses_to_overwrite_its_input(tmp_path):
     from student_edition import write_student_edition
 

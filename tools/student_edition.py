@@ -89,6 +89,12 @@ def _refusal(args):
         if target.resolve() in inputs:
             return (f"--out {args.out}: writing {target} would overwrite the notebook "
                     f"{inputs[target.resolve()]}; choose a folder that holds none of the inputs")
+    by_name = {}
+    for path in inputs.values():   # two inputs of one name would share one output
+        if path.name in by_name:
+            return (f"notebooks: {by_name[path.name]} and {path} have the same name, so the "
+                    f"second's student edition would replace the first's in --out; give one")
+        by_name[path.name] = path
     for path in args.notebooks:
         try:
             nb = nbformat.read(path, as_version=4)
