@@ -79,6 +79,27 @@ def test_every_exercise_has_one_solution_cell_a_checker_and_folded_help_in_order
         assert tagged(answer), f"{where}: the folded solution must be tagged {SOLUTION_TAG!r}"
 
 
+def solution_lines(source):
+    """The lines of code between BEGIN and END SOLUTION, without spaces, that are long
+    enough to give something away (`return s`, `pass` are not)."""
+    body = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, re.DOTALL)
+    lines = {re.sub(r"\s+", "", line.split("#")[0]) for part in body for line in part.splitlines()}
+    return {line for line in lines if len(line) >= 12}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_a_hint_nudges_and_never_holds_a_line_of_the_solution(path):
+    nb = nbformat.read(path, as_version=4)
+    for number, cells in exercises(nb):
+        solution = next(c for c in cells if c.cell_type == "code" and tagged(c))
+        for cell in cells:
+            match = FOLDED.match(cell.source) if cell.cell_type == "markdown" else None
+            if match and match.group(1).startswith("Hint"):
+                hint = re.sub(r"\s+", "", cell.source)
+                given = [line for line in solution_lines(solution.source) if line in hint]
+                assert given == [], f"exercise {number}, {match.group(1)} gives away {given}"
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_the_graded_functions_are_the_ones_the_solution_cells_define(path):
     nb = nbformat.read(path, as_version=4)
