@@ -17,7 +17,7 @@ def choice(name, value, options):
     return value
 
 
-def _number(name, value, integer, expected):
+def number(name, value, integer, expected):
     """`value` if it is a real number (an integer if `integer`; never a bool), else TypeError."""
     kind = numbers.Integral if integer else numbers.Real
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
@@ -29,7 +29,7 @@ def integer_at_least(name, value, minimum, expected=None):
     """Return `value` as an int if it is an integer ≥ `minimum`, else raise a TypeError or
     ValueError saying `name` must be `expected` (default: "an integer of at least ...")."""
     expected = expected or f"an integer of at least {minimum}"
-    _number(name, value, True, expected)
+    number(name, value, True, expected)
     if value < minimum:
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return int(value)
@@ -38,7 +38,7 @@ def integer_at_least(name, value, minimum, expected=None):
 def positive(name, value, integer=False):
     """Return `value` if it is a finite number > 0 (an int if `integer`), else raise."""
     expected = "a positive integer" if integer else "a positive number"
-    _number(name, value, integer, expected)
+    number(name, value, integer, expected)
     # an integer is always finite, and may be too large for a float (10**400)
     if value <= 0 or not (isinstance(value, numbers.Integral) or np.isfinite(value)):
         raise ValueError(f"{name} must be {expected}, got {value!r}")
@@ -48,7 +48,7 @@ def positive(name, value, integer=False):
 def nonnegative(name, value):
     """Return `value` as a float if it is a finite number ≥ 0, else raise."""
     expected = "a finite number ≥ 0"
-    _number(name, value, False, expected)
+    number(name, value, False, expected)
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return float(value)
@@ -62,7 +62,7 @@ def seed(value, name="seed", below=None):
         expected += f" and < {below} (scikit-learn's limit)"
     if value is None:
         return None
-    _number(name, value, True, expected)
+    number(name, value, True, expected)
     if value < 0 or (below is not None and value >= below):
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return int(value)

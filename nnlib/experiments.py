@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ._validate import _number, positive, real_array, vector
+from ._validate import number, positive, real_array, vector
 from ._validate import seed as check_seed
 from .gradcheck import GradientCheckReport, gradient_check
 from .history import History, TrainingDiverged
@@ -51,7 +51,7 @@ def learning_potential(loss):
     not the number of factors e the loss fell during training: that is ln(L0 / L) for the
     starting loss L0, which equals −ln(L) only when L0 = 1.
     """
-    loss = float(_number("loss", loss, False, "a number (a final loss)"))
+    loss = float(number("loss", loss, False, "a number (a final loss)"))
     if not np.isfinite(loss):
         return -math.inf
     return -math.log(loss) if loss > 0 else math.inf

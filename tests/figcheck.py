@@ -149,11 +149,15 @@ def data_points(ax):
 
 
 # -- colours --------------------------------------------------------------------------------------
+def _linear(rgb):
+    """sRGB colours (n, 3) in 0 … 1 as linear light."""
+    rgb = np.asarray(rgb, dtype=float)
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
 def _lab(rgb):
     """CIE L*a*b* (D65) of sRGB colours (n, 3) in 0 … 1."""
-    rgb = np.asarray(rgb, dtype=float)
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805],
+    xyz = _linear(rgb) @ np.array([[0.4124, 0.3576, 0.1805],
                              [0.2126, 0.7152, 0.0722],
                              [0.0193, 0.1192, 0.9505]]).T
     xyz = xyz / np.array([0.95047, 1.0, 1.08883])
@@ -164,9 +168,7 @@ def _lab(rgb):
 
 def seen_as(rgb, vision):
     """sRGB colours (n, 3) as a person with `vision` (a key of CVD) sees them."""
-    rgb = np.asarray(rgb, dtype=float)
-    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    linear = np.clip(linear @ CVD[vision].T, 0, 1)
+    linear = np.clip(_linear(rgb) @ CVD[vision].T, 0, 1)
     return np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
 
 
