@@ -7,6 +7,7 @@ live on their own Agg canvas, so a notebook never shows them unasked.
 
 import io
 import math
+import re
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -182,3 +183,20 @@ def png_bytes(pixels, colours=None, compress_level=6):
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=compress_level)
     return buffer.getvalue()
+
+
+ALT_MIN_WORDS = 5
+# a file name where a description should be: what a site generator puts when it has none
+_FILE_NAME = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+
+
+def check_alt(alt):
+    """`alt` as a figure's alt text: a sentence or more, never a file name."""
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be text that says what the figure shows, got "
+                        f"{type(alt).__name__}")
+    alt = " ".join(alt.split())
+    if _FILE_NAME.match(alt) or len(alt.split()) < ALT_MIN_WORDS:
+        raise ValueError(f"alt must say what the figure shows and what to notice, in at least "
+                         f"{ALT_MIN_WORDS} words, got {alt!r}")
+    return alt

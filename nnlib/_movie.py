@@ -12,6 +12,7 @@ of the static part drawn once (blitting): ~10 ms.
 
 import base64
 import hashlib
+import html
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from string import Template
 import numpy as np
 from matplotlib.image import AxesImage
 
-from ._figures import canvas_pixels, png_bytes
+from ._figures import canvas_pixels, check_alt, png_bytes
 from ._validate import positive
 
 PALETTE_COLOURS = 255     # PNG frames of the player in a palette: a third of the bytes
@@ -152,11 +153,12 @@ def _render(movie, label, progress, frame_of):
 # in JupyterLab) keeps frame 0 and the hint line, which the script removes when it runs.
 # The script finds its player from its own element, not by id: it works wherever and
 # whenever the front end attaches the output to the page.
-# Accessible (WCAG 2.1 AA): the controls are a labelled group; every button and the
-# slider has a name a screen reader says (aria-label; Play's follows its text, play or
-# pause); all are native controls, so Tab, Enter, Space and the arrow keys work them; the
-# slider says "frame k of n"; a focused control shows a ring (the <style>, one rule for
-# every player on the page).
+# Accessible (WCAG 2.1 AA): the picture's alt text says what the whole movie shows, and a
+# caption line under the controls says it to every reader; the controls are a labelled
+# group; every button and the slider has a name a screen reader says (aria-label;
+# Play's follows its text, play or pause); all are native controls, so Tab, Enter, Space
+# and the arrow keys work them; the slider says "frame k of n"; a focused control shows a
+# ring (the <style>, one rule for every player on the page).
 _PLAYER = Template("""\
 <div class="nnlib-movie" id="$id" style="display:inline-block;max-width:100%;font:13px sans-serif">
 <img alt="$alt" src="$first" width="$width" height="$height" style="display:block;max-width:100%;height:auto">
@@ -177,6 +179,7 @@ aria-valuetext="frame 1 of $count" style="flex:1">
 <span data-do="label">frame 1 of $count</span>
 <label><input data-do="loop" type="checkbox" checked> loop</label>
 </div>
+<div style="margin-top:4px"><i>Movie.</i> $alt</div>
 <script>
 (function () {
   var frames = $frames;
@@ -232,15 +235,17 @@ def _fps(fps, movie):
     return movie.fps if fps is None else positive("fps", fps)
 
 
-def to_html(movie, fps=None, progress=True):
+def to_html(movie, alt, fps=None, progress=True):
     """The movie as a self-contained HTML/JavaScript player: a string.
 
-    Every frame is embedded as a base64 PNG (palette colours, to keep notebooks small);
-    the <img> starts at frame 0 with its width and height, so it shows even where the
-    script does not run. fps: playing speed (default: the movie's); progress: show a
-    bar while rendering.
+    alt: what the whole movie shows and what to notice (the picture's alt text and the
+    caption under the player). Every frame is embedded as a base64 PNG (palette colours,
+    to keep notebooks small); the <img> starts at frame 0 with its width and height, so
+    it shows even where the script does not run. fps: playing speed (default: the
+    movie's); progress: show a bar while rendering.
     """
     fps = _fps(fps, movie)
+    alt = check_alt(alt)
     frames = _render(movie, "rendering", progress, lambda m, k: m.png(k))
     uris = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in frames]
     size_mb = sum(map(len, uris)) / 2**20
@@ -252,17 +257,17 @@ def to_html(movie, fps=None, progress=True):
     # stored notebook does not change when it is executed again
     digest = hashlib.sha1("".join(uris).encode("ascii")).hexdigest()[:12]
     return _PLAYER.substitute(id=f"nnlib-movie-{digest}", first=uris[0], width=width,
-                              height=height, alt=f"{type(movie).__name__}, {len(uris)} frames",
+                              height=height, alt=html.escape(alt),
                               frames=json.dumps(uris), last=len(uris) - 1, count=len(uris),
                               interval=round(1000 / fps))
 
 
-def show_html(movie, fps=None, progress=True):
-    """The movie's HTML player as a notebook display object: put it last in a cell,
-    or pass it to display()."""
+def show_html(movie, alt, fps=None, progress=True):
+    """The movie's HTML player (see to_html) as a notebook display object: put it last
+    in a cell, or pass it to display()."""
     from IPython.display import HTML
 
-    return HTML(to_html(movie, fps=fps, progress=progress))
+    return HTML(to_html(movie, alt, fps=fps, progress=progress))
 
 
 def save_gif(movie, path, fps=None, progress=True):

@@ -13,6 +13,7 @@ import traceback
 
 import numpy as np
 
+from ._a11y import name_widgets
 from ._bench_settings import (
     ACTIVATIONS,
     BATCH_RANGE,
@@ -38,6 +39,12 @@ from .optim import OPTIMIZERS, SCIPY_METHODS
 
 RANGE_TEST_DPI = 100
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 alike
+FIGURE_ALT = ("The bench's figure for the current settings: the loss at each training step "
+              "(top left), the network's output over the inputs with the data (top middle), "
+              "each layer's gradient norm at each step (top right), and each weight matrix as "
+              "a heat map (bottom). The text above it gives the numbers.")
+RANGE_ALT = ("The learning-rate range test: the loss after a short run at each learning rate, "
+             "on a log axis. The text above names the best rate and where training diverges.")
 STATIC_NOTE = ("A picture of the test bench: its controls need a running kernel. "
                "Run the cell to use them.")
 
@@ -157,8 +164,13 @@ class TestBench:
             column(self.dataset_menu, self.samples_slider, self.noise_slider, self.reset_button),
             column(self.hidden_text, self.activation_menu, self.range_button),
         ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
-        return widgets.VBox([columns, self.smoothing_buttons, self.readout, self.image,
-                             self.range_image])
+        self.image.add_class("nnlib-bench-figure")
+        self.range_image.add_class("nnlib-bench-range")
+        layout = widgets.VBox([columns, self.smoothing_buttons, self.readout, self.image,
+                               self.range_image])
+        layout.children += (name_widgets(widgets, layout, {
+            "nnlib-bench-figure": FIGURE_ALT, "nnlib-bench-range": RANGE_ALT}),)
+        return layout
 
     # -- what each control does --------------------------------------------------------
     def _guard(self, action):
@@ -310,16 +322,19 @@ class TestBench:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The live widget, and for front ends without a widget manager or kernel (an
-        untrusted or static notebook) a picture of the bench with a line saying so."""
+        untrusted or static notebook) a picture of the bench with a line saying so; the
+        picture's alt text travels in the metadata, as nnlib.plots.show puts it."""
         png = base64.b64encode(self._plot.png(compact=True)).decode("ascii")
-        return {
+        alt = f"the test bench: {FIGURE_ALT}"
+        data = {
             WIDGET_VIEW: {"version_major": 2, "version_minor": 0,
                           "model_id": self.widget.model_id},
-            "text/html": (f'<img src="data:image/png;base64,{png}" alt="the test bench\'s '
-                          f'figure" style="max-width:100%"><p>{html.escape(STATIC_NOTE)}</p>'),
+            "text/html": (f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" '
+                          f'style="max-width:100%"><p>{html.escape(STATIC_NOTE)}</p>'),
             "image/png": png,
             "text/plain": f"<TestBench: seed {self.seed}> {STATIC_NOTE}",
         }
+        return data, {"image/png": {"alt": alt}}
 
     def __repr__(self):
         return f"<TestBench: {self.run!r}>"

@@ -1,8 +1,11 @@
-"""Figures the lessons share: loss curves, decision boundaries, weight heat maps.
+"""Figures the lessons share: loss curves, decision boundaries, weight heat maps, and
+`show`, which puts a figure in the notebook with its alt text.
 
-Each function draws on the Axes it is given (default: pyplot's current one) and
+Each plotting function draws on the Axes it is given (default: pyplot's current one) and
 returns it, so a lesson can put several on one figure.
 """
+
+import re
 
 import numpy as np
 
@@ -12,6 +15,7 @@ from ._figures import (
     POINT_EDGE,
     PROBABILITY_ALPHA,
     PROBABILITY_CMAP,
+    check_alt,
     check_resolution,
     output_on_grid,
     probability_colorbar,
@@ -27,6 +31,53 @@ def use_style():
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
+
+
+CAPTION_PREFIX = "Figure. "
+# escaped in the Markdown caption
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
+
+
+def show(alt, figure=None):
+    """Show a figure with its alt text, then close it.
+
+    alt: what the figure shows and what to notice, in a sentence or two (what a reader
+    who cannot see it needs); figure: a matplotlib Figure (default: pyplot's current one).
+    In Jupyter or Colab the output is the PNG, with `alt` as its text and in its metadata
+    (the website's <img alt>), and under it a caption line "Figure. <alt>" that every
+    reader sees. Elsewhere the figure goes to plt.show() and the caption is printed.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    alt = check_alt(alt)
+    if figure is None:
+        if not plt.get_fignums():
+            raise ValueError("show: there is no figure to show (draw one first, or pass figure=)")
+        figure = plt.gcf()
+    elif not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        shell = None
+    else:
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        print(CAPTION_PREFIX + alt)
+        plt.show()
+        return
+    from IPython.display import publish_display_data
+
+    data, metadata = shell.display_formatter.format(figure, include={"image/png"})
+    if "image/png" not in data:
+        raise RuntimeError("show: this notebook's matplotlib backend makes no PNG; run "
+                           "%matplotlib inline")
+    metadata = {"image/png": {**metadata.get("image/png", {}), "alt": alt}}
+    publish_display_data({"image/png": data["image/png"], "text/plain": alt}, metadata)
+    publish_display_data({"text/markdown": "*Figure.* " + _MARKDOWN_SPECIAL.sub(r"\\\1", alt),
+                          "text/plain": CAPTION_PREFIX + alt})
+    plt.close(figure)
 
 
 def _current_axes(ax):

@@ -24,6 +24,8 @@ from nnlib import animation
 NNLIB = Path(nnlib.__file__).parent
 PRESENTATION = ["animation.py", "_movie.py", "_figures.py", "plots.py", "benchplots.py"]
 
+MOVIE_ALT = "The weights of one layer change as training goes on, & <grow>."
+
 
 def plain_sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
@@ -269,7 +271,7 @@ def test_html_player_embeds_every_frame(deep_run):
     net, _, _, _, history = deep_run
     before = plt.get_fignums()
     movie = animation.animate_weights(history, net, max_frames=5)
-    html = animation.to_html(movie, progress=False)
+    html = animation.to_html(movie, MOVIE_ALT, progress=False)
     frames = decoded_frames(html)
     assert len(frames) == 5 + 1                 # the frames, and the first again as the poster
     for k, frame in enumerate(frames[1:]):
@@ -280,6 +282,10 @@ def test_html_player_embeds_every_frame(deep_run):
     image = re.search(r"<img [^>]*>", html).group(0)
     assert f'width="{width}"' in image and f'height="{height}"' in image
     assert np.abs(decoded_frames(image)[0].astype(int) - movie.pixels(0)).mean() < 3
+    # the alt text of the whole movie: the picture's alt and a caption line, both escaped
+    assert 'alt="The weights of one layer change as training goes on, &amp; &lt;grow&gt;."' \
+        in image
+    assert "<i>Movie.</i> The weights of one layer change as training goes on, &amp; " in html
     hint = re.search(r"<div data-do=\"hint\"[^>]*>([^<]*)</div>", html).group(1)
     assert "Run the cell to play" in hint
     assert re.search(r'data-do="controls" style="display:none', html)
@@ -287,15 +293,19 @@ def test_html_player_embeds_every_frame(deep_run):
     assert not re.search(r"https?:|//[a-z]|@import|url\(", markup, flags=re.IGNORECASE)
     assert all(link.startswith("data:image/png;base64,")
                for link in re.findall(r'(?:src|href)="([^"]*)"', html))
-    shown = animation.show_html(movie, progress=False)
+    shown = animation.show_html(movie, MOVIE_ALT, progress=False)
     assert len(decoded_frames(shown.data)) == 6
     assert plt.get_fignums() == before          # no figure left for pyplot to show
+    for alt, error in [(None, TypeError), ("", ValueError), ("weights.png", ValueError),
+                       ("the weights", ValueError)]:
+        with pytest.raises(error, match="alt must"):
+            animation.to_html(movie, alt, progress=False)
 
 
 def test_progress_bar_outside_a_notebook(deep_run, capsys):
     net, _, _, _, history = deep_run
     movie = animation.animate_weights(history, net, max_frames=3)
-    animation.to_html(movie, progress=True)
+    animation.to_html(movie, MOVIE_ALT, progress=True)
     assert capsys.readouterr().err.rstrip().endswith("3/3")
 
 
@@ -401,7 +411,7 @@ def test_players_and_gifs_refuse_a_bad_fps(deep_run, tmp_path, fps, error):
     net, _, _, _, history = deep_run
     movie = animation.animate_weights(history, net, max_frames=2)
     with pytest.raises(error, match="fps"):
-        animation.to_html(movie, fps=fps, progress=False)
+        animation.to_html(movie, MOVIE_ALT, fps=fps, progress=False)
     with pytest.raises(error, match="fps"):
         animation.save_gif(movie, tmp_path / "movie.gif", fps=fps, progress=False)
     assert not (tmp_path / "movie.gif").exists()

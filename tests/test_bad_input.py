@@ -776,8 +776,8 @@ def _presentation_calls():
         (lambda: animation.plot_weight_trajectories(history, net, input_names=np.eye(2)),
          TypeError, ["input_names must be a list of 2 text labels"]),
         # a movie: "'NoneType' object has no attribute 'fps'"
-        (lambda: animation.to_html(None), TypeError, ["movie must be what animate_weights",
-                                                      "NoneType"]),
+        (lambda: animation.to_html(None, "a movie of training that never was"), TypeError,
+         ["movie must be what animate_weights", "NoneType"]),
         (lambda: animation.save_gif("movie", "out.gif"), TypeError, ["movie must be", "str"]),
         # the rest: arrays made activations.get ambiguous, stratify reached scikit-learn,
         # learning_potential parsed text

@@ -2,6 +2,7 @@
 and the bench's figures drawn without widgets."""
 
 import base64
+import html
 import math
 import re
 from io import BytesIO
@@ -264,7 +265,7 @@ def test_bench_shows_the_live_widget_or_a_picture_of_itself(bench):
     from IPython.core.formatters import DisplayFormatter
 
     assert isinstance(bench.widget, ipywidgets.VBox)
-    data, _ = DisplayFormatter().format(bench)
+    data, metadata = DisplayFormatter().format(bench)
     view = data["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == bench.widget.model_id and view["version_major"] == 2
     png = base64.b64decode(data["image/png"])
@@ -275,6 +276,10 @@ def test_bench_shows_the_live_widget_or_a_picture_of_itself(bench):
     assert data["image/png"] in data["text/html"]
     assert "running kernel" in data["text/plain"] and "running kernel" in data["text/html"]
     assert "VBox" not in data["text/plain"]
+    # the picture's alt text says what the bench's figure shows, in the metadata and the HTML
+    alt = metadata["image/png"]["alt"]
+    assert alt.startswith("the test bench: ") and "loss" in alt and "weight matrix" in alt
+    assert f'alt="{html.escape(alt)}"' in data["text/html"]
 
 
 # -- what the bench shows --------------------------------------------------------------------

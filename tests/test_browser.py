@@ -48,6 +48,10 @@ LAB_CONFIG = {"LabApp": {"news_url": None, "extension_manager": "readonly",
                              "jupyterlab.handlers.announcements.NeverCheckForUpdate"}}
 LAB_SETTINGS = {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
                                                                  "checkForUpdates": False}}
+# axe-core (`make axe`, as tests/test_site.py uses it) checks the outputs a learner works:
+# the bench's controls and the movie players, with the WCAG 2.1 A and AA rules
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN_ALL_TIMEOUT = 240_000   # ms; the slowest lesson runs in well under a minute alone
 # BROWSER_SCREENSHOTS=folder: save what the learner sees of each picture-holding output
 SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS")
@@ -268,8 +272,23 @@ def check_images(page, node, where):
         pytest.fail(f"{where}: images did not load: {page.evaluate(BROKEN_IMAGES, node)}")
 
 
+def axe_violations(page, node):
+    """axe-core's WCAG 2.1 A and AA rules run on the cell's outputs, as JupyterLab shows
+    them: a list of "rule: the elements"."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed ({AXE.relative_to(ROOT)}): run `make axe`")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""([node, tags]) => axe.run(node.querySelector('.jp-OutputArea'),
+        {runOnly: {type: 'tag', values: tags}}).then(result => result.violations.map(
+            v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))""",
+        [node, WCAG_TAGS])
+
+
 def check_players(page, node, where):
-    """Each movie player shows frame 0 at its size and advances on Play."""
+    """Each movie player shows frame 0 at its size, advances on Play, and works from the
+    keyboard inside JupyterLab (whose own shortcuts must not take the keys): Enter on the
+    focused Play button plays and pauses, an arrow key on the slider moves one frame."""
     players = node.query_selector_all(".nnlib-movie")
     for player in players:
         image = player.query_selector("img")
@@ -282,6 +301,22 @@ def check_players(page, node, where):
         page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
                                arg=[image, first], timeout=10_000)
         player.query_selector('[data-do="play"]').click()   # pause
+        label = player.query_selector('[data-do="label"]')
+        player.query_selector('[data-do="first"]').focus()
+        page.keyboard.press("Enter")
+        assert label.inner_text().startswith("frame 1 of"), f"{where}: Enter on 'first frame'"
+        player.query_selector('[data-do="play"]').focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("(label) => !label.textContent.startsWith('frame 1 of')",
+                               arg=label, timeout=10_000)
+        page.keyboard.press("Enter")                          # pause
+        assert player.query_selector('[data-do="play"]').inner_text() == "play", where
+        before = label.inner_text()
+        player.query_selector('[data-do="slider"]').focus()
+        page.keyboard.press("ArrowRight")
+        assert label.inner_text() != before, f"{where}: ArrowRight on the slider did nothing"
+        assert player.evaluate("p => p.contains(document.activeElement)"), \
+            f"{where}: a key press took the focus out of the player"
     return len(players)
 
 
@@ -306,7 +341,8 @@ CLIPPED_CONTROLS = """(node) => {
 
 
 def check_bench(page, node, where):
-    """The bench's controls are all there and none is clipped."""
+    """The bench's controls are all there, none is clipped, and each has a name that a
+    screen reader says (axe-core's rules)."""
     assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 3, where
     problems = page.evaluate(CLIPPED_CONTROLS, node)
     assert problems == [], f"{where}: {problems}"
@@ -315,6 +351,13 @@ def check_bench(page, node, where):
     node.evaluate(f"n => {{ {label}.style.maxWidth = '30px'; }}")
     assert any("text clipped" in problem for problem in page.evaluate(CLIPPED_CONTROLS, node))
     node.evaluate(f"n => {{ {label}.style.maxWidth = ''; }}")
+    # every slider is named for a screen reader (nnlib/_a11y.py), and axe sees a nameless one
+    handle = "n.querySelector('.widget-slider [role=slider]')"
+    name = node.evaluate(f"n => {handle}.getAttribute('aria-label')")
+    assert name == "learning rate", where
+    node.evaluate(f"n => {handle}.removeAttribute('aria-label')")
+    assert any(v.startswith("aria-input-field-name") for v in axe_violations(page, node))
+    node.evaluate(f"n => {handle}.setAttribute('aria-label', 'learning rate')")
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -342,6 +385,9 @@ def test_lesson_in_jupyterlab(notebook_page, name):
         if node.query_selector(".nnlib-movie"):
             screenshot(page, f"{name[:2]}-cell{index}-after")
         players += check_players(page, node, where)
+        if node.query_selector(".nnlib-movie, .widget-vbox .widget-dropdown"):
+            violations = axe_violations(page, node)
+            assert violations == [], f"{where}: WCAG 2.1 A/AA violations:\n" + "\n".join(violations)
         if node.query_selector(".widget-vbox .widget-dropdown"):
             screenshot(page, f"{name[:2]}-cell{index}-bench")
             check_bench(page, node, where)
@@ -455,7 +501,8 @@ def test_movie_player_plays_steps_and_loops_in_chromium(browser):
     net = nnlib.MLP([15, 1], loss="cross_entropy", seed=0)
     history = nnlib.train(net, X, Y, optimizer="adam", lr=0.05, epochs=20, record_every=5)
     movie = animation.animate_weights(history, net, max_frames=5, fps=20)
-    html = animation.to_html(movie, progress=False)
+    html = animation.to_html(movie, "The input weights grow while the noise weights stay small.",
+                             progress=False)
     height, width = movie.pixels(0).shape[:2]
     page, requests, errors = browser.new_page(), [], []
     try:

@@ -5,6 +5,7 @@ checks cover what it does not: structure, links, badges, stored state.
 """
 
 import base64
+import html
 import json
 import re
 import struct
@@ -187,3 +188,42 @@ def test_kernelspec_is_the_installed_kernel(path):
     """Otherwise JupyterLab rewrites it on opening, and the notebook opens modified."""
     stored, installed = load(path)["metadata"]["kernelspec"], installed_kernelspec()
     assert {key: stored.get(key) for key in installed} == installed, "make notebooks fixes it"
+
+
+# HTML outputs that hold pictures: the movie players, the bench's static picture
+IMG_IN_HTML = re.compile(r"<img\b[^>]*>")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ALT_IN_IMG = re.compile(r'\balt="([^"]*)"')
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_a_describing_alt_text(path):
+    """Every stored picture carries the alt text its lesson wrote (nnlib.plots.show, the
+    players' alt), with the caption line under each figure, never a file name or a repr."""
+    from nnlib._figures import check_alt
+
+    problems = []
+    for index, cell in enumerate(load(path)["cells"]):
+        outputs = cell.get("outputs", [])
+        for number, output in enumerate(outputs):
+            data = output.get("data", {})
+            alts = [(ALT_IN_IMG.search(tag) or re.match("()", "")).group(1)
+                    for tag in IMG_IN_HTML.findall("".join(data.get("text/html", "")))]
+            if "image/png" in data:
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                following = outputs[number + 1].get("data", {}) if number + 1 < len(outputs) else {}
+                if WIDGET_VIEW in data:   # the bench's stored picture: its alt is enough
+                    if alt is None:
+                        problems.append(f"cell {index}: the widget's picture has no alt text")
+                elif alt is None or "".join(data.get("text/plain", "")) != alt:
+                    problems.append(f"cell {index}: a figure without alt text (show it with "
+                                    "nnlib.plots.show)")
+                elif "".join(following.get("text/plain", "")) != f"Figure. {alt}":
+                    problems.append(f"cell {index}: no caption line under the figure")
+                alts = [alt] if alt else []
+            for alt in alts:
+                try:
+                    check_alt(html.unescape(alt) if alt else alt)
+                except (TypeError, ValueError) as error:
+                    problems.append(f"cell {index}: {error}")
+    assert problems == []

@@ -231,3 +231,58 @@ def test_range_test_plot_marks_best_and_diverged_rates():
     assert any("best lr" in t for t in texts) and any("current lr" in t for t in texts)
     assert points_under_legend(ax) == 0
     plt.close(ax.figure)
+
+
+SHOW_CELL = '''
+import matplotlib.pyplot as plt
+import nnlib
+fig, ax = plt.subplots(figsize=(4, 3))
+ax.plot([1, 2, 3], label="rising")
+ax.set(title="A line", xlabel="step", ylabel="value")
+plt.figure()        # another figure, left open: Jupyter shows it at the end of the cell
+plt.plot([3, 2, 1])
+nnlib.plots.show("A line that rises from 1 to 3, with x_1 and $5 in the text.", figure=fig)
+nnlib.plots.show("A line that falls from 3 to 1, the figure pyplot holds.")
+'''
+
+
+def test_show_puts_the_alt_text_in_the_output_and_a_caption_under_it():
+    """In a real kernel: each figure shown once, as a PNG whose text and metadata hold the
+    alt text, then a caption line (Markdown, escaped); nothing left for Jupyter to show."""
+    import base64
+    from io import BytesIO
+
+    import nbformat
+    from nbclient import NotebookClient
+    from PIL import Image
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(SHOW_CELL)]
+    NotebookClient(notebook, kernel_name="python3", timeout=60).execute()
+    outputs = notebook.cells[0].outputs
+    assert [sorted(output.data) for output in outputs] == \
+        [["image/png", "text/plain"], ["text/markdown", "text/plain"]] * 2
+    first = "A line that rises from 1 to 3, with x_1 and $5 in the text."
+    assert outputs[0].data["text/plain"] == first
+    assert outputs[0].metadata["image/png"]["alt"] == first
+    assert outputs[1].data["text/plain"] == "Figure. " + first
+    assert outputs[1].data["text/markdown"] == \
+        r"*Figure.* A line that rises from 1 to 3, with x\_1 and \$5 in the text."
+    assert outputs[3].data["text/plain"].startswith("Figure. A line that falls")
+    width, height = Image.open(BytesIO(base64.b64decode(outputs[0].data["image/png"]))).size
+    assert 300 < width < 450 and 220 < height < 340       # the 4 × 3 inch figure, trimmed
+
+
+def test_show_refuses_a_missing_alt_text_and_a_missing_figure(capsys):
+    fig = plt.figure()
+    for alt, error in [(None, TypeError), ("   ", ValueError), ("_images/ab12.png", ValueError),
+                       ("a plot", ValueError)]:
+        with pytest.raises(error, match="alt must"):
+            plots.show(alt, figure=fig)
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure, got Axes"):
+        plots.show("A figure that is really an Axes object.", figure=fig.add_subplot())
+    plots.show("Outside a notebook the caption line is printed.", figure=fig)
+    assert capsys.readouterr().out == "Figure. Outside a notebook the caption line is printed.\n"
+    plt.close("all")
+    with pytest.raises(ValueError, match="no figure to show"):
+        plots.show("There is no figure at all to show here.")

@@ -186,6 +186,19 @@ def check_images(page, name, timeout=15_000):
     return page.evaluate("() => document.images.length")
 
 
+def check_alt_texts(page, name):
+    """Every <img> says what it shows: the alt text its lesson wrote, never a file name."""
+    from nnlib._figures import check_alt
+
+    problems = []
+    for alt in page.evaluate("() => [...document.images].map(img => img.getAttribute('alt'))"):
+        try:
+            check_alt(alt)
+        except (TypeError, ValueError) as error:
+            problems.append(str(error))
+    assert problems == [], f"{name}: {problems[:5]}"
+
+
 def check_players(page, name):
     """Each movie player's script ran, and the player advances on Play."""
     players = page.query_selector_all(".nnlib-movie")
@@ -303,6 +316,7 @@ def test_page_offline(visit, site, name):
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
     formulas = check_math(page, name)
     images = check_images(page, name)
+    check_alt_texts(page, name)
     players = check_players(page, name)
     links = check_links(page, site, name)
     course_order(page, site, name)
@@ -441,9 +455,9 @@ def test_lessons_carry_their_content(visit):
 
 
 def test_the_checks_see_what_they_look_for(visit, site):
-    """The checks can fail: raw TeX, a broken image, a request outside the site, a
-    broken anchor, an unlabelled slider and a code block out of the keyboard's reach, put
-    on a page, are each caught."""
+    """The checks can fail: raw TeX, a broken image with a file name for alt text, a
+    request outside the site, a broken anchor, an unlabelled slider and a code block out
+    of the keyboard's reach, put on a page, are each caught."""
     v = visit()
     page = v.open("notation.html")
     page.evaluate("""() => {
@@ -452,6 +466,7 @@ def test_the_checks_see_what_they_look_for(visit, site):
         document.querySelector('article').append(p);
         const img = document.createElement('img');
         img.src = 'http://example.invalid/picture.png';
+        img.alt = '_images/picture.png';
         document.querySelector('article').append(img);
         const a = document.createElement('a');
         a.href = 'index.html#no-such-anchor';
@@ -463,6 +478,8 @@ def test_the_checks_see_what_they_look_for(visit, site):
     with pytest.raises(pytest.fail.Exception, match="example.invalid"):
         check_images(page, "notation.html", timeout=2_000)
     assert v.outside == ["http://example.invalid/picture.png"]
+    with pytest.raises(AssertionError, match="alt must say what the figure shows"):
+        check_alt_texts(page, "notation.html")
     with pytest.raises(AssertionError, match="no-such-anchor"):
         check_links(page, site, "notation.html")
     # axe: an unlabelled slider and a code block that scrolls but is no tab stop
@@ -476,3 +493,33 @@ def test_the_checks_see_what_they_look_for(visit, site):
     }""")
     found = {violation["id"] for violation in axe_violations(page)}
     assert {"label", "scrollable-region-focusable"} <= found, found
+
+
+def test_each_figure_gets_the_alt_text_its_lesson_wrote(tmp_path):
+    """build_site finds a figure's alt text by the SHA-256 of its PNG (myst-nb's file
+    name) and puts it, escaped, where myst-nb put the file name; other images stay."""
+    import base64
+    import hashlib
+    import sys
+
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_site import alt_texts, finish_html
+
+    png = b"\x89PNG\r\n\x1a\n not really a picture"
+    digest, other = hashlib.sha256(png).hexdigest(), "0" * 64
+    alt = 'The loss falls fast, then "slowly" & <steadily>.'
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("show()", outputs=[nbformat.v4.new_output(
+        "display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": alt},
+        metadata={"image/png": {"alt": alt}})])]
+    nbformat.write(notebook, tmp_path / "lesson.ipynb")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "lesson.html").write_text(f'<img alt="_images/{digest}.png" src="_images/{digest}.png" />'
+                                      f'<img alt="_images/{other}.png" src="_images/{other}.png" />')
+    assert finish_html(site, alt_texts([tmp_path / "lesson.ipynb"])) == 1
+    assert (site / "lesson.html").read_text() == (
+        f'<img alt="The loss falls fast, then &quot;slowly&quot; &amp; &lt;steadily&gt;." '
+        f'src="_images/{digest}.png" /><img alt="_images/{other}.png" src="_images/{other}.png" />')

@@ -15,12 +15,17 @@ Nothing is executed. The notebooks are staged into build/site-src/ for Sphinx + 
 MathJax is copied from the django-static-mathjax wheel into build/site/_static/mathjax/.
 The built pages are then finished for accessibility (WCAG 2.1 AA, checked by axe-core in
 tests/test_site.py): the sidebar's captions ("Lessons", "Reference"), which Sphinx marks
-role="heading" without a level, get aria-level="2".
+role="heading" without a level, get aria-level="2"; and each figure's <img>, to which
+myst-nb gives its file name as alt text, gets the alt text the lesson wrote for it
+(nnlib.plots.show stores it in the output's metadata).
 Staged files are rewritten only when their content changes, so Sphinx rebuilds only the
 pages whose notebook changed.
 """
 
+import base64
 import filecmp
+import hashlib
+import html
 import re
 import shutil
 import sys
@@ -186,13 +191,35 @@ def stage(config):
 HEADING_WITHOUT_LEVEL = re.compile(r'(<p class="caption" role="heading")(?![^>]*aria-level)')
 
 
-def finish_html(out):
+# myst-nb names a figure's file by the SHA-256 of its PNG bytes, and makes that its alt text
+FILE_NAME_ALT = re.compile(r'alt="(?:\.\./)*_images/([0-9a-f]{64})\.png"')
+
+
+def alt_texts(paths):
+    """{SHA-256 of a figure's PNG bytes: the alt text stored with it} over the notebooks."""
+    texts = {}
+    for path in paths:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+                if alt and "image/png" in output.get("data", {}):
+                    png = base64.b64decode(output["data"]["image/png"])
+                    texts[hashlib.sha256(png).hexdigest()] = alt
+    return texts
+
+
+def finish_html(out, alts):
     """Every built page made complete for assistive technology (see the module's
-    docstring); returns how many pages changed."""
+    docstring), with `alts` from alt_texts; returns how many pages changed."""
+    def alt(match):
+        text = alts.get(match.group(1))
+        return match.group(0) if text is None else f'alt="{html.escape(text)}"'
+
     changed = 0
     for path in out.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         finished = HEADING_WITHOUT_LEVEL.sub(r'\1 aria-level="2"', text)
+        finished = FILE_NAME_ALT.sub(alt, finished)
         if finished != text:
             path.write_text(finished, encoding="utf-8")
             changed += 1
@@ -210,7 +237,7 @@ def main(argv):
                          "-d", str(DOCTREES), str(SOURCE), str(OUT), *argv])
     if status:
         return status
-    finish_html(OUT)
+    finish_html(OUT, alt_texts(NOTEBOOKS / name for name in names))
     for name in names:  # the "Download" links: the notebooks as they are, outputs included
         copy_if_changed(NOTEBOOKS / name, OUT / "notebooks" / name)
     for path in (OUT / "notebooks").iterdir():
