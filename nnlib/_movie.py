@@ -220,6 +220,20 @@ aria-valuetext="frame 1 of $count" style="flex:1">
   part("next").onclick = function () { stop(); step(1); };
   part("last").onclick = function () { stop(); show(frames.length - 1); };
   slider.oninput = function () { stop(); show(Number(slider.value)); };
+  // the slider's keys, handled here: a front end's own shortcuts (JupyterLab's) may cancel
+  // the browser's default action for them
+  var keys = {ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10};
+  slider.onkeydown = function (event) {
+    var last = frames.length - 1, to = null;
+    if (event.key in keys) to = Math.max(0, Math.min(last, k + keys[event.key]));
+    if (event.key === "Home") to = 0;
+    if (event.key === "End") to = last;
+    if (to === null) return;
+    event.preventDefault();
+    event.stopPropagation();
+    stop();
+    show(to);
+  };
 })();
 </script>
 </div>

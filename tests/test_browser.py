@@ -533,6 +533,10 @@ def test_movie_player_plays_steps_and_loops_in_chromium(browser):
         assert page.locator('[data-do="play"]').inner_text() == "play"
         page.locator('[data-do="slider"]').fill("3")
         assert label.inner_text() == "frame 4 of 5"
+        for key, shown in [("End", 5), ("ArrowLeft", 4), ("Home", 1), ("ArrowLeft", 1),
+                           ("ArrowRight", 2), ("PageUp", 5)]:
+            page.locator('[data-do="slider"]').press(key)
+            assert label.inner_text() == f"frame {shown} of 5", key
         page.click('[data-do="first"]')
         page.click('[data-do="back"]')  # looping: from the first frame back to the last
         assert label.inner_text() == "frame 5 of 5"

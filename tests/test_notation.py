@@ -59,7 +59,8 @@ def test_lessons_write_the_cards_notation(path):
 
 def test_the_check_finds_each_stray_form_and_passes_the_cards_own():
     bad = [r"$W^l$", r"$\mathbf a^{l+1}$", r"$\boldsymbol\delta^L$", r"$z^{(l)}$", "a^ℓ",
-           r"$a^{(\ell)}$", "Wˡ", r"$\delta^1$", r"$\mathbf a^{0}$", "Z^1", r"$\delta_{l+1}$", r"$\Delta_{ l + 1 }$", "δ_{l+1}",
+           r"$a^{(\ell)}$", "Wˡ", r"$\delta^1$", r"$\mathbf a^{0}$", "Z^1", r"$\delta_{l+1}$",
+           r"$\Delta_{ l + 1 }$", "δ_{l+1}",
            r"$\partial Loss/\partial W$", "dLoss/dZ"]
     for text in bad:
         assert stray_forms(text), text
