@@ -1,13 +1,16 @@
 """Checkers for lesson 03 (batched backprop).
 
-Conventions: samples are rows, W is (n_out, n_in), Z = A_prev @ W.T + b; `delta` (B, j)
-already carries the 1/N of the mean cost, so the gradients are plain sums over the rows.
+Conventions: samples are rows, W is (n_out, n_in), Z = A_prev @ W.T + b; a batch's loss 𝓛
+is the mean of the samples' costs C, and Δ (`delta`, (N, j)) carries the 1/N, so the
+gradients are plain sums over the rows.
 
-check_relative_error(relative_error)            ‖a − b‖ / max(‖a‖ + ‖b‖, tiny), one number;
-                                                two zero vectors must give 0
-check_stacked_outer(stacked_outer)              per-sample outer products δ_b a_bᵀ, (B, j, k)
-check_batched_weight_gradient(batched_weight_gradient)
-                                                Σ_b δ_b a_bᵀ = deltaᵀ A_prev, (j, k)
+check_best_eps(best_eps)                        the ε that minimises the modelled error
+                                                |f‴| ε²/6 + u |f| / ε of a centred difference:
+                                                (3 u |f| / |f‴|)^(1/3)
+check_weighted_weight_gradient(weighted_weight_gradient)
+                                                ∂𝓛/∂W for the weighted mean
+                                                𝓛 = Σ c_n C_n / Σ c_n, from the samples' δ_n
+                                                (rows) and a_n (rows): one matrix product
 check_gradient_fixed(gradient_fixed)            find the bug: the lesson's gradient_buggy,
                                                 fixed: batched backprop of a sigmoid network
                                                 of any depth to the flat gradient
@@ -15,8 +18,8 @@ check_gradient_fixed(gradient_fixed)            find the bug: the lesson's gradi
 
 Each checker runs the learner's function and a reference on seeded random inputs and
 returns a Verdict (see `nnlib.exercises.check`) that names the usual slip when it sees
-one; it never raises. Sizes are drawn different from each other, so a swapped axis shows
-up as a wrong shape.
+one, and reports a wrong answer by its relative error from the reference; it never raises.
+Sizes are drawn different from each other, so a swapped axis shows up as a wrong shape.
 """
 
 import warnings
@@ -24,139 +27,152 @@ import warnings
 import numpy as np
 from scipy.special import expit
 
-from .core import Verdict, _not_real, check, raised
+from .core import Verdict, _not_real, call, check, matches
 
-# -- Exercise 1: the relative error --------------------------------------------------------
-
-
-def reference_relative_error(a, b):
-    """‖a − b‖ / max(‖a‖ + ‖b‖, 1e-300) for arrays a, b of the same shape: a float."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    scale = max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
-    return float(np.linalg.norm(a - b) / scale)
+U = 2.0 ** -52          # float64's relative precision (np.finfo(float).eps)
 
 
-RELATIVE_ERROR_SLIPS = {
-    "the denominator is missing": lambda a, b: np.linalg.norm(a - b),
-    "the denominator is ‖a‖ instead of ‖a‖ + ‖b‖":
-        lambda a, b: np.linalg.norm(a - b) / np.linalg.norm(a),
-    "the denominator is max(‖a‖, ‖b‖) instead of ‖a‖ + ‖b‖":
-        lambda a, b: np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b)),
-    "the denominator is ‖a + b‖ instead of ‖a‖ + ‖b‖":
-        lambda a, b: np.linalg.norm(a - b) / np.linalg.norm(a + b),
-    "squared norms were used (the square roots are missing)":
-        lambda a, b: np.sum((a - b) ** 2) / (np.sum(a ** 2) + np.sum(b ** 2)),
-    "it is computed entry by entry instead of with norms":
-        lambda a, b: np.abs(a - b) / (np.abs(a) + np.abs(b)),
-}
-NO_GUARD = "the denominator has no max(tiny, …) guard"
-
-
-def _pair_inputs(rng):
-    """Two nearby vectors, the difference 3 % to 3 times the size of their entries, the
-    shorter one first."""
-    n = int(rng.integers(3, 40))
-    scale = rng.uniform(0.1, 10.0)
-    a = rng.normal(0.0, scale, size=n)
-    b = a + rng.normal(0.0, scale * 10.0 ** rng.uniform(-1.5, 0.5), size=n)
-    return (a, b) if np.linalg.norm(a) < np.linalg.norm(b) else (b, a)   # so max(‖a‖, ‖b‖) ≠ ‖a‖
-
-
-def check_relative_error(candidate, name="relative_error"):
-    """Check relative_error(a, b) -> ‖a − b‖ / max(‖a‖ + ‖b‖, tiny), one number, on random
-    vectors, then on two zero vectors (which must give 0, not 0/0)."""
+def _relative_message(verdict, candidate, reference, make_inputs, trials, seed):
+    """`verdict` with "largest difference d" replaced by the relative error
+    ‖got − expected‖ / (‖got‖ + ‖expected‖) of the first trial that failed, so that a
+    wrong answer never reads like rounding."""
+    if verdict.status != "wrong values" or "largest difference" not in verdict.message:
+        return verdict
+    rng = np.random.default_rng(seed)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        verdict = check(candidate, reference_relative_error, _pair_inputs, name=name,
-                        trials=5, slips=RELATIVE_ERROR_SLIPS)
-        if not verdict:
-            return verdict
-        try:
-            got = candidate(np.zeros(4), np.zeros(4))
-        except ZeroDivisionError:
-            got = float("nan")
-        except (Exception, SystemExit) as exc:  # any failure, exit() too: report it kindly
-            return raised(name, exc)
-    not_real = _not_real(got)   # float('0') would parse text, and judge it correct
-    if not_real:
-        return Verdict("wrong values", f"{name}(zeros, zeros) returned {not_real}, expected "
-                       "one real number")
-    try:
-        zero = float(got)
-    except Exception:  # not a number, 2**2000, or an object whose __float__ raises
-        return Verdict("wrong shape", f"{name}(zeros, zeros) returned {type(got).__name__}, "
-                       "expected one number")
-    if zero == 0.0:
-        return Verdict("correct", f"{name}: correct! It matches the reference on 5 random pairs "
-                       "and gives 0 for two zero vectors.", 0.0)
-    return Verdict("wrong values", f"{name}: right on random vectors, but two zero vectors give "
-                   f"{zero} instead of 0 (0/0). It looks like {NO_GUARD}: divide by "
-                   "max(‖a‖ + ‖b‖, 1e-300).", float("inf"), slip=NO_GUARD)
+        for _ in range(trials):
+            args = make_inputs(rng)
+            expected = np.asarray(reference(*args), dtype=np.float64)
+            got, failed = call(candidate, "", *[np.copy(a) if isinstance(a, np.ndarray) else a
+                                                for a in args])
+            if failed is not None or matches(got, expected):
+                continue
+            try:
+                got = np.asarray(got, dtype=np.float64)
+                top = np.linalg.norm(got - expected)
+                relative = top / max(np.linalg.norm(got) + np.linalg.norm(expected), 1e-300)
+            except Exception:  # anything odd: keep the verdict as it was
+                return verdict
+            if not np.isfinite(relative):
+                return verdict
+            head, _, tail = verdict.message.partition(" from the reference.")
+            head = head.split(": wrong values")[0]
+            message = (f"{head}: wrong values, relative error {relative:.2g} from the reference "
+                       f"(‖yours − reference‖ / (‖yours‖ + ‖reference‖)).{tail}")
+            return Verdict(verdict.status, message, verdict.max_difference, slip=verdict.slip)
+    return verdict
 
 
-# -- Exercises 2 and 3: stacked outer products, and their sum as one product ---------------
+def _check(candidate, reference, make_inputs, name, trials, seed=0, rtol=1e-6, atol=1e-9,
+           slips=None):
+    verdict = check(candidate, reference, make_inputs, name=name, trials=trials, rtol=rtol,
+                    atol=atol, seed=seed, slips=slips)
+    return _relative_message(verdict, candidate, reference, make_inputs, trials, seed)
 
 
-def reference_stacked_outer(delta, A_prev):
-    """The outer product of row b of delta (B, j) with row b of A_prev (B, k), for
-    every b, stacked: shape (B, j, k), entry [b, i, m] = delta[b, i] · A_prev[b, m]."""
-    return np.einsum("bj,bk->bjk", delta, A_prev)
+# -- Exercise 1: the best ε of a centred difference -----------------------------------------
 
 
-STACKED_OUTER_SLIPS = {
-    "delta and A_prev are swapped (the result is (B, k, j))":
-        lambda delta, A_prev: np.einsum("bj,bk->bkj", delta, A_prev),
-    "the outer products are already summed over the batch (that is exercise 3)":
-        lambda delta, A_prev: delta.T @ A_prev,
-    "np.outer was applied to the whole arrays (it flattens them first)":
-        lambda delta, A_prev: np.outer(delta, A_prev),
+def reference_best_eps(f_value, third_derivative, u=U):
+    """The ε > 0 that minimises E(ε) = |f‴| ε²/6 + u |f| / ε: E′(ε) = |f‴| ε/3 − u |f|/ε² = 0,
+    so ε = (3 u |f| / |f‴|)^(1/3)."""
+    return float(np.cbrt(3.0 * u * abs(f_value) / abs(third_derivative)))
+
+
+BEST_EPS_SLIPS = {
+    "a square root where the cube root belongs (E′ = 0 gives ε³, not ε²)":
+        lambda f, f3, u=U: float(np.sqrt(3.0 * u * abs(f) / abs(f3))),
+    "the factor 3 is missing (the derivative of ε²/6 is ε/3)":
+        lambda f, f3, u=U: float(np.cbrt(u * abs(f) / abs(f3))),
+    "the factor is 6, not 3 (the derivative of ε²/6 is 2ε/6 = ε/3)":
+        lambda f, f3, u=U: float(np.cbrt(6.0 * u * abs(f) / abs(f3))),
+    "the factor is 3/2, not 3 (the rounding term is u |f| / ε: two values off by u |f| each, "
+    "divided by 2ε)":
+        lambda f, f3, u=U: float(np.cbrt(1.5 * u * abs(f) / abs(f3))),
+    "f and f‴ are swapped (|f‴| belongs below)":
+        lambda f, f3, u=U: float(np.cbrt(3.0 * u * abs(f3) / abs(f))),
+    "u is missing (the rounding error is u |f|, not |f|)":
+        lambda f, f3, u=U: float(np.cbrt(3.0 * abs(f) / abs(f3))),
 }
+NO_ABS = "the sizes |f| and |f‴| are missing: with f‴ < 0 the formula gives no positive ε"
 
 
-def reference_batched_weight_gradient(delta, A_prev):
-    """Σ over the batch of the outer products above, as one matrix product:
-    delta (B, j), A_prev (B, k) -> deltaᵀ A_prev, shape (j, k)."""
-    return delta.T @ A_prev
+def _values(rng):
+    """f(θ) and f‴(θ) of opposite signs, sizes 1e-3 to 1e3 apart; u as float64's."""
+    f = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-2.0, 2.0))
+    f3 = float(-np.sign(f) * 10.0 ** rng.uniform(-2.0, 2.0))
+    return f, f3, U
 
 
-BATCHED_WEIGHT_GRADIENT_SLIPS = {
-    "the 1/N is doubled (delta already carries it)":
-        lambda delta, A_prev: delta.T @ A_prev / len(delta),
-    "the sum over the batch is missing (that is the stack of exercise 2)":
-        lambda delta, A_prev: np.einsum("bj,bk->bjk", delta, A_prev),
-    "the sums are taken before the product (Σδ times Σa instead of Σ δ aᵀ)":
-        lambda delta, A_prev: np.outer(delta.sum(axis=0), A_prev.sum(axis=0)),
-    "the sum is over the wrong axis (j instead of the batch)":
-        lambda delta, A_prev: np.einsum("bj,bk->bk", delta, A_prev),
+def check_best_eps(candidate, name="best_eps"):
+    """Check best_eps(f_value, third_derivative, u) -> the ε > 0 that minimises the modelled
+    error |f‴| ε²/6 + u |f| / ε of a centred difference."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        verdict = _check(candidate, reference_best_eps, _values, name, trials=5,
+                         slips=BEST_EPS_SLIPS)
+        if verdict or verdict.slip:
+            return verdict
+        got, failed = call(candidate, name, 1.0, -1.0, U)
+    if failed is not None:
+        return verdict
+    try:
+        positive = not _not_real(got) and float(np.real(got)) > 0 and np.isfinite(float(got))
+    except Exception:  # complex, text, an array: not one positive number
+        positive = False
+    if not positive:
+        return Verdict(verdict.status, f"{name}(1.0, -1.0) gives {got!r}, not a positive ε. "
+                       f"It looks like {NO_ABS}.", verdict.max_difference, slip=NO_ABS)
+    return verdict
+
+
+# -- Exercise 2: the weight gradient of a weighted mean loss ---------------------------------
+
+
+def reference_weighted_weight_gradient(deltas, A_prev, c):
+    """∂𝓛/∂W for 𝓛 = Σ_n c_n C_n / Σ_n c_n: deltas (N, j), row n the sample's δ_n = ∂C_n/∂z;
+    A_prev (N, k), row n its a_n; c (N,) positive weights -> Σ_n c_n δ_n a_nᵀ / Σ c, (j, k).
+    That is Δᵀ A_prev with row n of Δ = c_n δ_n / Σ c (c = 1 gives the plain mean's 1/N)."""
+    Delta = deltas * (c / c.sum())[:, None]
+    return Delta.T @ A_prev
+
+
+WEIGHTED_SLIPS = {
+    "the weights c are missing (that is the plain mean, Δ with 1/N)":
+        lambda d, a, c: d.T @ a / len(d),
+    "it divides by N instead of by Σ c":
+        lambda d, a, c: (d * c[:, None]).T @ a / len(d),
+    "the division by Σ c is missing":
+        lambda d, a, c: (d * c[:, None]).T @ a,
+    "c enters twice (it scales δ_n and a_n both, so each term has c_n²)":
+        lambda d, a, c: (d * c[:, None]).T @ (a * c[:, None]) / c.sum(),
+    "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ_n a_nᵀ)":
+        lambda d, a, c: np.outer((d * c[:, None]).sum(axis=0), a.sum(axis=0)) / c.sum(),
+    "the sum over the samples is missing (a stack of N outer products)":
+        lambda d, a, c: np.einsum("nj,nk->njk", d * (c / c.sum())[:, None], a),
 }
 
 
 def _three_sizes(rng):
-    """Three different sizes B, j, k in 2..9 (different, so transposes cannot hide)."""
-    B, j, k = rng.choice(np.arange(2, 10), size=3, replace=False)
-    return int(B), int(j), int(k)
+    """Three different sizes N, j, k in 2..9 (different, so transposes cannot hide)."""
+    N, j, k = rng.choice(np.arange(2, 10), size=3, replace=False)
+    return int(N), int(j), int(k)
 
 
-def _delta_and_activations(rng):
-    B, j, k = _three_sizes(rng)
-    return rng.normal(size=(B, j)), rng.uniform(-1.0, 1.0, size=(B, k))
+def _weighted_inputs(rng):
+    N, j, k = _three_sizes(rng)
+    return (rng.normal(size=(N, j)), rng.uniform(-1.0, 1.0, size=(N, k)),
+            rng.uniform(0.2, 3.0, size=N))
 
 
-def check_stacked_outer(candidate):
-    """Check stacked_outer(delta, A_prev) -> (B, j, k) stack of per-sample outer products."""
-    return check(candidate, reference_stacked_outer, _delta_and_activations,
-                 name="stacked_outer", trials=4, slips=STACKED_OUTER_SLIPS)
+def check_weighted_weight_gradient(candidate, name="weighted_weight_gradient"):
+    """Check weighted_weight_gradient(deltas, A_prev, c) -> Σ_n c_n δ_n a_nᵀ / Σ c, (j, k)."""
+    return _check(candidate, reference_weighted_weight_gradient, _weighted_inputs, name,
+                  trials=4, slips=WEIGHTED_SLIPS)
 
 
-def check_batched_weight_gradient(candidate):
-    """Check batched_weight_gradient(delta, A_prev) -> (j, k) sum over the batch of the
-    outer products, for delta (B, j) and A_prev (B, k)."""
-    return check(candidate, reference_batched_weight_gradient, _delta_and_activations,
-                 name="batched_weight_gradient", trials=4, slips=BATCHED_WEIGHT_GRADIENT_SLIPS)
-
-
-# -- Exercise 4: find the bug in a batched backprop -----------------------------------------
+# -- Exercise 3: find the bug in a batched backprop -----------------------------------------
 
 
 def _sigmoid_prime(z):
@@ -258,8 +274,8 @@ def check_gradient_fixed(candidate, name="gradient_fixed"):
     the lesson's, then of any widths. Ws and bs must come back unchanged."""
     trials = 0
     for make_inputs, seed in ((_like_the_lesson, 0), (_any_widths, 1)):
-        verdict = check(candidate, reference_gradient_fixed, make_inputs, name=name, trials=3,
-                        rtol=1e-7, atol=1e-12, seed=seed, slips=GRADIENT_FIXED_SLIPS)
+        verdict = _check(candidate, reference_gradient_fixed, make_inputs, name, trials=3,
+                         seed=seed, rtol=1e-7, atol=1e-12, slips=GRADIENT_FIXED_SLIPS)
         if not verdict:
             return verdict
         trials += 3
@@ -268,8 +284,7 @@ def check_gradient_fixed(candidate, name="gradient_fixed"):
 
 
 EXERCISES = {
-    "relative_error": check_relative_error,
-    "stacked_outer": check_stacked_outer,
-    "batched_weight_gradient": check_batched_weight_gradient,
+    "best_eps": check_best_eps,
+    "weighted_weight_gradient": check_weighted_weight_gradient,
     "gradient_fixed": check_gradient_fixed,
 }
