@@ -123,7 +123,7 @@ def plain_chain_rule_w0(x, y, w, b):
     for w_l, b_l in zip(w, b):
         zs.append(w_l * acts[-1] + b_l)
         acts.append(plain_sigmoid(zs[-1]))
-    slope = acts[-1] - y                                  # ∂C₀/∂a₃
+    slope = acts[-1] - y                                  # ∂C/∂a₃
     for l in (2, 1, 0):
         slope *= acts[l + 1] * (1 - acts[l + 1])          # ∂a_{l+1}/∂z_l
         slope *= w[l] if l > 0 else x                     # ∂z_l/∂a_l, and ∂z₀/∂w₀ = x
@@ -218,8 +218,9 @@ def plain_backprop_chain(X, Y, w, b, slip=None):
             dw[l] += (a[l + 1] if slip == "output" else a[l]) * delta
             db[l] += delta
             if l > 0:
-                weight = w[l - 1] if slip == "own weight" else w[l]
-                delta = weight * delta * (1.0 if slip == "BP2" else d_sigma(l - 1))
+                weight = w[l - 1] if slip == "own weight" else w[l]       # BP2: δ_{l−1} from δ_l
+                prime = {"BP2": 1.0, "prime of layer l": d_sigma(l)}.get(slip, d_sigma(l - 1))
+                delta = weight * delta * prime
     n = 1 if slip == "sum" else len(X)
     return dw / n, db / n
 
@@ -231,11 +232,13 @@ def test_backprop_chain_checker_names_each_slip():
         return lambda X, Y, w, b: plain_backprop_chain(X, Y, w, b, slip)
 
     wrong = {
-        "the 1/N is missing: that is the gradient of the summed cost, not of the mean":
+        "the 1/N is missing: that is the gradient of the summed cost, not of the mean 𝓛":
             making("sum"),
         "σ′ is missing in BP1": making("BP1"),
         "σ′ is missing in BP2": making("BP2"),
-        "BP2 uses the layer's own weight w_l instead of w_{l+1}": making("own weight"),
+        "BP2 uses w_{l−1}, the weight of the layer the error arrives in, instead of w_l":
+            making("own weight"),
+        "BP2 takes σ′ at the wrong layer: σ′(z_l) instead of σ′(z_{l−1})": making("prime of layer l"),
         "BP4 uses the layer's output a_{l+1} instead of its input a_l": making("output"),
         "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z))": making("1 - z"),
         "the sign is flipped: y − a instead of a − y": making("sign"),

@@ -1,8 +1,8 @@
 """Checkers for lesson 01 (a one-dimensional network).
 
 check_sigmoid_prime       σ′(z) = σ(z)(1 − σ(z)), element-wise
-check_chain_rule_w0       ∂C₀/∂w₀ of the three-layer chain for one sample, by the chain rule
-check_backprop_chain      (dw, db) of the mean cost, for a chain of any length (BP1–BP4)
+check_chain_rule_w0       ∂C/∂w₀ of the three-layer chain for one sample, by the chain rule
+check_backprop_chain      (dw, db) of the mean loss 𝓛, for a chain of any length (BP1–BP4)
 
 Each checker runs the learner's function and a reference solution on seeded
 random inputs and returns a Verdict (see `nnlib.exercises.check`); it never raises.
@@ -10,8 +10,9 @@ A wrong answer that equals one of the usual slips (the *_SLIPS dictionaries) get
 verdict that names it.
 
 The chain: n one-neuron sigmoid layers counted from 0, z_l = w_l a_l + b_l,
-a_{l+1} = σ(z_l), a_0 = x; cost per sample C₀ = ½(a_n − y)² of the output a_n, and
-C its mean over the N samples.
+a_{l+1} = σ(z_l), a_0 = x; one sample's cost C = ½(a_n − y)² of the output a_n, and the
+loss 𝓛 its mean over the N samples (the notation card of 00_index). BP2 steps back from
+δ_l to δ_{l−1} = w_l δ_l σ′(z_{l−1}).
 """
 
 import numpy as np
@@ -52,8 +53,8 @@ def check_sigmoid_prime(candidate):
 
 
 def _chain_rule_w0(x, y, w, b, drop=(), prime=None, miss=None):
-    """The seven factors of ∂C₀/∂w₀, multiplied; `drop` leaves some out, `prime(z, a)`
-    replaces σ′, `miss(a, y)` replaces ∂C₀/∂a₃ (so each slip is one keyword)."""
+    """The seven factors of ∂C/∂w₀, multiplied; `drop` leaves some out, `prime(z, a)`
+    replaces σ′, `miss(a, y)` replaces ∂C/∂a₃ (so each slip is one keyword)."""
     prime = prime or (lambda z, a: a * (1.0 - a))
     miss = miss or (lambda a, y: a - y)
     z0 = w[0] * x + b[0]
@@ -68,10 +69,10 @@ def _chain_rule_w0(x, y, w, b, drop=(), prime=None, miss=None):
 
 
 def reference_chain_rule_w0(x, y, w, b):
-    """∂C₀/∂w₀ for one sample of the three-layer chain, a float.
+    """∂C/∂w₀ for one sample of the three-layer chain, a float.
 
     x, y: numbers (input and target); w, b: (3,) weights and biases, layer 0 first.
-    By the chain rule along w₀ → z₀ → a₁ → z₁ → a₂ → z₂ → a₃ → C₀:
+    By the chain rule along w₀ → z₀ → a₁ → z₁ → a₂ → z₂ → a₃ → C:
     x · σ′(z₀) · w₁ · σ′(z₁) · w₂ · σ′(z₂) · (a₃ − y).
     """
     return _chain_rule_w0(x, y, w, b)
@@ -101,7 +102,7 @@ def _one_sample_inputs(rng):
 
 
 def check_chain_rule_w0(candidate):
-    """Check chain_rule_w0(x, y, w, b) -> ∂C₀/∂w₀ (a number) for one sample of the
+    """Check chain_rule_w0(x, y, w, b) -> ∂C/∂w₀ (a number) for one sample of the
     three-layer chain."""
     return check(candidate, reference_chain_rule_w0, _one_sample_inputs, name="chain_rule_w0",
                  trials=4, atol=1e-12, slips=CHAIN_RULE_W0_SLIPS)
@@ -134,8 +135,10 @@ def _backprop_chain(X, Y, w, b, mistake=None):
         dw[l] = (a_in * delta).mean()                                        # BP4
         if l > 0:
             w_back = w[l - 1] if mistake == "own weight in BP2" else w[l]
-            delta = w_back * delta                                           # BP2
-            if mistake != "no prime in BP2":
+            delta = w_back * delta                              # BP2: δ_{l−1} from δ_l
+            if mistake == "prime of layer l in BP2":
+                delta = delta * prime(l)
+            elif mistake != "no prime in BP2":
                 delta = delta * prime(l - 1)
     if mistake == "sum":
         return dw * len(X), db * len(X)
@@ -143,11 +146,11 @@ def _backprop_chain(X, Y, w, b, mistake=None):
 
 
 def reference_backprop_chain(X, Y, w, b):
-    """Gradient of the mean cost of a chain of one-neuron sigmoid layers.
+    """Gradient of the mean loss 𝓛 of a chain of one-neuron sigmoid layers.
 
     X, Y: (N, 1) inputs and targets; w, b: (n,) weights and biases, layer 0 first.
-    Returns (dw, db), each (n,): dC/dw_l and dC/db_l of C = mean over samples of
-    ½(a_n − y)².
+    Returns (dw, db), each (n,): ∂𝓛/∂w_l and ∂𝓛/∂b_l of 𝓛 = the mean over the samples of
+    their costs ½(a_n − y)².
     """
     return _backprop_chain(X, Y, w, b)
 
@@ -157,11 +160,14 @@ def _chain_slip(mistake):
 
 
 BACKPROP_CHAIN_SLIPS = {
-    "the 1/N is missing: that is the gradient of the summed cost, not of the mean":
+    "the 1/N is missing: that is the gradient of the summed cost, not of the mean 𝓛":
         _chain_slip("sum"),
     "σ′ is missing in BP1": _chain_slip("no prime in BP1"),
     "σ′ is missing in BP2": _chain_slip("no prime in BP2"),
-    "BP2 uses the layer's own weight w_l instead of w_{l+1}": _chain_slip("own weight in BP2"),
+    "BP2 uses w_{l−1}, the weight of the layer the error arrives in, instead of w_l":
+        _chain_slip("own weight in BP2"),
+    "BP2 takes σ′ at the wrong layer: σ′(z_l) instead of σ′(z_{l−1})":
+        _chain_slip("prime of layer l in BP2"),
     "BP4 uses the layer's output a_{l+1} instead of its input a_l": _chain_slip("output in BP4"),
     "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z))": _chain_slip("a(1 - z)"),
     "the sign is flipped: y − a instead of a − y": _chain_slip("sign"),
@@ -177,7 +183,8 @@ def _chain_inputs(rng):
 
 
 def check_backprop_chain(candidate):
-    """Check backprop_chain(X, Y, w, b) -> (dw, db) on chains of 2 to 5 layers."""
+    """Check backprop_chain(X, Y, w, b) -> (dw, db), the gradient of 𝓛, on chains of 2 to 5
+    layers."""
     return check(candidate, reference_backprop_chain, _chain_inputs, name="backprop_chain",
                  trials=5, slips=BACKPROP_CHAIN_SLIPS)
 
