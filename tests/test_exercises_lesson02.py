@@ -13,15 +13,16 @@ from nnlib.exercises.lesson02 import (
     EXERCISES,
     LAYER_BACKWARD_SLIPS,
     LAYER_FORWARD_SLIPS,
-    SOFTMAX_CE_DELTA_SLIPS,
+    OVERFLOW,
+    SOFTMAX_JACOBIAN_SLIPS,
     check_backprop,
     check_layer_backward,
     check_layer_forward,
-    check_softmax_ce_delta,
+    check_softmax_jacobian,
     reference_backprop,
     reference_layer_backward,
     reference_layer_forward,
-    reference_softmax_ce_delta,
+    reference_softmax_jacobian,
 )
 
 
@@ -40,7 +41,7 @@ def test_exercises_are_listed_in_lesson_order():
     assert EXERCISES == {"layer_forward": check_layer_forward,
                          "layer_backward": check_layer_backward,
                          "backprop": check_backprop,
-                         "softmax_ce_delta": check_softmax_ce_delta}
+                         "softmax_jacobian": check_softmax_jacobian}
     for name in EXERCISES:
         assert f"check_{name}" in lesson02.__doc__
 
@@ -58,18 +59,24 @@ def test_a_stub_is_not_implemented(checker):
     (reference_layer_backward, lesson02._backward_inputs, LAYER_BACKWARD_SLIPS),
     (reference_backprop, lambda rng: lesson02._network_inputs(rng, "sigmoid"), BACKPROP_SLIPS),
     (reference_backprop, lambda rng: lesson02._network_inputs(rng, "tanh"), BACKPROP_SLIPS),
-    (reference_softmax_ce_delta, lesson02._softmax_inputs, SOFTMAX_CE_DELTA_SLIPS),
+    (reference_backprop, lambda rng: lesson02._network_inputs(rng, "tanh", same_widths=True),
+     BACKPROP_SLIPS),
+    (reference_softmax_jacobian, lesson02._jacobian_inputs, SOFTMAX_JACOBIAN_SLIPS),
 ], ids=["layer_forward", "layer_backward", "backprop-sigmoid", "backprop-tanh",
-        "softmax_ce_delta"])
+        "backprop-same-widths", "softmax_jacobian"])
 def test_every_slip_differs_from_the_reference_on_every_drawn_input(reference, inputs, slips):
     rng = np.random.default_rng(0)
     for _ in range(5):
         args = inputs(rng)
         right = reference(*args)
         for name, wrong in slips.items():
-            got = wrong(*args)
             if name.startswith("the sigmoid's A(1 − A)") and args[-1].name == "sigmoid":
                 continue                         # that slip is only wrong for other f
+            try:
+                got = wrong(*args)
+            except ValueError:                   # f′ of the wrong layer: a shape error
+                assert name.startswith("BP2 used f′(Z_l)"), name
+                continue
             assert not matches(got, right, rtol=1e-6, atol=1e-9), name
 
 
@@ -159,6 +166,8 @@ def plain_layer_backward(delta, W, A_prev, slip=None):
         db = np.array([sum(row) for row in delta])
     elif slip == "means":
         dW, db = dW / N, db / N
+    elif slip == "sums first":
+        dW = np.outer(delta.sum(axis=0), A_prev.sum(axis=0))
     return dW, db, delta_prev
 
 
@@ -177,6 +186,8 @@ def test_layer_backward_checker_verdicts():
             making("wrong axis"),
         "the 1/N is doubled: dW and db are means over the batch, but delta already has the 1/N":
             making("means"),
+        "the sums were taken before the product: (Σ_n δ_n)(Σ_n a_n)ᵀ is not Σ_n δ_n a_nᵀ":
+            making("sums first"),
     }
     assert set(wrong) == set(LAYER_BACKWARD_SLIPS)
     for slip, candidate in wrong.items():
@@ -242,7 +253,8 @@ def plain_backprop(Ws, Zs, As, Y, f, slip=None):
             dWs[l] = dWs[l] + np.outer(delta, a[l + 1] if slip == "output" else a[l])
             deltas[l][n] = delta
             if l > 0:
-                delta = Ws[l].T @ delta * (1.0 if slip == "BP2" else d(l - 1))
+                step = {"BP2": 1.0, "wrong layer": d(l) if slip == "wrong layer" else 1.0}
+                delta = Ws[l].T @ delta * step.get(slip, d(l - 1))
     scale = {"no 1/N": 1.0, "1/N twice": 1.0 / N**2}.get(slip, 1.0 / N)
     grads = [(scale * dW, scale * (D if slip == "not summed" else D.sum(axis=0)))
              for dW, D in zip(dWs, deltas)]
@@ -261,12 +273,14 @@ def test_backprop_checker_names_each_slip():
     wrong = {
         "f′ is missing in BP1": making("BP1"),
         "f′ is missing in BP2": making("BP2"),
+        "BP2 used f′(Z_l), of the layer the error comes from, instead of f′(Z_{l−1})":
+            making("wrong layer"),
         "the sigmoid's A(1 − A) was used instead of f′ of the activation it is given":
             making("sigmoid prime"),
         "the 1/N is missing": making("no 1/N"),
         "the 1/N is doubled": making("1/N twice"),
         "the bias gradient is not summed over the batch": making("not summed"),
-        "BP4 uses the layer's output A^{l+1} instead of its input A^l": making("output"),
+        "BP4 uses the layer's output A_{l+1} instead of its input A_l": making("output"),
         "the list runs from the last layer to the first": making("reversed"),
     }
     assert set(wrong) == set(BACKPROP_SLIPS)
@@ -291,71 +305,79 @@ def test_backprop_checker_catches_changed_inputs_and_wrong_shapes():
     assert check_backprop(flat_vector).status == "wrong shape"
 
     def crashes(Ws, Zs, As, Y, f):
-        return [(Zs[0] @ W, None) for W in Ws]
+        return [(Ws[0] @ Ws[0], None) for W in Ws]       # W_0 is never square here
 
     assert check_backprop(crashes).status == "error"
 
 
-# -- Exercise 4: softmax_ce_delta ------------------------------------------------------------
+# -- Exercise 4: softmax_jacobian ------------------------------------------------------------
 
 def plain_softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = np.exp(z - z.max())
+    return e / e.sum()
 
 
-def test_softmax_ce_delta_reference_matches_finite_differences_and_nnlib():
+def test_softmax_jacobian_reference_matches_centred_differences_and_the_chain_rule():
     rng = np.random.default_rng(3)
-    Z = rng.normal(0, 3, size=(6, 4))
-    Y = np.eye(4)[rng.integers(0, 4, size=6)]
-
-    def mean_cross_entropy(z):
-        return -np.sum(Y * np.log(plain_softmax(z.reshape(Z.shape)))) / len(Z)
-
-    delta = reference_softmax_ce_delta(Z, Y)
-    numeric = nnlib.numerical_gradient(mean_cross_entropy, Z.ravel().copy())
-    assert nnlib.relative_error(delta.ravel(), numeric) < 1e-7
-
-    # nnlib's gradient of a one-layer softmax net is Δᵀ X and the column sums of Δ
-    X = rng.normal(size=(6, 3))
-    net = nnlib.MLP([3, 4], output_activation="softmax", loss="cross_entropy", seed=0)
-    dW, db = net.weights.split(net.gradient(X, Y))
-    delta = reference_softmax_ce_delta(X @ net.Ws[0].T + net.bs[0], Y)
-    assert np.allclose(dW, delta.T @ X, rtol=1e-12) and np.allclose(db, delta.sum(axis=0))
+    for K in (2, 3, 5):
+        z = rng.normal(0.0, 2.0, size=K)
+        J = reference_softmax_jacobian(z)
+        h = 1e-6
+        numeric = np.column_stack([(plain_softmax(z + h * e) - plain_softmax(z - h * e)) / (2 * h)
+                                   for e in np.eye(K)])
+        assert np.abs(J - numeric).max() < 1e-9
+        y = np.eye(K)[rng.integers(0, K)]                 # Jᵀ ∇ₐC of the cross-entropy is a − y
+        assert np.allclose(J.T @ (-y / plain_softmax(z)), plain_softmax(z) - y)
+    assert np.isfinite(reference_softmax_jacobian(np.array([800.0, 799.0, 0.0]))).all()
 
 
-def by_the_jacobian(Z, Y):       # an independent solution: J(z)ᵀ ∇ₐC, one row at a time
-    A = np.array([np.exp(z) / np.exp(z).sum() for z in Z])
-    rows = [(np.diag(a) - np.outer(a, a)).T @ (-y / a) for a, y in zip(A, Y)]
-    return np.array(rows) / len(Z)
+def entry_by_entry(z):           # an independent solution: the quotient rule, one entry at a time
+    e = np.exp(z - z.max())
+    s = e.sum()
+    K = len(z)
+    return np.array([[(e[i] * s * (i == j) - e[i] * e[j]) / s**2 for j in range(K)]
+                     for i in range(K)])
 
 
-def test_softmax_ce_delta_checker_verdicts():
-    assert check_softmax_ce_delta(by_the_jacobian)
+def test_softmax_jacobian_checker_verdicts():
+    assert check_softmax_jacobian(entry_by_entry)
 
-    def with_sigmoid_prime(Z, Y):    # ⊙ a(1 − a), as if softmax were element-wise
-        A = plain_softmax(Z)
-        return (A - Y) * A * (1 - A) / len(Z)
-
-    def softmax_over_columns(Z, Y):  # normalised down the samples, not across a row
-        E = np.exp(Z - Z.max(axis=0))
-        return (E / E.sum(axis=0) - Y) / len(Z)
+    def unshifted(z):
+        a = np.exp(z) / np.exp(z).sum()
+        return np.diag(a) - np.outer(a, a)
 
     wrong = {
-        "σ′ was applied to the softmax, as if it were element-wise: ⊙ A(1 − A)":
-            with_sigmoid_prime,
-        "the 1/N is missing": lambda Z, Y: by_the_jacobian(Z, Y) * len(Z),
-        "the 1/N is doubled": lambda Z, Y: by_the_jacobian(Z, Y) / len(Z),
-        "the softmax is over the wrong axis (down the batch, not across each row)":
-            softmax_over_columns,
-        "a sigmoid was used instead of the softmax":
-            lambda Z, Y: (plain_sigmoid(Z) - Y) / len(Z),
+        "only the diagonal a_i(1 − a_i) was kept, as if the softmax were element-wise: "
+        "a_i also depends on every other z_j":
+            lambda z: np.diag(np.diag(entry_by_entry(z))),
+        "the diagonal term is missing: −a aᵀ alone leaves out the a_i 1[i = j] of the numerator":
+            lambda z: -np.outer(plain_softmax(z), plain_softmax(z)),
+        "the sign is flipped: a aᵀ − diag(a)": lambda z: -entry_by_entry(z),
+        "the exponentials were not normalised: diag(e^z) − e^z (e^z)ᵀ":
+            lambda z: np.diag(np.exp(z)) - np.outer(np.exp(z), np.exp(z)),
     }
-    assert set(wrong) == set(SOFTMAX_CE_DELTA_SLIPS)
+    assert set(wrong) == set(SOFTMAX_JACOBIAN_SLIPS)
     for slip, candidate in wrong.items():
-        verdict = check_softmax_ce_delta(candidate)
+        verdict = check_softmax_jacobian(candidate)
         assert verdict.status == "wrong values" and verdict.slip == slip, slip
         assert verdict.max_difference > 1e-3
+    # a softmax without the max-shift is right for moderate z and overflows for z near 800
+    verdict = check_softmax_jacobian(unshifted)
+    assert verdict.status == "wrong values" and verdict.slip == OVERFLOW
+    assert "inf or nan" in verdict.message
+    assert check_softmax_jacobian(lambda z: entry_by_entry(z)[:-1]).status == "wrong shape"
 
-    transposed = check_softmax_ce_delta(lambda Z, Y: by_the_jacobian(Z, Y).T)
-    assert transposed.status == "wrong shape"
-    assert transposed.slip == "the result is the transpose of the right one"
+
+# -- messages: relative differences -------------------------------------------------------------
+
+def test_wrong_values_are_reported_relative_to_the_reference():
+    scaled = check_layer_forward(lambda A, W, b: 1.5 * reference_layer_forward(A, W, b))
+    assert scaled.status == "wrong values" and scaled.slip is None
+    assert "50 % of the reference's largest entry" in scaled.message
+    assert abs(scaled.max_difference - 0.5) < 1e-12
+    # a tiny relative slip reads as tiny, a gross one in times
+    small = check_layer_forward(lambda A, W, b: reference_layer_forward(A, W, b) * (1 + 1e-3))
+    assert "0.1 % of the reference's largest entry" in small.message
+    large = check_layer_backward(lambda d, W, A: (d.T @ A, d.sum(axis=0), 1e3 * (d @ W) * A * (1 - A)))
+    assert "999 times the reference's largest entry" in large.message
+    assert "largest difference" in large.message and "from the reference is" in large.message
