@@ -166,6 +166,10 @@ def plain_layer_backward(delta, W, A_prev, slip=None):
         db = np.array([sum(row) for row in delta])
     elif slip == "means":
         dW, db = dW / N, db / N
+    elif slip == "dW mean":
+        dW = dW / N
+    elif slip == "db mean":
+        db = db / N
     elif slip == "sums first":
         dW = np.outer(delta.sum(axis=0), A_prev.sum(axis=0))
     return dW, db, delta_prev
@@ -186,6 +190,10 @@ def test_layer_backward_checker_verdicts():
             making("wrong axis"),
         "the 1/N is doubled: dW and db are means over the batch, but delta already has the 1/N":
             making("means"),
+        "the 1/N is doubled in dW: delta already has the 1/N, so dW is delta.T @ A_prev, "
+        "not divided by N again": making("dW mean"),
+        "the 1/N is doubled in db: delta already has the 1/N, so db is a sum over the batch, "
+        "not a mean": making("db mean"),
         "the sums were taken before the product: (Σ_n δ_n)(Σ_n a_n)ᵀ is not Σ_n δ_n a_nᵀ":
             making("sums first"),
     }
@@ -243,8 +251,8 @@ def plain_backprop(Ws, Zs, As, Y, f, slip=None):
         z = [Z[n] for Z in Zs]
         a = [A[n] for A in As]
 
-        def d(l, z=z, a=a):
-            if slip == "sigmoid prime":
+        def d(l, z=z, a=a, in_bp2=False):
+            if slip == "sigmoid prime" or (slip == "sigmoid prime in BP2" and in_bp2):
                 return a[l + 1] * (1 - a[l + 1])
             return F_PRIME[f.name](z[l])
 
@@ -254,7 +262,7 @@ def plain_backprop(Ws, Zs, As, Y, f, slip=None):
             deltas[l][n] = delta
             if l > 0:
                 step = {"BP2": 1.0, "wrong layer": d(l) if slip == "wrong layer" else 1.0}
-                delta = Ws[l].T @ delta * step.get(slip, d(l - 1))
+                delta = Ws[l].T @ delta * step.get(slip, d(l - 1, in_bp2=True))
     scale = {"no 1/N": 1.0, "1/N twice": 1.0 / N**2}.get(slip, 1.0 / N)
     grads = [(scale * dW, scale * (D if slip == "not summed" else D.sum(axis=0)))
              for dW, D in zip(dWs, deltas)]
@@ -277,6 +285,8 @@ def test_backprop_checker_names_each_slip():
             making("wrong layer"),
         "the sigmoid's A(1 − A) was used instead of f′ of the activation it is given":
             making("sigmoid prime"),
+        "the sigmoid's A(1 − A) was used in BP2 instead of f′ of the activation it is given "
+        "(BP1 has f′ right)": making("sigmoid prime in BP2"),
         "the 1/N is missing": making("no 1/N"),
         "the 1/N is doubled": making("1/N twice"),
         "the bias gradient is not summed over the batch": making("not summed"),

@@ -175,6 +175,14 @@ LAYER_BACKWARD_SLIPS = {
     "the 1/N is doubled: dW and db are means over the batch, but delta already has the 1/N":
         lambda delta, W, A_prev: (delta.T @ A_prev / len(delta), delta.mean(axis=0),
                                   (delta @ W) * A_prev * (1.0 - A_prev)),
+    "the 1/N is doubled in dW: delta already has the 1/N, so dW is delta.T @ A_prev, "
+    "not divided by N again":
+        lambda delta, W, A_prev: (delta.T @ A_prev / len(delta), delta.sum(axis=0),
+                                  (delta @ W) * A_prev * (1.0 - A_prev)),
+    "the 1/N is doubled in db: delta already has the 1/N, so db is a sum over the batch, "
+    "not a mean":
+        lambda delta, W, A_prev: (delta.T @ A_prev, delta.mean(axis=0),
+                                  (delta @ W) * A_prev * (1.0 - A_prev)),
     "the sums were taken before the product: (Σ_n δ_n)(Σ_n a_n)ᵀ is not Σ_n δ_n a_nᵀ":
         lambda delta, W, A_prev: (np.outer(delta.sum(axis=0), A_prev.sum(axis=0)),
                                   delta.sum(axis=0), (delta @ W) * A_prev * (1.0 - A_prev)),
@@ -200,8 +208,8 @@ def _backprop(Ws, Zs, As, Y, f, mistake=None):
     """BP1–BP4 for every layer; `mistake` makes one of the usual slips."""
     N, n_layers = len(Y), len(Ws)
 
-    def f_prime(l):                                  # f′(Z_l), with A_{l+1} = f(Z_l)
-        if mistake == "sigmoid prime":
+    def f_prime(l, in_bp2=False):                    # f′(Z_l), with A_{l+1} = f(Z_l)
+        if mistake == "sigmoid prime" or (mistake == "sigmoid prime in BP2" and in_bp2):
             return As[l + 1] * (1.0 - As[l + 1])
         return f.derivative(Zs[l], As[l + 1])
 
@@ -219,7 +227,7 @@ def _backprop(Ws, Zs, As, Y, f, mistake=None):
             if mistake == "f' of layer l":
                 delta = delta * f_prime(l)
             elif mistake != "no f' in BP2":
-                delta = delta * f_prime(l - 1)
+                delta = delta * f_prime(l - 1, in_bp2=True)
     return grads[::-1] if mistake == "reversed" else grads
 
 
@@ -246,6 +254,9 @@ BACKPROP_SLIPS = {
         _backprop_slip("f' of layer l"),
     "the sigmoid's A(1 − A) was used instead of f′ of the activation it is given":
         _backprop_slip("sigmoid prime"),
+    "the sigmoid's A(1 − A) was used in BP2 instead of f′ of the activation it is given "
+    "(BP1 has f′ right)":
+        _backprop_slip("sigmoid prime in BP2"),
     "the 1/N is missing": _backprop_slip("no 1/N"),
     "the 1/N is doubled": _backprop_slip("1/N twice"),
     "the bias gradient is not summed over the batch": _backprop_slip("bias not summed"),
