@@ -5,10 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+# nbgrader's own venv (see `make nbgrader` below)
+GRADERS       := .venv-graders
+GRADERS_READY := $(GRADERS)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
-.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade bench site axe clean
+.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade nbgrader graders bench site axe clean
 
 setup: $(READY)
 
@@ -31,7 +34,8 @@ lab:
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
 # Test files and notebooks are spread over all cores (pytest-xdist), one file per worker.
-test: $(READY) site axe
+# .venv-graders first: tests/test_graders.py grades a lesson with the real nbgrader.
+test: $(READY) $(GRADERS_READY) site axe
 	$(PYTEST) tests notebooks
 
 # Every notebook's outputs compared again under each OpenBLAS kernel this CPU can run
@@ -64,6 +68,26 @@ lab-student: $(READY)
 	@test -f build/student/00_index.ipynb || $(MAKE) --no-print-directory student
 	$(BIN)/jupyter lab --notebook-dir=build/student $(if $(filter 0,$(shell id -u)),--allow-root) \
 	  build/student/00_index.ipynb
+
+# For instructors who grade with nbgrader: the lessons as an nbgrader course in
+# build/nbgrader/ (nbgrader_config.py, source/<lesson>/<lesson>.ipynb), solution cells and
+# autograded test cells marked as nbgrader expects (tools/nbgrader_course.py); copy
+# build/nbgrader/source/* into the course's source/ folder. nbgrader itself lives in its
+# own venv, .venv-graders (requirements-graders.txt, with the course's requirements and
+# nnlib), so the course's .venv stays as students have it: tests/test_graders.py runs
+# nbgrader from there.
+$(GRADERS_READY): requirements-graders.txt requirements.txt pyproject.toml
+	@test -x $(GRADERS)/bin/pip || $(PYTHON) -m venv $(GRADERS) || { \
+	  echo "Could not create $(GRADERS). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(GRADERS)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -r requirements.txt -r requirements-graders.txt -e .
+	@touch $@
+
+graders: $(GRADERS_READY)
+
+nbgrader: $(READY)
+	rm -rf build/nbgrader
+	$(BIN)/python tools/nbgrader_course.py --out build/nbgrader notebooks/*.ipynb
 
 # Every notebook executed with the package versions of Google Colab's runtimes, one
 # environment each under .venv-colab/: the current runtime (requirements-colab.txt) and the
@@ -128,6 +152,6 @@ bench: $(READY)
 	cd benchmarks && ../$(BIN)/python run.py
 
 clean:
-	rm -rf $(VENV) $(COLAB) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(COLAB) $(GRADERS) .pytest_cache .hypothesis
 	rm -rf $(SITE_VENV) build/site build/site-src build/site-vendor build/site-doctrees \
-	  build/jupyter_execute $(SITE_DONE) node_modules
+	  build/jupyter_execute $(SITE_DONE) node_modules build/nbgrader
