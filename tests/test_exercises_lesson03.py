@@ -13,14 +13,17 @@ from nnlib.exercises.lesson03 import (
     BEST_EPS_SLIPS,
     EXERCISES,
     GRADIENT_FIXED_SLIPS,
+    GROUP_ERRORS_SLIPS,
     NO_ABS,
     PLANTED_BUG,
     WEIGHTED_SLIPS,
     check_best_eps,
     check_gradient_fixed,
+    check_group_errors,
     check_weighted_weight_gradient,
     reference_best_eps,
     reference_gradient_fixed,
+    reference_group_errors,
     reference_weighted_weight_gradient,
 )
 
@@ -30,7 +33,9 @@ def stub(*args):
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(EXERCISES) == ["best_eps", "weighted_weight_gradient", "gradient_fixed"]
+    assert list(EXERCISES) == ["best_eps", "weighted_weight_gradient", "group_errors",
+                               "gradient_fixed"]
+    assert EXERCISES["group_errors"] is check_group_errors
     assert EXERCISES["gradient_fixed"] is check_gradient_fixed
 
 
@@ -116,7 +121,7 @@ def test_weighted_reference_matches_a_triple_loop_and_the_plain_mean():
 
 def test_weighted_reference_is_nnlib_gradient_of_duplicated_samples():
     """Weight 2 on a sample is that sample twice in the batch: the output layer's gradient
-    of an identity output with MSE (δ_n = a_n − y_n) from nnlib on the duplicated data."""
+    of an identity output with MSE (δ⁽ⁿ⁾ = a⁽ⁿ⁾ − y⁽ⁿ⁾) from nnlib on the duplicated data."""
     rng = np.random.default_rng(3)
     net = nnlib.MLP([3, 4, 2], activation="tanh", output_activation="identity", seed=3)
     X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
@@ -140,9 +145,9 @@ def test_weighted_checker_verdicts():
             lambda d, a, c: loop_weighted(d, a, np.ones(len(c))),
         "it divides by N instead of by Σ c": lambda d, a, c: loop_weighted(d, a, c) * c.sum() / len(c),
         "the division by Σ c is missing": lambda d, a, c: loop_weighted(d, a, c) * c.sum(),
-        "c enters twice (it scales δ_n and a_n both, so each term has c_n²)":
+        "c enters twice (it scales δ⁽ⁿ⁾ and a⁽ⁿ⁾ both, so each term has c_n²)":
             lambda d, a, c: loop_weighted(d, a, c ** 2) * (c ** 2).sum() / c.sum(),
-        "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ_n a_nᵀ)":
+        "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ)":
             lambda d, a, c: np.array([[(c * d[:, i]).sum() * a[:, m].sum() for m in range(a.shape[1])]
                                       for i in range(d.shape[1])]) / c.sum(),
         "the sum over the samples is missing (a stack of N outer products)":
@@ -337,3 +342,76 @@ def test_gradient_fixed_slips_differ_from_the_reference_on_the_drawn_inputs():
 def test_gradient_fixed_checker_reports_a_relative_error():
     verdict = check_gradient_fixed(gradient_buggy)
     assert "relative error" in verdict.message and "largest difference" not in verdict.message
+
+
+# -- Exercise 3, part 1: group_errors --------------------------------------------------------
+
+def group_errors_by_loop(analytic, numeric, sizes):
+    """The per-group relative error written out with a running offset."""
+    errors, start = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        for count in (n_out * n_in, n_out):
+            a, b = analytic[start:start + count], numeric[start:start + count]
+            errors.append(np.sqrt(np.sum((a - b) ** 2))
+                          / (np.sqrt(np.sum(a ** 2)) + np.sqrt(np.sum(b ** 2))))
+            start += count
+    assert start == len(analytic)
+    return errors
+
+
+def test_group_errors_reference_matches_a_loop_and_nnlib_on_the_lesson_layout():
+    rng = np.random.default_rng(3)
+    sizes = [2, 3, 3, 1]
+    a, b = rng.normal(size=25), rng.normal(size=25)
+    got = reference_group_errors(a, b, sizes)
+    assert np.allclose(got, group_errors_by_loop(a, b, sizes), rtol=1e-12)
+    offsets = [0, 6, 9, 18, 21, 24, 25]              # W0:6 b0:3 W1:9 b1:3 W2:3 b2:1
+    assert np.allclose(got, [nnlib.relative_error(a[i:j], b[i:j])
+                             for i, j in zip(offsets[:-1], offsets[1:])], rtol=1e-12)
+
+
+def test_group_errors_checker_accepts_right_answers():
+    assert check_group_errors(reference_group_errors)
+    assert check_group_errors(group_errors_by_loop)          # a list is fine too
+
+
+def test_group_errors_checker_names_each_slip():
+    for slip, wrong in GROUP_ERRORS_SLIPS.items():
+        verdict = check_group_errors(wrong)
+        assert not verdict and verdict.slip == slip, (slip, verdict)
+        assert "relative error" in verdict.message
+
+
+def test_group_errors_checker_other_verdicts():
+    assert check_group_errors(stub).status == "not implemented"
+    only_weights = check_group_errors(lambda a, b, sizes: reference_group_errors(a, b, sizes)[0::2])
+    assert only_weights.status == "wrong shape"
+
+
+def test_group_errors_slips_differ_from_the_reference_on_the_drawn_inputs():
+    rng = np.random.default_rng(0)                   # the checker's seed
+    for _ in range(5):
+        args = lesson03._group_inputs(rng)
+        right = reference_group_errors(*args)
+        for slip, wrong in GROUP_ERRORS_SLIPS.items():
+            assert not np.allclose(wrong(*args), right, rtol=1e-3), slip
+
+
+def test_the_lesson_gradient_buggy_fails_exactly_the_groups_its_solution_names():
+    """The table in exercise 3's folded solution: on the lesson's network and check batch,
+    W0, b0, W1, b1 fail by over 1e-3 and W2, b2 pass below 1e-7."""
+    sizes = [2, 3, 3, 1]
+    rng = np.random.default_rng(42)                  # the lesson's weights (its cell 9)
+    Ws = [rng.normal(0.0, 1.0, size=(m, n)) for n, m in zip(sizes[:-1], sizes[1:])]
+    bs = [rng.normal(0.0, 0.5, size=m) for m in sizes[1:]]
+    X, Y = nnlib.data.circles(n=400, noise=0.1, factor=0.5, seed=0)
+    X, Y = X[:20], Y[:20]
+    net = nnlib.MLP(sizes, activation="sigmoid", output_activation="sigmoid", loss="mse")
+    for l in range(len(Ws)):
+        net.Ws[l][:], net.bs[l][:] = Ws[l], bs[l]
+    numeric = nnlib.numerical_gradient(lambda t: net.loss(X, Y), net.weights.flat, eps=1e-5)
+    buggy = GRADIENT_FIXED_SLIPS[PLANTED_BUG](X, Y, Ws, bs)
+    errors = reference_group_errors(buggy, numeric, sizes)
+    assert min(errors[:4]) > 1e-3 and max(errors[4:]) < 1e-7
+    fixed = reference_group_errors(reference_gradient_fixed(X, Y, Ws, bs), numeric, sizes)
+    assert max(fixed) < 1e-7

@@ -27,6 +27,9 @@ STRAY_FORMS = {
     # BP2 run upward: δ_l from δ_{l+1}
     "δ_{l+1} (BP2 goes from δ_l to δ_{l−1})":
         re.compile(r"(\\delta|δ|\\Delta|Δ)\s*_\s*\{\s*l\s*\+\s*1\s*\}"),
+    # a sample's index below, where the card's subscript is the layer: C_n, δ_{l,n}, a_n
+    "a sample's index written below (the card writes it above: C^{(n)}, a_l^{(n)}, δ_l^{(n)})":
+        re.compile(r"(?:\\delta|δ|\\mathbf\s*[ayz]|\bC)\s*_\s*\{?\s*(?:[lL]\s*,\s*)?n\s*\}?(?![\w{])"),
     # the batch's mean loss
     "'Loss' in a derivative (the card's mean loss is 𝓛, \\mathcal L)":
         re.compile(r"(∂|\\partial|\bd)\s*Loss\b"),
@@ -61,14 +64,16 @@ def test_the_check_finds_each_stray_form_and_passes_the_cards_own():
     bad = [r"$W^l$", r"$\mathbf a^{l+1}$", r"$\boldsymbol\delta^L$", r"$z^{(l)}$", "a^ℓ",
            r"$a^{(\ell)}$", "Wˡ", r"$\delta^1$", r"$\mathbf a^{0}$", "Z^1", r"$\delta_{l+1}$",
            r"$\Delta_{ l + 1 }$", "δ_{l+1}",
-           r"$\partial Loss/\partial W$", "dLoss/dZ"]
+           r"$\partial Loss/\partial W$", "dLoss/dZ", r"$C_n$", r"$\delta_{l,n}$", r"$\mathbf a_n$",
+           r"$\sum_n C_{n}$"]
     for text in bad:
         assert stray_forms(text), text
     good = [r"$W_l$", r"$\mathbf a_{l+1} = f(\mathbf z_l)$", r"$W_l^\top\boldsymbol\delta_l$",
             r"$\Delta_{l-1} = (\Delta_l W_l) \odot f'(Z_{l-1})$", r"$\mathbf a_l^\top$",
             r"$x^2$", r"$e^{-x}$", r"$\partial\mathcal L/\partial W_l$", r"$(W_l)_{jk}$",
             "the loss curve", "Loss falls",
-            r"$\lambda \sum W^2$", r"$e^{-z^2}$"]
+            r"$\lambda \sum W^2$", r"$e^{-z^2}$", r"$C^{(n)}$", r"$\mathbf a_l^{(n)}$",
+            r"$\sum_n$", r"$n_l$", r"$C_{\text{new}}$"]
     for text in good:
         assert stray_forms(text) == [], text
     card = next(cell.source for cell in nbformat.read(NOTEBOOKS[0], as_version=4).cells

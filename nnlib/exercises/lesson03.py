@@ -9,9 +9,12 @@ check_best_eps(best_eps)                        the ε that minimises the modell
                                                 (3 u |f| / |f‴|)^(1/3)
 check_weighted_weight_gradient(weighted_weight_gradient)
                                                 ∂𝓛/∂W for the weighted mean
-                                                𝓛 = Σ c_n C_n / Σ c_n, from the samples' δ_n
-                                                (rows) and a_n (rows): one matrix product
-check_gradient_fixed(gradient_fixed)            find the bug: the lesson's gradient_buggy,
+                                                𝓛 = Σ c_n C_n / Σ c_n, from the samples'
+                                                δ⁽ⁿ⁾ and a⁽ⁿ⁾ (rows): one matrix product
+check_group_errors(group_errors)                find the bug, part 1: the gradient check's
+                                                relative error ‖a − b‖ / (‖a‖ + ‖b‖) of each
+                                                group W0, b0, W1, b1, … of two flat vectors
+check_gradient_fixed(gradient_fixed)            part 2: the lesson's gradient_buggy,
                                                 fixed: batched backprop of a sigmoid network
                                                 of any depth to the flat gradient
                                                 (W0, b0, W1, b1, …)
@@ -99,7 +102,7 @@ NO_ABS = "the sizes |f| and |f‴| are missing: with f‴ < 0 the formula gives 
 
 
 def _values(rng):
-    """f(θ) and f‴(θ) of opposite signs, sizes 1e-3 to 1e3 apart; u as float64's."""
+    """f(θ) and f‴(θ) of opposite signs, each of size 1e-2 to 1e2; u as float64's."""
     f = float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-2.0, 2.0))
     f3 = float(-np.sign(f) * 10.0 ** rng.uniform(-2.0, 2.0))
     return f, f3, U
@@ -131,9 +134,9 @@ def check_best_eps(candidate, name="best_eps"):
 
 
 def reference_weighted_weight_gradient(deltas, A_prev, c):
-    """∂𝓛/∂W for 𝓛 = Σ_n c_n C_n / Σ_n c_n: deltas (N, j), row n the sample's δ_n = ∂C_n/∂z;
-    A_prev (N, k), row n its a_n; c (N,) positive weights -> Σ_n c_n δ_n a_nᵀ / Σ c, (j, k).
-    That is Δᵀ A_prev with row n of Δ = c_n δ_n / Σ c (c = 1 gives the plain mean's 1/N)."""
+    """∂𝓛/∂W for 𝓛 = Σ_n c_n C_n / Σ_n c_n: deltas (N, j), row n the sample's δ⁽ⁿ⁾ = ∂C_n/∂z;
+    A_prev (N, k), row n its a⁽ⁿ⁾; c (N,) positive weights -> Σ_n c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ / Σ c, (j, k).
+    That is Δᵀ A_prev with row n of Δ = c_n δ⁽ⁿ⁾ᵀ / Σ c (c = 1 gives the plain mean's 1/N)."""
     Delta = deltas * (c / c.sum())[:, None]
     return Delta.T @ A_prev
 
@@ -145,9 +148,9 @@ WEIGHTED_SLIPS = {
         lambda d, a, c: (d * c[:, None]).T @ a / len(d),
     "the division by Σ c is missing":
         lambda d, a, c: (d * c[:, None]).T @ a,
-    "c enters twice (it scales δ_n and a_n both, so each term has c_n²)":
+    "c enters twice (it scales δ⁽ⁿ⁾ and a⁽ⁿ⁾ both, so each term has c_n²)":
         lambda d, a, c: (d * c[:, None]).T @ (a * c[:, None]) / c.sum(),
-    "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ_n a_nᵀ)":
+    "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ)":
         lambda d, a, c: np.outer((d * c[:, None]).sum(axis=0), a.sum(axis=0)) / c.sum(),
     "the sum over the samples is missing (a stack of N outer products)":
         lambda d, a, c: np.einsum("nj,nk->njk", d * (c / c.sum())[:, None], a),
@@ -167,12 +170,82 @@ def _weighted_inputs(rng):
 
 
 def check_weighted_weight_gradient(candidate, name="weighted_weight_gradient"):
-    """Check weighted_weight_gradient(deltas, A_prev, c) -> Σ_n c_n δ_n a_nᵀ / Σ c, (j, k)."""
+    """Check weighted_weight_gradient(deltas, A_prev, c) -> Σ_n c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ / Σ c, (j, k)."""
     return _check(candidate, reference_weighted_weight_gradient, _weighted_inputs, name,
                   trials=4, slips=WEIGHTED_SLIPS)
 
 
-# -- Exercise 3: find the bug in a batched backprop -----------------------------------------
+# -- Exercise 3, part 1: the relative error of each group ------------------------------------
+
+
+def _group_slices(sizes, weights_first=False):
+    """The slices of W0, b0, W1, b1, … in a flat vector, for the widths `sizes`."""
+    counts = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        counts += [n_out * n_in, n_out]
+    if weights_first:
+        counts = counts[0::2] + counts[1::2]
+    stops = np.cumsum(counts)
+    slices = [slice(int(stop - count), int(stop)) for stop, count in zip(stops, counts)]
+    if weights_first:                       # back to the order W0, b0, W1, b1, …
+        half = len(slices) // 2
+        slices = [s for pair in zip(slices[:half], slices[half:]) for s in pair]
+    return slices
+
+
+def _relative(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
+
+
+def reference_group_errors(analytic, numeric, sizes):
+    """One relative error ‖a − b‖ / (‖a‖ + ‖b‖) per group W0, b0, W1, b1, … of the flat
+    vectors `analytic` and `numeric`, laid out as pack's for a network of widths `sizes`."""
+    return np.array([_relative(analytic[s], numeric[s]) for s in _group_slices(sizes)])
+
+
+GROUP_ERRORS_SLIPS = {
+    "it gives the whole vector's relative error for every group (a group must be compared "
+    "only with its own size)":
+        lambda a, b, sizes: np.full(len(_group_slices(sizes)), _relative(a, b)),
+    "it gives ‖a − b‖ alone, the absolute error (divide by ‖a‖ + ‖b‖ of the group)":
+        lambda a, b, sizes: np.array([np.linalg.norm(a[s] - b[s]) for s in _group_slices(sizes)]),
+    "it divides by the norm of one vector only (the norm form divides by ‖a‖ + ‖b‖)":
+        lambda a, b, sizes: np.array([np.linalg.norm(a[s] - b[s]) / np.linalg.norm(b[s])
+                                      for s in _group_slices(sizes)]),
+    "it uses CS231n's worst-entry form (this exercise asks for the norm form of each group)":
+        lambda a, b, sizes: np.array([np.max(np.abs(a[s] - b[s]) / np.maximum(
+            1e-8, np.abs(a[s]) + np.abs(b[s]))) for s in _group_slices(sizes)]),
+    "the groups are cut as if all weights came first (the layout is W0, b0, W1, b1, …)":
+        lambda a, b, sizes: np.array([_relative(a[s], b[s])
+                                      for s in _group_slices(sizes, weights_first=True)]),
+}
+
+
+def _group_inputs(rng):
+    """Widths of 2 to 4 weight layers; a flat 'analytic' vector whose groups differ in size
+    by up to 1e5, and a 'numeric' one that agrees to about 1e-9 except in one or two
+    groups, spoiled by 0.1 % to 30 %."""
+    depth = int(rng.integers(2, 5))
+    sizes = [int(s) for s in rng.integers(2, 6, size=depth + 1)]
+    slices = _group_slices(sizes)
+    analytic = np.concatenate([rng.normal(size=s.stop - s.start) * 10.0 ** rng.uniform(-4, 1)
+                               for s in slices])
+    numeric = analytic * (1 + 1e-9 * rng.normal(size=analytic.size))
+    for g in rng.choice(len(slices), size=int(rng.integers(1, 3)), replace=False):
+        s = slices[g]
+        numeric[s] = analytic[s] * (1 + 10.0 ** rng.uniform(-3, -0.5)
+                                    * rng.normal(size=s.stop - s.start))
+    return analytic, numeric, sizes
+
+
+def check_group_errors(candidate, name="group_errors"):
+    """Check group_errors(analytic, numeric, sizes) -> one relative error
+    ‖a − b‖ / (‖a‖ + ‖b‖) per group W0, b0, W1, b1, … (an array of 2 (L + 1) numbers)."""
+    return _check(candidate, reference_group_errors, _group_inputs, name, trials=5,
+                  rtol=1e-6, atol=1e-15, slips=GROUP_ERRORS_SLIPS)
+
+
+# -- Exercise 3, part 2: find the bug in a batched backprop ---------------------------------
 
 
 def _sigmoid_prime(z):
@@ -286,5 +359,6 @@ def check_gradient_fixed(candidate, name="gradient_fixed"):
 EXERCISES = {
     "best_eps": check_best_eps,
     "weighted_weight_gradient": check_weighted_weight_gradient,
+    "group_errors": check_group_errors,
     "gradient_fixed": check_gradient_fixed,
 }
