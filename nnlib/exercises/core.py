@@ -201,6 +201,20 @@ def compare(name, got, expected, rtol, atol, index=""):
                        f"{expected.shape}.{note}", slip=slip)
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
         diff = float(np.nanmax(np.abs(got - expected))) if np.isfinite(got).all() else float("inf")
-        return Verdict("wrong values", f"{name}: wrong values, largest difference {diff:.3g} "
-                       f"from the reference.{note}", diff, slip=slip)
+        return Verdict("wrong values", f"{name}: wrong values, {how_far(diff, expected)}.{note}",
+                       diff, slip=slip)
     return None
+
+
+def how_far(diff, expected):
+    """The largest difference `diff` from the reference `expected`, in words and relative to
+    its largest entry ("4.5 % of", "3.3 times"), so that it never reads like rounding."""
+    scale = float(np.abs(np.asarray(expected, dtype=np.float64)).max(initial=0.0))
+    if not np.isfinite(diff):
+        return "inf or nan where the reference is finite"
+    if scale == 0.0:
+        return f"largest difference {diff:.3g} from the reference, whose entries are all 0"
+    share = diff / scale
+    words = (f"{share:.3g} times" if share >= 1
+             else f"{100 * share:.3g} % of" if share >= 1e-4 else f"{100 * share:.1e} % of")
+    return f"the largest difference is {words} the reference's largest entry"

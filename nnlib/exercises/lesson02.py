@@ -14,13 +14,12 @@ Each checker runs the learner's function and a reference on seeded random inputs
 sizes differ from each other (so a transposed or mis-summed result has the wrong shape)
 and returns a Verdict (see `nnlib.exercises.check`); it never raises. A wrong answer that
 equals one of the usual slips (the *_SLIPS dictionaries) gets a verdict that names it.
-Wrong values are reported as a RELATIVE difference (the largest difference as a share of
-the reference's largest entry), which says at once whether the answer is a little or a
-lot off, where an absolute 0.003 could be rounding or a gross slip.
+Wrong values are reported, as by every checker (core.how_far), as a RELATIVE difference
+(the largest difference as a share of the reference's largest entry), which says at once
+whether the answer is a little or a lot off, where an absolute 0.003 could be rounding or
+a gross slip.
 """
 
-import functools
-import re
 
 import numpy as np
 from scipy.special import expit
@@ -45,42 +44,9 @@ def _parts(result):
     return [result]
 
 
-def _relative_difference(got, expected):
-    """The largest |got − expected| over all parts, each as a share of that part's largest
-    |expected| entry; None if the two cannot be compared entry by entry."""
-    try:
-        pairs = [(np.asarray(g, dtype=float), np.asarray(e, dtype=float))
-                 for g, e in zip(_parts(got), _parts(expected), strict=True)]
-    except (TypeError, ValueError, OverflowError):
-        return None
-    shares = []
-    for g, e in pairs:
-        if g.shape != e.shape:
-            return None
-        scale = max(float(np.abs(e).max(initial=0.0)), 1e-300)
-        shares.append(float(np.abs(g - e).max(initial=0.0)) / scale)
-    return max(shares, default=None)
-
-
-def _percent(share):
-    """A relative difference in words: "0.26 % of", "45 % of", "3.3 times"."""
-    if share >= 1:
-        return f"{share:.2g} times" if share < 100 else f"{share:.0f} times"
-    return f"{100 * share:.2g} % of" if share >= 1e-4 else f"{100 * share:.1e} % of"
-
-
-ABSOLUTE = re.compile(r"largest difference \S+ from the reference\.")
-
-
 def _check(candidate, reference, make_inputs, name, slips, trials=4):
-    """core.check, with wrong values reported as a relative difference, and inf or nan in
-    a result (an overflow) named as such."""
+    """core.check, with inf or nan in a result (an overflow) named as such."""
     seen = {}
-
-    @functools.wraps(reference)
-    def remembered_reference(*args):
-        seen["expected"] = reference(*args)
-        return seen["expected"]
 
     def remembered_candidate(*args):
         seen["got"] = None
@@ -88,31 +54,25 @@ def _check(candidate, reference, make_inputs, name, slips, trials=4):
         return seen["got"]
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        verdict = check(remembered_candidate, remembered_reference, make_inputs, name=name,
+        verdict = check(remembered_candidate, reference, make_inputs, name=name,
                         trials=trials, slips=slips)
     if verdict.status != "wrong values":
         return verdict
     try:
-        return _relative_verdict(verdict, name, seen.get("got"), seen.get("expected"))
+        return _overflow_verdict(verdict, name, seen.get("got"))
     except Exception:  # whatever the learner returned, the checker never raises
         return verdict
 
 
-def _relative_verdict(verdict, name, got, expected):
-    """`verdict` (wrong values) with its difference relative to the reference, or named as
-    an overflow when `got` holds inf or nan where the reference is finite."""
+def _overflow_verdict(verdict, name, got):
+    """`verdict` (wrong values), named as an overflow when `got` holds inf or nan where
+    the reference is finite (a softmax without the max-shift)."""
     arrays = [np.asarray(p, dtype=float) for p in _parts(got)]
-    if not all(np.isfinite(a).all() for a in arrays):
-        if verdict.slip is None and name == "softmax_jacobian":
-            return Verdict("wrong values", f"{name} returned inf or nan for a sample of large "
-                           f"z. It looks like {OVERFLOW}.", float("inf"), slip=OVERFLOW)
-        return verdict
-    share = _relative_difference(got, expected)
-    if share is None:
-        return verdict
-    message = ABSOLUTE.sub(f"its largest difference from the reference is {_percent(share)} "
-                           "the reference's largest entry.", verdict.message)
-    return Verdict(verdict.status, message, share, slip=verdict.slip)
+    if verdict.slip is None and name == "softmax_jacobian" \
+            and not all(np.isfinite(a).all() for a in arrays):
+        return Verdict("wrong values", f"{name} returned inf or nan for a sample of large "
+                       f"z. It looks like {OVERFLOW}.", float("inf"), slip=OVERFLOW)
+    return verdict
 
 
 # -- Exercise 1: layer_forward -------------------------------------------------------------

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from ..optim import Adam
-from .core import TRANSPOSED, Verdict, call, check, not_implemented, raised
+from .core import TRANSPOSED, Verdict, call, check, how_far, not_implemented, raised
 
 # -- Exercise 1: layer_views ---------------------------------------------------------------
 
@@ -109,10 +109,10 @@ def check_layer_views(candidate, name="layer_views"):
                 for slip, wrong in LAYER_VIEWS_SLIPS.items():
                     if _same(got, wrong(before, shapes)):
                         return Verdict("wrong values", f"{name}: item {k} has wrong values, "
-                                       f"largest difference {diff:.3g}. It looks like {slip}.",
+                                       f"{how_far(diff, want)}. It looks like {slip}.",
                                        diff, slip=slip)
-                return Verdict("wrong values", f"{name}: item {k} has wrong values, largest "
-                               f"difference {diff:.3g} (are the pieces taken in order?)", diff)
+                return Verdict("wrong values", f"{name}: item {k} has wrong values, "
+                               f"{how_far(diff, want)} (are the pieces taken in order?)", diff)
         for k, view in enumerate(got):
             if not np.shares_memory(view, flat):
                 return Verdict("not in place", f"{name}: item {k} has the right values but is a "
