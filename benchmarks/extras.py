@@ -1,4 +1,4 @@
-"""Timings of the interactive parts: the bench's slider and the weight movie."""
+"""Timings of the interactive parts: the bench's slider and Play, and the weight movie."""
 
 import statistics
 import time
@@ -23,6 +23,30 @@ def slider_latency(changes=20):
             f"{changes})": f"{statistics.median(times) * 1e3:.0f} ms (target ≤ 150 ms)"}
 
 
+def play_tick():
+    """Seconds per update of the bench's Play on the default settings: what the kernel
+    does for each tick of the front end's clock (show the recorded weights of the next
+    steps, blit the changed artists, encode the PNG), over one whole run; and the first
+    update after a change, which records the run and draws the frame's background."""
+    bench = nnlib.TestBench()
+    live = bench.live
+    start = time.perf_counter()
+    live.reset()
+    first = time.perf_counter() - start
+    live.play()
+    times = []
+    for value in range(live.tick, live.total + 1, live.tick):
+        start = time.perf_counter()
+        live.clock.value = value            # as the front end's clock sends it
+        times.append(time.perf_counter() - start)
+    live.pause()
+    return {f"bench Play, kernel time per update ({bench.live.tick} steps each, median of "
+            f"{len(times)})": f"{statistics.median(times) * 1e3:.0f} ms, slowest "
+                              f"{max(times) * 1e3:.0f} ms (target ≤ 100 ms: 10 updates/s)",
+            "bench Play, first update after a change (record the run, draw the background)":
+                f"{first * 1e3:.0f} ms"}
+
+
 def movie_render(repeats=3):
     """Seconds to build and render a 60-frame weight movie to the HTML player."""
     X, Y = nnlib.data.noisy_halfplane(n=400, seed=0)
@@ -38,4 +62,4 @@ def movie_render(repeats=3):
             f"{repeats})": f"{statistics.median(times):.2f} s (target ≤ 3 s)"}
 
 
-HOOKS = [slider_latency, movie_render]
+HOOKS = [slider_latency, play_tick, movie_render]

@@ -14,11 +14,28 @@ ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "identity")
 MAX_HIDDEN_LAYERS = 5
 MAX_WIDTH = 128
 # the ranges of the sliders, (min, max, step); the learning rate's in powers of ten
-LR_DECADES = (-4, 1, 0.1)
+LR_DECADES = (-4, 2, 0.1)
 STEPS_RANGE = (10, 2000, 10)
-BATCH_RANGE = (1, 256, 1)
 SAMPLES_RANGE = (20, 1000, 10)
 NOISE_RANGE = (0.0, 0.5, 0.01)
+# the batch size runs from 1 to the number of training samples (full batch): batch_range
+BATCH_MIN = 1
+# the bench's range test: rates 10^0.25 apart, as lr_range_test's, up to the slider's 100
+RANGE_TEST_LRS = np.logspace(-4, 2, 25)
+RANGE_TEST_LRS.flags.writeable = False
+
+# what the noise slider does, for each data set (see nnlib.data.make_data)
+NOISE_MEANING = {
+    "toy 1-D": "noise: Gaussian jitter on x, σ = noise × 5 (the inputs span −5 … 5); "
+               "the labels stay those of the clean x",
+    "XOR": "noise: σ of Gaussian jitter on both inputs of each copy of the four corners "
+           "(0 or 1 apart)",
+    "circles": "noise: σ of Gaussian jitter on x₁ and x₂ of each point (rings of radius 1 "
+               "and 0.5)",
+    "moons": "noise: σ of Gaussian jitter on x₁ and x₂ of each point (moons of radius 1)",
+    "noisy half-plane": "noise: σ of the 13 extra inputs only (at least 0.001); x₁, x₂ and "
+                        "the labels do not change",
+}
 
 
 def in_range(name, value, limits, integer=False):
@@ -36,8 +53,25 @@ def in_range(name, value, limits, integer=False):
     return value
 
 
-def check_settings(dataset, hidden, activation, optimizer, lr, steps, batch_size, n_samples,
-                    noise, smoothing):
+def batch_range(n_train):
+    """The batch-size slider's (min, max, step): up to the whole training set."""
+    return (BATCH_MIN, n_train, 1)
+
+
+def check_batch(batch_size, n_train):
+    """batch_size as the slider shows it: None means full batch (n_train); else an integer
+    from 1 to n_train, refused naming the range."""
+    if batch_size is None:
+        return n_train
+    try:
+        return in_range("batch_size", batch_size, batch_range(n_train), integer=True)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; {n_train} (or None) is full batch: all {n_train} training "
+                         "samples of these data") from None
+
+
+def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
+                   smoothing):
     """Refuse at the door what a control could not show: never move a value silently."""
     if not isinstance(hidden, str):
         raise TypeError(f"hidden must be text with the layer widths, like '8, 8' (one layer "
@@ -50,7 +84,6 @@ def check_settings(dataset, hidden, activation, optimizer, lr, steps, batch_size
     low, high, _ = LR_DECADES
     in_range("lr", lr, (10.0 ** low, 10.0 ** high, None))
     in_range("steps", steps, STEPS_RANGE, integer=True)
-    in_range("batch_size", batch_size, BATCH_RANGE, integer=True)
     in_range("n_samples", n_samples, SAMPLES_RANGE, integer=True)
     in_range("noise", noise, NOISE_RANGE)
 

@@ -2,8 +2,8 @@
 
 This module only builds the controls and connects them. Each change retrains from the same
 checkpoint (the starting flat weights) with nnlib.experiments.train_run, on a data set of
-nnlib.data.DATASETS, drawn by nnlib.benchplots.BenchFigure. Show a `TestBench()` as the
-last expression of a notebook cell.
+nnlib.data.DATASETS, drawn by nnlib.benchplots.BenchFigure; nnlib.benchlive plays a run
+step by step. Show a `TestBench()` as the last expression of a notebook cell.
 """
 
 import base64
@@ -16,25 +16,23 @@ import numpy as np
 from ._a11y import name_widgets
 from ._bench_settings import (
     ACTIVATIONS,
-    BATCH_RANGE,
     LR_DECADES,
+    NOISE_MEANING,
     NOISE_RANGE,
+    RANGE_TEST_LRS,
     SAMPLES_RANGE,
     STEPS_RANGE,
+    batch_range,
+    check_batch,
     check_settings,
     parse_hidden,
 )
 from ._validate import seed as check_seed
+from .benchlive import LiveControls, record_every, record_run, run_up_to
 from .benchplots import LR_FORMAT, SMOOTHING, BenchFigure, plot_lr_range_test
+from .benchreadout import readout_lines
 from .data import DATASETS, make_data
-from .experiments import (
-    GRADCHECK_MAX_PARAMS,
-    GRADCHECK_SAMPLES,
-    RANGE_TEST_LRS,
-    build_net,
-    lr_range_test,
-    train_run,
-)
+from .experiments import build_net, lr_range_test, train_run
 from .optim import OPTIMIZERS, SCIPY_METHODS
 
 RANGE_TEST_DPI = 100
@@ -54,12 +52,36 @@ class TestBench:
     retrains from the same checkpoint and redraws one figure.
 
     Every argument must be a value its control can show (a ValueError or TypeError names
-    it and the range, or lists the valid names); seed None draws a fresh one.
+    it and the range, or lists the valid names); batch_size None (or the number of
+    training samples) is full batch; seed None draws a fresh one, else it seeds both the
+    data and the starting weights.
+
+    Seeds: "new data" draws a new data seed (the samples, their training/test split and
+    the order of the mini-batches) and keeps the starting weights' seed; "new starting
+    weights" draws a new weights seed and keeps the data.
+
+    Live training (nnlib.benchlive): play shows the run step by step, a few steps per
+    update, from the step shown (from step 0 at the end); pause stops there; step pauses
+    and shows the next few steps; "reset to step 0" pauses at the starting weights; the
+    "show step" slider shows any recorded step. The net holds the weights of the step
+    shown. Changing a setting while playing retrains from the same starting weights with
+    the new setting and plays that run from step 0 (so its curve grows beside the ghost of
+    the previous run); when paused or stopped, a change shows the new run's end, as before.
+    Changing the loss-curve smoothing only redraws. The previous run's loss stays on the
+    loss plot as a grey dashed ghost, to compare two settings on one screen.
+
+    "save this net" keeps a copy of the weights shown; "back to saved" makes that copy the
+    starting weights (the run then trains on from it) and shows it, at step 0. New data, a
+    new network or new starting weights start again from seeded fresh weights.
+
     Holds controls (description -> widget; also attributes lr_slider, steps_slider, ...),
-    net, data (X, Y, X_test, Y_test), checkpoint (the starting flat weights), seed, run
-    (the latest BenchRun), history (its History), figure, message (the latest warning or
-    error, '' if none), error (the exception of the latest failed action, or None),
-    range_test (the latest RangeTest), readout, image, range_image, widget (the layout).
+    net, data (X, Y, X_test, Y_test), checkpoint (the starting flat weights), data_seed,
+    weights_seed, run (the latest BenchRun), previous_run (the one before, the ghost, or
+    None), history (the run's History), recording (the run's recorded weights,
+    nnlib.benchlive.Recording), saved (the saved flat weights, or None), live (the
+    LiveControls), figure, message (the latest warning or error, '' if none), error (the
+    exception of the latest failed action, or None), range_test (the latest RangeTest),
+    readout, image, range_image, widget (the layout).
     """
 
     __test__ = False  # not a pytest test class, despite its name
@@ -69,22 +91,29 @@ class TestBench:
                  smoothing="raw"):
         import ipywidgets as widgets  # only the widget needs it
 
-        check_settings(dataset, hidden, activation, optimizer, lr, steps, batch_size,
-                        n_samples, noise, smoothing)
+        check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
+                       smoothing)
         seed = check_seed(seed)
         self._seeds = np.random.default_rng(seed)
-        self.seed = int(self._seeds.integers(0, 10_000)) if seed is None else seed
+        seed = int(self._seeds.integers(0, 10_000)) if seed is None else seed
+        self.data_seed = self.weights_seed = seed
+        n_train = len(make_data(dataset, n_samples, noise, seed=seed)[0])
+        batch_size = check_batch(batch_size, n_train)
         self.net = self.data = self.checkpoint = self.run = self.range_test = None
+        self.previous_run = self.saved = self._recording = self._shown = None
+        self._saved_note = self._start_note = ""
         self._hidden = [8, 8]  # used while the hidden-layers text does not parse
+        self._quiet = False    # True while the bench itself moves a control
         self.message, self.error = "", None
         self._plot = BenchFigure()
         self.figure = self._plot.figure
         # widths that follow the page: each control fills its column, columns wrap
         style = {"style": {"description_width": "110px"},
                  "layout": widgets.Layout(width="auto", min_width="280px")}
-        self._make_sliders(widgets, style, lr, steps, batch_size, n_samples, noise)
+        self._make_sliders(widgets, style, lr, steps, (batch_size, n_train), n_samples, noise)
         self._make_menus(widgets, style, hidden, activation, optimizer, dataset, smoothing)
         self._make_buttons(widgets)
+        self.live = LiveControls(widgets, style, self._show_step, self._guard)
         self.controls = {control.description: control for control in (
             self.lr_slider, self.steps_slider, self.batch_slider, self.samples_slider,
             self.noise_slider, self.hidden_text, self.activation_menu, self.optimizer_menu,
@@ -94,7 +123,7 @@ class TestBench:
         self._new_data()
 
     # -- building the controls ---------------------------------------------------------
-    def _make_sliders(self, widgets, style, lr, steps, batch_size, n_samples, noise):
+    def _make_sliders(self, widgets, style, lr, steps, batch, n_samples, noise):
         def slider(kind, value, limits, description, **options):
             low, high, step = limits
             return kind(value=value, min=low, max=high, step=step, description=description,
@@ -103,9 +132,13 @@ class TestBench:
         self.lr_slider = slider(widgets.FloatLogSlider, lr, LR_DECADES, "learning rate",
                                 base=10, readout_format=LR_FORMAT)
         self.steps_slider = slider(widgets.IntSlider, steps, STEPS_RANGE, "training steps")
-        self.batch_slider = slider(widgets.IntSlider, batch_size, BATCH_RANGE, "batch size")
+        self.batch_slider = slider(widgets.IntSlider, batch[0], batch_range(batch[1]),
+                                   "batch size")
         self.samples_slider = slider(widgets.IntSlider, n_samples, SAMPLES_RANGE, "samples")
         self.noise_slider = slider(widgets.FloatSlider, noise, NOISE_RANGE, "noise")
+        # what the batch size and the noise mean here, under each
+        note = dict(layout=widgets.Layout(width="auto", margin="0 0 4px 118px"))
+        self.batch_note, self.noise_note = widgets.HTML(**note), widgets.HTML(**note)
 
     def _make_menus(self, widgets, style, hidden, activation, optimizer, dataset, smoothing):
         def menu(options, value, description):
@@ -123,9 +156,19 @@ class TestBench:
                                                        style=style["style"])
 
     def _make_buttons(self, widgets):
-        self.reset_button = widgets.Button(description="new seed (reset)", icon="refresh",
-                                           tooltip="new data and new starting weights",
-                                           layout=widgets.Layout(width="auto"))
+        auto = widgets.Layout(width="auto")
+        self.new_data_button = widgets.Button(
+            description="new data", icon="refresh", layout=auto,
+            tooltip="new samples, split and mini-batch order; the same starting weights")
+        self.new_weights_button = widgets.Button(
+            description="new starting weights", icon="random", layout=auto,
+            tooltip="new starting weights; the same data")
+        self.save_button = widgets.Button(description="save this net", icon="floppy-o",
+                                          tooltip="keep a copy of the weights shown",
+                                          layout=auto)
+        self.restore_button = widgets.Button(
+            description="back to saved", icon="undo", disabled=True, layout=auto,
+            tooltip="start again from the saved weights")
         lrs = RANGE_TEST_LRS
         self.range_button = widgets.Button(
             description="learning-rate range test", icon="line-chart",
@@ -144,7 +187,10 @@ class TestBench:
             handler = self._guard(action)
             for control in controls:
                 control.observe(handler, names="value")
-        self.reset_button.on_click(self._guard(self._reset))
+        self.new_data_button.on_click(self._guard(self._new_data_seed))
+        self.new_weights_button.on_click(self._guard(self._new_weights_seed))
+        self.save_button.on_click(self._guard(self._save))
+        self.restore_button.on_click(self._guard(self._restore))
         self.range_button.on_click(self._guard(self._range_test))
 
     def _layout(self, widgets):
@@ -160,14 +206,17 @@ class TestBench:
                 flex="1 1 300px", min_width="280px", max_width="420px"))
 
         columns = widgets.Box([
-            column(self.lr_slider, self.steps_slider, self.batch_slider, self.optimizer_menu),
-            column(self.dataset_menu, self.samples_slider, self.noise_slider, self.reset_button),
-            column(self.hidden_text, self.activation_menu, self.range_button),
+            column(self.lr_slider, self.steps_slider, self.batch_slider, self.batch_note,
+                   self.optimizer_menu),
+            column(self.dataset_menu, self.samples_slider, self.noise_slider, self.noise_note,
+                   self.new_data_button, self.new_weights_button),
+            column(self.hidden_text, self.activation_menu, self.range_button,
+                   self.save_button, self.restore_button),
         ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         self.image.add_class("nnlib-bench-figure")
         self.range_image.add_class("nnlib-bench-range")
-        layout = widgets.VBox([columns, self.smoothing_buttons, self.readout, self.image,
-                               self.range_image])
+        layout = widgets.VBox([columns, self.live.widget, self.smoothing_buttons, self.readout,
+                               self.image, self.range_image])
         layout.children += (name_widgets(widgets, layout, {
             "nnlib-bench-figure": FIGURE_ALT, "nnlib-bench-range": RANGE_ALT}),)
         return layout
@@ -176,6 +225,8 @@ class TestBench:
     def _guard(self, action):
         """Run `action` for a widget event; show errors in the readout, not as a traceback."""
         def handler(*_):
+            if self._quiet:
+                return
             self.error = None
             try:
                 action()
@@ -188,8 +239,31 @@ class TestBench:
 
     def _new_data(self):
         self.data = make_data(self.dataset_menu.value, self.samples_slider.value,
-                              self.noise_slider.value, seed=self.seed)
+                              self.noise_slider.value, seed=self.data_seed)
+        n_train, slider = len(self.data[0]), self.batch_slider
+        full = slider.value >= slider.max
+        self._quiet = True     # the batch size follows the data: no run on the old data
+        try:
+            slider.max = n_train
+            if full:
+                slider.value = n_train
+        finally:
+            self._quiet = False
+        self.noise_note.value = self._note(NOISE_MEANING[self.dataset_menu.value])
         self._new_network()
+
+    @staticmethod
+    def _note(text):
+        return (f"<div style='font-size: 11px; line-height: 1.3; white-space: normal'>"
+                f"{html.escape(text, quote=False)}</div>")
+
+    def _show_batch_note(self):
+        n_train, batch = len(self.data[0]), self.batch_slider.value
+        self.batch_note.value = self._note(
+            f"full batch: all {n_train} training samples, one step per epoch"
+            if batch >= n_train else
+            f"mini-batches of {batch} of the {n_train} training samples "
+            f"({-(-n_train // batch)} steps per epoch)")
 
     def _new_network(self):
         note = ""
@@ -198,8 +272,9 @@ class TestBench:
         except ValueError as exc:
             note = f"{exc}. Still using hidden layers {self._hidden}."
         self.net = build_net(self.data[0].shape[1], self._hidden, self.activation_menu.value,
-                             seed=self.seed)
+                             seed=self.weights_seed)
         self.checkpoint = self.net.weights.flat.copy()
+        self._start_note = ""
         self._clear_range_test()   # it was measured on the old data or network
         self._retrain(note)
 
@@ -207,16 +282,78 @@ class TestBench:
         self.range_test = None
         self.range_image.layout.display = "none"
 
-    def _reset(self):
-        self.seed = int(self._seeds.integers(1, 10_000))
+    def _new_seed(self, old):
+        while (seed := int(self._seeds.integers(1, 10_000))) == old:
+            pass
+        return seed
+
+    def _new_data_seed(self):
+        self.data_seed = self._new_seed(self.data_seed)
         self._new_data()
 
-    def _retrain(self, note=""):
+    def _new_weights_seed(self):
+        self.weights_seed = self._new_seed(self.weights_seed)
+        self._new_network()
+
+    def _save(self):
+        self.saved = self.net.weights.flat.copy()
+        step = self.live.step_shown
+        self._saved_note = (f"the net saved at step {step} of a run at lr = "
+                            f"{self.run.lr:{LR_FORMAT}} ({self.run.optimizer})")
+        self.restore_button.disabled = False
+        self.message = f"saved: {self._saved_note}"
+        self._show_readout()
+
+    def _restore(self):
+        if self.saved is None:
+            self.message = "nothing saved yet: press 'save this net' first"
+        elif self.saved.size != self.net.weights.size:
+            self.message = (f"the saved net has {self.saved.size} weights, this network "
+                            f"{self.net.weights.size}: set its layers back to go back to it")
+        else:
+            self.checkpoint = self.saved.copy()
+            self._start_note = self._saved_note
+            self._clear_range_test()
+            self._retrain(start=0)
+            return
+        self._show_readout()
+
+    def _retrain(self, note="", ghost=True, start=None):
+        """Train the run of the current settings from the checkpoint, and show its end
+        (`start` None, or paused), or play it from step 0, or show step `start`."""
+        if ghost and self.run is not None:
+            self.previous_run = self.run
         self.run = train_run(self.net, self.data, lr=self.lr_slider.value,
                              steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
-                             batch_size=self.batch_slider.value, seed=self.seed,
+                             batch_size=self.batch_slider.value, seed=self.data_seed,
                              checkpoint=self.checkpoint)
         self.message = note or self.run.message
+        self._recording, self._shown = None, None
+        self._plot.forget_background()
+        self._show_batch_note()
+        total = self.run.history.steps
+        if start is None and self.live.playing:
+            start = 0
+        self.live.new_run(total, record_every(total, self.net.weights.size),
+                          step=start)
+        if start is None or start >= total:
+            self._redraw()
+        else:
+            self._show_step(start)
+
+    @property
+    def recording(self):
+        """The run's weights every few steps (recorded the first time they are needed)."""
+        if self._recording is None:
+            self._recording = record_run(self.net, self.data, self.run, self.checkpoint,
+                                         self.data_seed)
+        return self._recording
+
+    def _show_step(self, step):
+        """Put the recorded weights of `step` into the net and draw the run up to there."""
+        step, weights = self.recording.at(step)
+        self.net.weights.flat[:] = weights
+        self._shown = None if step >= self.run.history.steps else step
         self._redraw()
 
     @property
@@ -225,9 +362,18 @@ class TestBench:
         return None if self.run is None else self.run.history
 
     def _redraw(self):
-        self._plot.update(self.run, self.net, self.data, self.dataset_menu.value,
-                          self.smoothing_buttons.value)
-        self.image.value = self._plot.png()
+        """Draw the run, whole or (while a step is shown) up to that step, fast."""
+        settings = (self.net, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
+                    self.previous_run)
+        if self._shown is None:
+            self._plot.update(self.run, *settings)
+            if self._recording is not None:   # played: the weight maps keep its colours
+                self._plot.weights.update(self.net, self._recording.weight_limit(self.net))
+            self.image.value = self._plot.png()
+        else:
+            self._plot.frame(self.run, run_up_to(self.run, self._shown), *settings,
+                             weight_limit=self.recording.weight_limit(self.net))
+            self.image.value = self._plot.png(drawn=True)
         self._show_readout()
 
     def _range_test(self):
@@ -239,11 +385,11 @@ class TestBench:
         self.net.weights.flat[:] = self.checkpoint
         try:
             self.range_test = lr_range_test(
-                self.net, self.data[0], self.data[1], lrs=RANGE_TEST_LRS, steps=self.steps_slider.value,
-                optimizer=self.optimizer_menu.value, batch_size=self.batch_slider.value,
-                seed=self.seed)
+                self.net, self.data[0], self.data[1], lrs=RANGE_TEST_LRS,
+                steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
+                batch_size=self.batch_slider.value, seed=self.data_seed)
         finally:
-            self._retrain()  # the net shows the current settings' run again
+            self._retrain(ghost=False)  # the net shows the current settings' run again
         self.range_image.value = self._range_png()
         self.range_image.layout.display = None
         self._show_readout()
@@ -262,59 +408,10 @@ class TestBench:
     # -- the text under the controls ---------------------------------------------------
     def readout_text(self):
         """The readout as plain lines (what the HTML readout shows)."""
-        run, net = self.run, self.net
-        X, X_test = self.data[0], self.data[2]
-        lines = [f"seed {self.seed} · {self.dataset_menu.value}: {len(X)} training and "
-                 f"{len(X_test)} test samples · network {net.sizes} "
-                 f"({net.activation.name}), {net.weights.size} parameters"]
-        if run is not None:
-            if run.diverged:
-                lines.append(f"{run.history.steps} of {run.steps_requested} steps, then "
-                             "diverged · final loss: not finite · ln(L₀/L) = −∞")
-            else:
-                lines.append(
-                    f"{run.history.steps} steps · training loss L₀ = {run.initial_loss:.3g} → "
-                    f"L = {run.final_loss:.3g} · ln(L₀/L) = "
-                    f"{np.log(run.initial_loss / run.final_loss):.2f} (factors of e the loss "
-                    f"fell) · test loss {run.final_test_loss:.3g} · test accuracy "
-                    f"{run.accuracy:.0%}")
-            if run.optimizer in SCIPY_METHODS:
-                lines.append(f"{run.optimizer} chooses its own step sizes: the learning rate "
-                             "and batch size are not used")
-            lines.append(self._gradcheck_text(run))
-        if self.range_test is not None:
-            lines.append(self._range_text(self.range_test))
-        if self.message:
-            lines.append(f"⚠ {self.message}")
-        return lines
-
-    def _gradcheck_text(self, run):
-        if run.grad_check is not None:
-            report = run.grad_check
-            verdict = {
-                "kink": (f"inconclusive: {report.kinks} ReLU pre-activation(s) sit at the kink, "
-                         "where differences are no derivatives"),
-                "rounding": ("inconclusive: those gradients are so small that rounding in the "
-                             "differences explains the gap (saturated units?)"),
-            }.get(run.grad_check_verdict, run.grad_check_verdict)  # or 'passed', 'FAILED'
-            # below the tolerance the error is rounding noise: its digits change from one
-            # machine to the next and mean nothing, so only the bound is shown
-            error = (f"below {report.tolerance:.0e}" if report.passed
-                     else f"{report.max_error:.1e}")
-            return (f"gradient check on {min(GRADCHECK_SAMPLES, len(self.data[0]))} samples: "
-                    f"max relative error {error}, {verdict}")
-        if run.diverged:
-            return "gradient check: skipped, the network diverged"
-        return (f"gradient check: skipped for {self.net.weights.size} parameters (over "
-                f"{GRADCHECK_MAX_PARAMS}); run nnlib.gradient_check(bench.net, X[:16], Y[:16])")
-
-    @staticmethod
-    def _range_text(result):
-        best = "none" if result.best_lr is None else f"{result.best_lr:.3g}"
-        where = ("no rate diverged" if result.divergence_lr is None
-                 else f"diverges from lr = {result.divergence_lr:.3g}")
-        return (f"range test ({result.steps} steps of {result.optimizer}): best lr = {best}, "
-                f"{where}")
+        start = (f"weights: {self._start_note}" if self._start_note
+                 else f"weights seed {self.weights_seed}")
+        return readout_lines(self.run, self.net, self.data, f"data seed {self.data_seed} · "
+                             f"{self.dataset_menu.value}", start, self.range_test, self.message)
 
     def _show_readout(self):
         body = "<br>".join(html.escape(line, quote=False) for line in self.readout_text())
@@ -332,7 +429,8 @@ class TestBench:
             "text/html": (f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" '
                           f'style="max-width:100%"><p>{html.escape(STATIC_NOTE)}</p>'),
             "image/png": png,
-            "text/plain": f"<TestBench: seed {self.seed}> {STATIC_NOTE}",
+            "text/plain": (f"<TestBench: data seed {self.data_seed}, weights seed "
+                           f"{self.weights_seed}> {STATIC_NOTE}"),
         }
         return data, {"image/png": {"alt": alt}}
 

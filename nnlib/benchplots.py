@@ -42,6 +42,7 @@ LR_FORMAT = ".2g"   # the learning rate as the bench's slider shows it, in title
 PALETTE_COLOURS = 255
 NOTE_BOX = dict(boxstyle="round", fc="mistyrose", ec="darkred")   # warnings on a panel
 KEY_ROOM = 0.1   # room above the data on the decision-boundary map, for its key
+GHOST_COLOUR = "0.45"   # the previous run's loss curve
 
 
 def smooth(losses, method="raw", width=None):
@@ -94,11 +95,18 @@ def _step_axes(ax, ylabel):
 
 
 class LossPanel:
-    """Training loss (raw in pale, smoothed in full colour) and test loss, log scale."""
+    """Training loss (raw in pale, smoothed in full colour) and test loss, log scale; the
+    previous run's training loss as a grey dashed ghost."""
 
     def __init__(self, ax):
         self.ax = ax
         _step_axes(ax, "loss (log scale)")
+        (self.ghost,) = ax.plot([], [], color=GHOST_COLOUR, lw=1.4, ls="--",
+                                label="previous run")
+        self.ghost_key = ax.text(0.97, 0.97, "", transform=ax.transAxes, ha="right", va="top",
+                                 fontsize=8.5, color=GHOST_COLOUR, fontweight="bold",
+                                 bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none",
+                                           alpha=0.7))
         (self.raw,) = ax.plot([], [], color="tab:blue", alpha=0.25, lw=1)
         (self.train,) = ax.plot([], [], color="tab:blue", lw=1.8, label="training")
         (self.test,) = ax.plot([], [], color="tab:orange", lw=1.8, marker="o", ms=3,
@@ -109,14 +117,30 @@ class LossPanel:
         self.note = ax.text(0.5, 0.55, "", transform=ax.transAxes, ha="center", va="center",
                             fontsize=10, color="darkred", wrap=True, bbox=NOTE_BOX)
 
-    def update(self, run, n_train, smoothing="raw"):
+    def curves(self, run, smoothing="raw"):
+        """The run's curves only (limits, titles and keys stay): a frame of a played run."""
         losses = run.history.losses
         steps = np.arange(1, losses.size + 1)
         self.raw.set_data(steps, positive_or_nan(losses))
         self.raw.set_visible(smoothing != "raw")
         self.train.set_data(steps, positive_or_nan(smooth(losses, smoothing)))
         self.test.set_data(run.test_steps, positive_or_nan(run.test_losses))
-        set_log_limits(self.ax, np.concatenate([losses, run.test_losses]), 1.3, room_below=0.14)
+        self.note.set_visible(False)
+
+    def update(self, run, n_train, smoothing="raw", ghost=None):
+        """Draw `run` (a BenchRun) and, if given, the BenchRun `ghost` as the previous run."""
+        losses = run.history.losses
+        shown = [losses, run.test_losses]
+        if ghost is not None and ghost.history.steps:
+            old = ghost.history.losses
+            self.ghost.set_data(np.arange(1, old.size + 1), positive_or_nan(smooth(old, smoothing)))
+            self.ghost_key.set_text(f"╌ previous run: lr = {ghost.lr:{LR_FORMAT}} "
+                                    f"({ghost.optimizer}, batch {ghost.batch_size})")
+            shown.append(old)
+        self.ghost.set_visible(len(shown) == 3)
+        self.ghost_key.set_visible(len(shown) == 3)
+        self.curves(run, smoothing)
+        set_log_limits(self.ax, np.concatenate(shown), 1.3, room_below=0.14)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
         self.note.set_text(textwrap.fill(run.message, 48, break_long_words=False))
         self.note.set_visible(bool(run.message))
@@ -211,6 +235,12 @@ class GradientPanel:
         self.lines, self.key = [], []
         fixed_title(ax, "Gradient norm per layer")
 
+    def curves(self, run):
+        """The norms only (the limits stay): a frame of a played run."""
+        steps = np.arange(1, len(run.grad_norms) + 1)
+        for line, column in zip(self.lines, run.grad_norms.T):
+            line.set_data(steps, positive_or_nan(column))
+
     def update(self, run):
         norms = run.grad_norms
         n_layers = norms.shape[1]
@@ -224,9 +254,7 @@ class GradientPanel:
                                             for l, line in enumerate(self.lines)],
                                   0.03, 0.04 + 0.075 * rows, columns=3)
             self.key_room = 0.06 + 0.075 * rows        # the bottom band, kept free of data
-        steps = np.arange(1, len(norms) + 1)
-        for line, column in zip(self.lines, norms.T):
-            line.set_data(steps, positive_or_nan(column))
+        self.curves(run)
         set_log_limits(self.ax, norms.ravel(), 1.5, room_below=self.key_room)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
 
@@ -260,9 +288,11 @@ class WeightPanels:
         for ax in self.axes:
             ax.remove()
 
-    def update(self, net):
-        finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
-        limit = max((f.max() for f in finite if f.size), default=1.0) or 1.0
+    def update(self, net, limit=None):
+        """Each map W of `net`, coloured from −limit to limit (None: the largest |W|)."""
+        if limit is None:
+            finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
+            limit = max((f.max() for f in finite if f.size), default=1.0) or 1.0
         for image, W in zip(self.images, net.Ws):
             image.set_data(np.where(np.isfinite(W), W, np.nan))
             image.set_clim(-limit, limit)
@@ -289,9 +319,12 @@ class BenchFigure:
         self.model_ax = self.figure.add_subplot(self.grid[0, 1])
         self.model = None
         self.weights = None
+        self._frame_key = self._background = None
 
-    def update(self, run, net, data, name="", smoothing="raw"):
-        """Draw `run` (a BenchRun), `net` (its trained MLP) and `data` = (X, Y, X_test, Y_test)."""
+    def update(self, run, net, data, name="", smoothing="raw", ghost=None):
+        """Draw `run` (a BenchRun), `net` (its trained MLP) and `data` = (X, Y, X_test, Y_test);
+        `ghost`: the previous BenchRun, whose loss is drawn dashed, or None."""
+        self.forget_background()
         X, Y = data[0], data[1]
         if self.model is None or self.model.n_inputs != X.shape[1]:
             if self.model is not None:
@@ -302,16 +335,66 @@ class BenchFigure:
             if self.weights is not None:
                 self.weights.remove()
             self.weights = WeightPanels(self.figure, self.grid[1, :], net.sizes)
-        self.loss.update(run, len(X), smoothing)
+        self.loss.update(run, len(X), smoothing, ghost)
         self.model.update(net, X, Y, name)
         self.gradients.update(run)
         self.weights.update(net)
         return self.figure
 
-    def png(self, compact=False):
+    def frame(self, run, shown, net, data, name="", smoothing="raw", ghost=None,
+              weight_limit=None):
+        """One frame of a played run, drawn fast: `shown` is `run` up to some step (see
+        nnlib.benchlive.run_up_to) and `net` holds that step's weights. The axes keep the
+        whole run's limits and the weight maps the colour scale ±`weight_limit`, so
+        everything but the curves and maps is drawn once per run, kept as a background
+        and copied back for each frame (blitting). Then png(drawn=True) encodes it."""
+        key = (id(run), id(net), id(ghost), id(data), name, smoothing, weight_limit)
+        canvas = self.figure.canvas
+        if key != self._frame_key:
+            self.update(run, net, data, name, smoothing, ghost)
+            self.weights.update(net, weight_limit)
+            changing = self._changing()
+            shown_before = [artist.get_visible() for artist in changing]
+            for artist in changing:
+                artist.set_visible(False)
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            for artist, visible in zip(changing, shown_before):
+                artist.set_visible(visible)
+            self._frame_key = key
+        self.loss.curves(shown, smoothing)
+        self.gradients.curves(shown)
+        self.model.update(net, data[0], data[1], name)
+        self.weights.update(net, weight_limit)
+        canvas.restore_region(self._background)
+        for artist in self._changing():
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        return self.figure
+
+    def forget_background(self):
+        """The next frame draws its background anew (call it for a new run)."""
+        self._frame_key = None
+
+    def _changing(self):
+        """The artists a frame redraws, in drawing order (what lies on the model map and
+        the weight maps too, as those are drawn over it)."""
+        model, loss = self.model, self.loss
+        on_map = [model.image] if model.n_inputs > 1 else []
+        on_map += [] if model.contour is None else [model.contour]
+        on_map += [*model.points, *model.key, model.note, *model.ax.spines.values()]
+        if model.n_inputs == 1:
+            on_map.insert(0, model.curve)
+        weights = [*self.weights.images, *(s for ax in self.weights.axes
+                                            for s in ax.spines.values())]
+        return [loss.raw, loss.train, loss.test, *self.gradients.lines, *on_map, *weights]
+
+    def png(self, compact=False, drawn=False):
         """The figure as PNG bytes, compressed at zlib level 1: redraw speed matters more
-        here than a few kB. compact: in a palette, fully compressed (to store it)."""
-        self.figure.canvas.draw()
+        here than a few kB. compact: in a palette, fully compressed (to store it).
+        drawn: the canvas holds the picture already (after frame)."""
+        if not drawn:
+            self.figure.canvas.draw()
         if compact:
             return png_bytes(canvas_pixels(self.figure), PALETTE_COLOURS)
         return png_bytes(canvas_pixels(self.figure), compress_level=1)

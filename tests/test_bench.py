@@ -15,13 +15,14 @@ from traitlets import TraitError
 
 import nnlib
 from nnlib._bench_settings import (
-    BATCH_RANGE,
     LR_DECADES,
     MAX_HIDDEN_LAYERS,
     MAX_WIDTH,
+    NOISE_MEANING,
     NOISE_RANGE,
     SAMPLES_RANGE,
     STEPS_RANGE,
+    batch_range,
     parse_hidden,
 )
 from nnlib.bench import TestBench
@@ -71,7 +72,7 @@ def test_plot_run_without_widgets():
     for ax in (loss_ax, grad_ax, model_ax):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     # the loss panel plots the raw mini-batch losses and their low-pass curve, on a log axis
-    curves = [line.get_ydata() for line in loss_ax.lines]
+    curves = [line.get_ydata() for line in loss_ax.lines if len(line.get_ydata())]
     assert loss_ax.get_yscale() == "log"
     assert any(np.array_equal(c, run.history.losses) for c in curves)
     assert any(np.allclose(c, smooth(run.history.losses, "low-pass")) for c in curves)
@@ -106,7 +107,9 @@ def png_of(bench):
 def test_bench_starts_trained_with_all_controls(bench):
     assert (bench.lr_slider.min, bench.lr_slider.max, bench.lr_slider.step) == LR_DECADES
     assert bench.lr_slider.base == 10
-    for control, limits in [(bench.steps_slider, STEPS_RANGE), (bench.batch_slider, BATCH_RANGE),
+    assert LR_DECADES[1] == 2 and bench.lr_slider.max == 2       # up to lr = 100
+    for control, limits in [(bench.steps_slider, STEPS_RANGE),
+                            (bench.batch_slider, batch_range(150)),   # up to the training set
                             (bench.samples_slider, SAMPLES_RANGE),
                             (bench.noise_slider, NOISE_RANGE)]:
         assert (control.min, control.max, control.step) == limits
@@ -155,7 +158,7 @@ def test_a_diverging_learning_rate_is_a_message_not_a_traceback(bench):
 
 @pytest.mark.parametrize("control, value", [
     ("lr_slider", 1e-4), ("lr_slider", 10.0), ("steps_slider", 10), ("steps_slider", 2000),
-    ("batch_slider", 1), ("batch_slider", 256), ("samples_slider", 20),
+    ("batch_slider", 1), ("batch_slider", 150), ("samples_slider", 20), ("lr_slider", 100.0),
     ("samples_slider", 1000), ("noise_slider", 0.0), ("noise_slider", 0.5),
 ])
 def test_extreme_slider_values(bench, control, value):
@@ -207,15 +210,26 @@ def test_data_sets_activations_and_optimizers(bench):
             assert "not used" in "\n".join(bench.readout_text())
 
 
-def test_reset_draws_a_new_seed_new_data_and_new_weights(bench):
-    seed, X, checkpoint = bench.seed, bench.data[0], bench.checkpoint
-    bench.reset_button.click()
-    assert bench.seed != seed
+def test_new_data_keeps_the_starting_weights(bench):
+    seed, X, checkpoint = bench.weights_seed, bench.data[0], bench.checkpoint
+    bench.new_data_button.click()
+    assert bench.error is None and bench.weights_seed == seed and bench.data_seed != 0
     assert not np.array_equal(bench.data[0], X)
+    np.testing.assert_array_equal(bench.checkpoint, checkpoint)
+    np.testing.assert_array_equal(bench.data[0], make_data("moons", 200, 0.15,
+                                                           seed=bench.data_seed)[0])
+    assert f"data seed {bench.data_seed}" in bench.readout.value
+
+
+def test_new_starting_weights_keep_the_data(bench):
+    seed, X, checkpoint = bench.data_seed, bench.data[0], bench.checkpoint
+    bench.new_weights_button.click()
+    assert bench.error is None and bench.data_seed == seed and bench.weights_seed != 0
+    np.testing.assert_array_equal(bench.data[0], X)
     assert not np.array_equal(bench.checkpoint, checkpoint)
-    np.testing.assert_array_equal(bench.checkpoint,
-                                  build_net(2, [8, 8], "tanh", seed=bench.seed).weights.flat)
-    assert f"seed {bench.seed}" in bench.readout.value
+    np.testing.assert_array_equal(bench.checkpoint, build_net(
+        2, [8, 8], "tanh", seed=bench.weights_seed).weights.flat)
+    assert f"weights seed {bench.weights_seed}" in bench.readout.value
 
 
 def test_smoothing_redraws_without_retraining(bench):
@@ -236,11 +250,11 @@ def test_range_test_button(bench):
     bench.range_button.click()
     assert bench.error is None and bench.range_test is not None
     assert bench.range_image.value[:4] == b"\x89PNG"
-    np.testing.assert_array_equal(bench.range_test.lrs, np.logspace(-4, 1, 21))
+    np.testing.assert_array_equal(bench.range_test.lrs, np.logspace(-4, 2, 25))   # to 100
     np.testing.assert_array_equal(bench.history.losses, history.losses)  # retrained the same
     X, Y = bench.data[0], bench.data[1]
-    direct = lr_range_test(build_net(2, [8, 8], "tanh", seed=bench.seed), X, Y,
-                           lrs=np.logspace(-4, 1, 21), steps=100, batch_size=32, seed=bench.seed)
+    direct = lr_range_test(build_net(2, [8, 8], "tanh", seed=0), X, Y,
+                           lrs=np.logspace(-4, 2, 25), steps=100, batch_size=32, seed=0)
     np.testing.assert_array_equal(bench.range_test.final_losses, direct.final_losses)
     assert f"{bench.range_test.best_lr:.3g}" in bench.readout.value
     result = bench.range_test
@@ -293,8 +307,10 @@ def test_titles_show_the_learning_rate_as_the_slider_does(bench):
 def test_loss_key_says_mini_batch_or_full_batch(bench):
     key = bench._plot.loss.key[0]
     assert bench.run.batch_size < len(bench.data[0]) and "mini-batch" in key.get_text()
-    bench.batch_slider.value = 256                    # more than the 150 training samples
+    bench.batch_slider.value = bench.batch_slider.max   # all 150 training samples
+    assert bench.batch_slider.max == len(bench.data[0]) == 150
     assert bench.run.batch_size == len(bench.data[0]) and "full batch" in key.get_text()
+    assert "full batch" in bench.batch_note.value
     bench.batch_slider.value = 32
     bench.optimizer_menu.value = "lbfgs"
     assert "full batch" in key.get_text()
@@ -313,7 +329,7 @@ def test_range_test_image_is_hidden_until_used_and_cleared_by_a_new_seed(bench):
     assert bench.range_image.layout.display is None and bench.range_test is not None
     png = Image.open(BytesIO(bench.range_image.value))
     assert png.size == (800, 380)                     # 8 × 3.8 inches at 100 dpi
-    bench.reset_button.click()
+    bench.new_data_button.click()
     assert bench.range_image.layout.display == "none" and bench.range_test is None
     assert "range test" not in "\n".join(bench.readout_text())
     bench.range_button.click()
@@ -324,12 +340,14 @@ def test_range_test_image_is_hidden_until_used_and_cleared_by_a_new_seed(bench):
 # -- refused at the door --------------------------------------------------------------------
 @pytest.mark.parametrize("arguments, error, words", [
     (dict(lr=0), ValueError, ["lr", "0.0001", "10"]),
-    (dict(lr=100.0), ValueError, ["lr", "0.0001", "10"]),
+    (dict(lr=101.0), ValueError, ["lr", "0.0001", "100"]),
     (dict(lr="0.1"), TypeError, ["lr", "'0.1'"]),
     (dict(steps=0), ValueError, ["steps", "10", "2000"]),
     (dict(steps=15), ValueError, ["steps", "steps of 10"]),
     (dict(steps=100.0), TypeError, ["steps", "integer"]),
-    (dict(batch_size=0), ValueError, ["batch_size", "1", "256"]),
+    (dict(batch_size=0), ValueError, ["batch_size", "1", "150", "full batch"]),
+    (dict(batch_size=151), ValueError, ["batch_size", "from 1 to 150", "full batch"]),
+    (dict(batch_size=16, n_samples=20), ValueError, ["batch_size", "from 1 to 15"]),
     (dict(batch_size=True), TypeError, ["batch_size"]),
     (dict(n_samples=0), ValueError, ["n_samples", "20", "1000"]),
     (dict(noise=-0.1), ValueError, ["noise", "0", "0.5"]),
@@ -356,14 +374,182 @@ def test_the_edges_of_each_range_are_accepted():
     low = TestBench(lr=1e-4, steps=10, batch_size=1, n_samples=20, noise=0.0)
     assert (low.lr_slider.value, low.steps_slider.value, low.batch_slider.value,
             low.samples_slider.value, low.noise_slider.value) == (1e-4, 10, 1, 20, 0.0)
-    high = TestBench(lr=10.0, steps=10, batch_size=256, n_samples=1000, noise=0.5)
+    high = TestBench(lr=100.0, steps=10, batch_size=750, n_samples=1000, noise=0.5)
     assert (high.lr_slider.value, high.batch_slider.value, high.samples_slider.value,
-            high.noise_slider.value) == (10.0, 256, 1000, 0.5)
+            high.noise_slider.value) == (100.0, 750, 1000, 0.5)
+    assert high.run.batch_size == len(high.data[0]) == 750 and "full batch" in high.batch_note.value
+    full = TestBench(batch_size=None, steps=10)                  # None: full batch
+    assert full.batch_slider.value == full.batch_slider.max == 150
 
 
 def test_seed_none_means_fresh_randomness():
-    seeds = {TestBench(seed=None, steps=10).seed for _ in range(4)}
+    seeds = {TestBench(seed=None, steps=10).data_seed for _ in range(4)}
     assert len(seeds) > 1
     bench = TestBench(seed=None, steps=10)
+    assert bench.data_seed == bench.weights_seed
     np.testing.assert_array_equal(bench.checkpoint,
-                                  build_net(2, [8, 8], "tanh", seed=bench.seed).weights.flat)
+                                  build_net(2, [8, 8], "tanh", seed=bench.weights_seed).weights.flat)
+
+
+# -- the ranges follow the data, the notes say what the controls do ------------------------
+def test_batch_slider_follows_the_training_set_and_full_batch_stays_full(bench):
+    bench.samples_slider.value = 1000
+    assert bench.batch_slider.max == len(bench.data[0]) == 750
+    assert bench.batch_slider.value == 32 and bench.error is None
+    bench.batch_slider.value = 750
+    assert "full batch: all 750" in bench.batch_note.value
+    bench.samples_slider.value = 100                   # full batch stays full batch
+    assert bench.batch_slider.value == bench.batch_slider.max == 75 == bench.run.batch_size
+    assert "full batch: all 75" in bench.batch_note.value
+    bench.batch_slider.value = 10
+    assert "mini-batches of 10" in bench.batch_note.value and "8 steps per epoch" in bench.batch_note.value
+
+
+def test_noise_note_says_what_noise_does_for_each_data_set(bench):
+    for name in DATASETS:
+        bench.dataset_menu.value = name
+        assert html.escape(NOISE_MEANING[name], quote=False) in bench.noise_note.value
+    assert "13 extra inputs" in bench.noise_note.value           # noisy half-plane, last
+    bench.dataset_menu.value = "toy 1-D"
+    assert "× 5" in bench.noise_note.value
+
+
+# -- live training ------------------------------------------------------------------------
+def weights_after(bench, steps):
+    """The bench's net trained from its checkpoint for `steps` steps by nnlib.train."""
+    net = build_net(2, [8, 8], "tanh", seed=bench.weights_seed)
+    net.weights.flat[:] = bench.checkpoint
+    nnlib.train(net, bench.data[0], bench.data[1], lr=bench.lr_slider.value, steps=steps,
+                batch_size=bench.batch_slider.value, seed=bench.data_seed,
+                callback=lambda *_: None)          # train_run's update path: bit for bit
+    return net.weights.flat
+
+
+def test_live_buttons_are_named_controls(bench):
+    live = bench.live
+    for button, name in [(live.play_button, "play"), (live.pause_button, "pause"),
+                         (live.step_button, "step"), (live.start_button, "reset to step 0"),
+                         (bench.new_data_button, "new data"),
+                         (bench.new_weights_button, "new starting weights"),
+                         (bench.save_button, "save this net"),
+                         (bench.restore_button, "back to saved")]:
+        assert button.description == name
+    assert live.scrubber.description == "show step"
+    assert "step 100 of 100 (the end" in live.counter.value
+
+
+def test_step_trains_the_next_steps_exactly_as_train_does(bench):
+    live = bench.live
+    assert live.tick == 1                      # 100 steps: one per update
+    live.start_button.click()
+    assert live.step_shown == 0 and "step 0 of 100" in live.counter.value
+    np.testing.assert_array_equal(bench.net.weights.flat, bench.checkpoint)
+    image = png_of(bench)
+    for shown in (1, 2, 3):
+        live.step_button.click()
+        assert live.step_shown == shown and f"step {shown} of 100" in live.counter.value
+    np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 3))
+    plain = build_net(2, [8, 8], "tanh", seed=0)     # train's own fast path: to rounding
+    nnlib.train(plain, bench.data[0], bench.data[1], lr=0.3, steps=3, batch_size=32, seed=0)
+    np.testing.assert_allclose(bench.net.weights.flat, plain.weights.flat, rtol=1e-12, atol=1e-15)
+    assert png_of(bench) != image
+    assert bench._plot.loss.train.get_xdata().size == 3     # the loss so far
+    np.testing.assert_array_equal(bench._plot.loss.train.get_ydata(), bench.history.losses[:3])
+    assert bench.error is None
+
+
+def test_step_takes_a_tick_of_steps_on_a_longer_run():
+    bench = TestBench(steps=1000)
+    bench.live.start_button.click()
+    bench.live.step_button.click()
+    assert bench.live.tick == 10 and bench.live.step_shown == 10
+    np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 10))
+
+
+def test_play_ticks_and_pause_stops(bench):
+    live = bench.live
+    live.play_button.click()                   # at the end: plays again from step 0
+    assert live.playing and live.step_shown == 0
+    for value in (1, 2, 3):                    # what the front end's clock sends
+        live.clock.value = value
+    assert live.step_shown == 3 and live.scrubber.value == 3
+    np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 3))
+    assert live.seconds_per_update > 0 and live.clock.interval >= 100
+    live.pause_button.click()
+    assert not live.playing and live.step_shown == 3
+    live.play_button.click()                   # on from where it paused
+    assert live.playing and live.step_shown == 3
+    live.step_button.click()                   # step pauses
+    assert not live.playing and live.step_shown == 4
+
+
+def test_scrubber_shows_a_recorded_earlier_step(bench):
+    history = bench.history
+    bench.live.scrubber.value = 40
+    assert bench.live.clock.value == 40 and "step 40 of 100" in bench.live.counter.value
+    recorded_step, weights = bench.recording.at(40)
+    assert recorded_step == 40 and bench.recording.every == 1
+    np.testing.assert_array_equal(bench.net.weights.flat, weights)
+    np.testing.assert_array_equal(weights, weights_after(bench, 40))
+    np.testing.assert_array_equal(bench._plot.loss.train.get_ydata(), history.losses[:40])
+    assert bench.history is history           # showing a step does not retrain
+    limit = bench.recording.weight_limit(bench.net)
+    assert bench._plot.weights.images[0].get_clim() == (-limit, limit)   # one scale for the run
+    bench.live.scrubber.value = 100           # the end: the run's final weights again
+    assert bench._plot.weights.images[0].get_clim() == (-limit, limit)
+    final = build_net(2, [8, 8], "tanh", seed=0)
+    train_run(final, bench.data, lr=0.3, steps=100, seed=0, checkpoint=bench.checkpoint)
+    np.testing.assert_array_equal(bench.net.weights.flat, final.weights.flat)
+
+
+def test_a_change_while_playing_plays_the_new_run_from_step_0(bench):
+    live = bench.live
+    live.play_button.click()
+    live.clock.value = 30
+    bench.lr_slider.value = 1.0
+    assert live.playing and live.step_shown == 0 and bench.history.lr == 1.0
+    np.testing.assert_array_equal(bench.net.weights.flat, bench.checkpoint)
+    live.clock.value = 5
+    np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 5))
+    bench.smoothing_buttons.value = "low-pass"          # only redraws, at the step shown
+    assert live.step_shown == 5 and live.playing
+    live.pause_button.click()
+    bench.lr_slider.value = 0.3                          # paused: the new run's end
+    assert live.step_shown == 100 and not live.playing
+
+
+def test_the_ghost_curve_holds_the_previous_run(bench):
+    ghost = bench._plot.loss.ghost
+    assert not ghost.get_visible() and bench.previous_run is None
+    first = bench.history.losses
+    bench.lr_slider.value = 0.05
+    assert ghost.get_visible() and bench.previous_run.lr == 0.3
+    np.testing.assert_array_equal(ghost.get_ydata(), first)
+    assert "previous run: lr = 0.3" in bench._plot.loss.ghost_key.get_text()
+    second = bench.history.losses
+    bench.batch_slider.value = 8
+    np.testing.assert_array_equal(ghost.get_ydata(), second)
+    bench.range_button.click()                           # the same run again: no new ghost
+    np.testing.assert_array_equal(ghost.get_ydata(), second)
+
+
+def test_save_and_back_to_saved_restore_the_weights_exactly(bench):
+    assert bench.restore_button.disabled
+    bench.live.scrubber.value = 60
+    bench.save_button.click()
+    saved = bench.net.weights.flat.copy()
+    np.testing.assert_array_equal(bench.saved, saved)
+    assert not bench.restore_button.disabled and "step 60" in bench.message
+    bench.lr_slider.value = 3.0
+    bench.new_weights_button.click()
+    assert not np.array_equal(bench.net.weights.flat, saved)
+    bench.restore_button.click()
+    assert bench.error is None and bench.live.step_shown == 0
+    np.testing.assert_array_equal(bench.net.weights.flat, saved)
+    np.testing.assert_array_equal(bench.checkpoint, saved)
+    assert "the net saved at step 60" in bench.readout.value
+    bench.live.step_button.click()                       # and trains on from it
+    np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 1))
+    bench.hidden_text.value = "4"                        # another shape: refused, said why
+    bench.restore_button.click()
+    assert bench.error is None and "105 weights" in bench.message

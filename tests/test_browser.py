@@ -393,6 +393,7 @@ def test_lesson_in_jupyterlab(notebook_page, name):
             check_bench(page, node, where)
             benches += 1
             bench_reacts_to_the_learning_rate_slider(page, node)
+            bench_plays_pauses_and_scrubs(page, node)
     if name.startswith("07_"):
         assert players >= 2
     if name == BENCH_LESSON:
@@ -487,6 +488,66 @@ def bench_reacts_to_the_learning_rate_slider(page, node):
     latencies.sort()
     print(f"learning rate {values[0]} -> {values[-1]} in {len(latencies)} key presses; "
           f"key press to new figure in the browser: median {1000 * latencies[2]:.0f} ms")
+
+
+def bench_plays_pauses_and_scrubs(page, node):
+    """Lesson 06's bench, live: Play advances the step counter and changes the picture,
+    Pause stops it, the "show step" slider shows an earlier step, and the buttons work
+    from the keyboard (Enter on the focused "step" button)."""
+    counter = page.locator(".nnlib-bench-counter")
+    image = page.locator(".widget-image").first
+
+    def step_shown():
+        return int(re.match(r"step (\d+) of", counter.inner_text()).group(1))
+
+    def button(name):   # by its text: the accessible name starts with the icon's glyph
+        return page.locator(".widget-button").filter(
+            has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")).first
+
+    wait_until_idle(page)
+    assert re.match(r"step (\d+) of \1", counter.inner_text()), counter.inner_text()  # the end
+    end, picture = step_shown(), image.get_attribute("src")
+    button("play").click()          # from the end: plays from step 0
+    page.wait_for_function("""([node, end]) => {
+        const step = parseInt(node.innerText.slice(5));
+        return step > 0 && step < end; }""", arg=[counter.element_handle(), end],
+                           timeout=30_000)
+    started, first = time.perf_counter(), step_shown()
+    page.wait_for_function("([node, s]) => parseInt(node.innerText.slice(5)) >= s + 20",
+                           arg=[counter.element_handle(), first], timeout=30_000)
+    seconds, moved = time.perf_counter() - started, step_shown() - first
+    assert image.get_attribute("src") != picture
+    button("pause").click()
+    wait_until_idle(page)
+    page.wait_for_timeout(500)
+    paused = step_shown()
+    page.wait_for_timeout(1000)
+    assert step_shown() == paused, "the counter moved on after pause"
+    screenshot(page, "06-bench-paused")
+
+    # the scrubber: one key press back shows an earlier step
+    scrubber = page.locator(".widget-slider", has=page.locator("label", has_text="show step"))
+    assert scrubber.locator("[role=slider]").first.get_attribute("aria-label") == "show step"
+    picture = image.get_attribute("src")
+    scrubber.locator(".noUi-handle").first.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("([node, s]) => parseInt(node.innerText.slice(5)) < s",
+                           arg=[counter.element_handle(), paused], timeout=30_000)
+    page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
+                           arg=[image.element_handle(), picture], timeout=30_000)
+    earlier = step_shown()
+
+    # keyboard: Enter on the focused "step" button trains on
+    button("step").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("([node, s]) => parseInt(node.innerText.slice(5)) > s",
+                           arg=[counter.element_handle(), earlier], timeout=30_000)
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "step"
+    text = node.evaluate("n => n.querySelector('.jp-OutputArea').innerText")
+    assert "Traceback" not in text and "Something went wrong" not in text
+    print(f"bench Play in the browser: {moved} steps ({moved // max(1, round(end / 100))} updates) "
+          f"in {seconds:.2f} s = {moved / seconds:.1f} steps per second; paused at {paused}, "
+          f"scrubbed back to {earlier}, Enter on 'step' to {step_shown()}")
 
 
 def test_movie_player_plays_steps_and_loops_in_chromium(browser):
