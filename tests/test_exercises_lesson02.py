@@ -194,7 +194,7 @@ def test_layer_backward_checker_verdicts():
         "not divided by N again": making("dW mean"),
         "the 1/N is doubled in db: delta already has the 1/N, so db is a sum over the batch, "
         "not a mean": making("db mean"),
-        "the sums were taken before the product: (Σ_n δ_n)(Σ_n a_n)ᵀ is not Σ_n δ_n a_nᵀ":
+        "the sums were taken before the product: (Σₙ δ⁽ⁿ⁾)(Σₙ a⁽ⁿ⁾)ᵀ is not Σₙ δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ":
             making("sums first"),
     }
     assert set(wrong) == set(LAYER_BACKWARD_SLIPS)

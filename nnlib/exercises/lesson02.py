@@ -143,7 +143,7 @@ LAYER_BACKWARD_SLIPS = {
     "not a mean":
         lambda delta, W, A_prev: (delta.T @ A_prev, delta.mean(axis=0),
                                   (delta @ W) * A_prev * (1.0 - A_prev)),
-    "the sums were taken before the product: (Σ_n δ_n)(Σ_n a_n)ᵀ is not Σ_n δ_n a_nᵀ":
+    "the sums were taken before the product: (Σₙ δ⁽ⁿ⁾)(Σₙ a⁽ⁿ⁾)ᵀ is not Σₙ δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ":
         lambda delta, W, A_prev: (np.outer(delta.sum(axis=0), A_prev.sum(axis=0)),
                                   delta.sum(axis=0), (delta @ W) * A_prev * (1.0 - A_prev)),
 }
@@ -192,7 +192,7 @@ def _backprop(Ws, Zs, As, Y, f, mistake=None):
 
 
 def reference_backprop(Ws, Zs, As, Y, f):
-    """The gradient of the mean loss 𝓛 = (1/N) Σ_n C_n, C = ½‖a_{L+1} − y‖², layer by layer.
+    """The gradient of the mean loss 𝓛 = (1/N) Σₙ C⁽ⁿ⁾, C = ½‖a_{L+1} − y‖², layer by layer.
 
     Ws: list of the layers' W, Ws[l] (sizes[l+1], sizes[l]); Zs, As: the forward pass,
     Zs[l] (N, sizes[l+1]), As[0] = X and As[l+1] = f(Zs[l]); Y (N, sizes[-1]); f: the
