@@ -207,8 +207,8 @@ def test_every_figure_has_a_describing_alt_text(path):
         outputs = cell.get("outputs", [])
         for number, output in enumerate(outputs):
             data = output.get("data", {})
-            alts = [(ALT_IN_IMG.search(tag) or re.match("()", "")).group(1)
-                    for tag in IMG_IN_HTML.findall("".join(data.get("text/html", "")))]
+            tags = IMG_IN_HTML.findall("".join(data.get("text/html", "")))
+            alts = [found.group(1) if (found := ALT_IN_IMG.search(tag)) else None for tag in tags]
             if "image/png" in data:
                 alt = output.get("metadata", {}).get("image/png", {}).get("alt")
                 following = outputs[number + 1].get("data", {}) if number + 1 < len(outputs) else {}
