@@ -90,7 +90,6 @@ class _Prefix:
     """The first `steps` losses of a History, as the figure reads one."""
 
     def __init__(self, history, steps):
-        self.lr, self.optimizer, self.steps = history.lr, history.optimizer, steps
         self.losses = history.losses[:steps]
 
 

@@ -149,21 +149,15 @@ def has_exercises(nb):
     return any(c.cell_type == "markdown" and HEADING.match(c.source) for c in nb.cells)
 
 
-def nbgrader_notebook(path):
-    """The nbgrader source notebook of the lesson at `path`, in memory."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells = nbgrader_cells(nb.cells, lesson_id(path), path.name)
-    return nb
-
-
 def write_course(paths, out):
     """Write nbgrader_config.py and source/<lesson>/<lesson>.ipynb for each of `paths`
     that has exercises, into the folder `out`; return the assignments' names."""
     notebooks = {}
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        if has_exercises(nb):
-            notebooks[path.stem] = nbgrader_notebook(path)   # every lesson checked first
+        if has_exercises(nb):                              # every lesson checked first
+            nb.cells = nbgrader_cells(nb.cells, lesson_id(path), path.name)
+            notebooks[path.stem] = nb
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(CONFIG, encoding="utf-8")
     for name, nb in notebooks.items():
@@ -183,10 +177,10 @@ def main(argv=None):
         parser.error(f"notebooks: expected .ipynb files, these do not exist: {', '.join(absent)}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"--out must be a folder, got {args.out}, which is an existing file")
-    lessons = [path.name[:2] for path in args.notebooks]
+    lessons = [lesson_id(path) for path in args.notebooks]
     twice = sorted({lesson for lesson in lessons if lessons.count(lesson) > 1})
     if twice:
-        parser.error(f"notebooks: lesson {', '.join(twice)} given twice; give each lesson once")
+        parser.error(f"notebooks: {', '.join(twice)} given twice; give each lesson once")
     try:
         names = write_course(args.notebooks, args.out)
     except ValueError as exc:
