@@ -28,7 +28,7 @@ from ._bench_settings import (
     parse_hidden,
 )
 from ._validate import seed as check_seed
-from .benchlive import LiveControls, record_every, record_run, run_up_to
+from .benchlive import LiveControls, record_every, record_run, recording_of, run_up_to
 from .benchplots import LR_FORMAT, SMOOTHING, BenchFigure, plot_lr_range_test
 from .benchreadout import readout_lines
 from .data import DATASETS, make_data
@@ -323,18 +323,23 @@ class TestBench:
         (`start` None, or paused), or play it from step 0, or show step `start`."""
         if ghost and self.run is not None:
             self.previous_run = self.run
+        if start is None and self.live.playing:
+            start = 0
+        # a run shown from a step is recorded as it trains (once, not again for the record)
+        every = None if start is None else record_every(self.steps_slider.value,
+                                                        self.net.weights.size)
         self.run = train_run(self.net, self.data, lr=self.lr_slider.value,
                              steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                              batch_size=self.batch_slider.value, seed=self.data_seed,
-                             checkpoint=self.checkpoint)
+                             checkpoint=self.checkpoint, record_every=every)
         self.message = note or self.run.message
-        self._recording, self._shown = None, None
+        self._recording = None if every is None else recording_of(
+            self.run.history, self.net, self.checkpoint, every)
+        self._shown = None
         self._plot.forget_background()
         self._show_batch_note()
         total = self.run.history.steps
-        if start is None and self.live.playing:
-            start = 0
-        self.live.new_run(total, record_every(total, self.net.weights.size),
+        self.live.new_run(total, every or record_every(total, self.net.weights.size),
                           step=start)
         if start is None or start >= total:
             self._redraw()

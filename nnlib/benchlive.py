@@ -76,6 +76,12 @@ def record_run(net, data, run, checkpoint, seed):
                         callback=lambda *_: None)
     except TrainingDiverged as exc:
         history = exc.history
+    return recording_of(history, net, checkpoint, every)
+
+
+def recording_of(history, net, checkpoint, every):
+    """The Recording of a run trained with record_every=`every` (by nnlib.train or
+    train_run), `net` still at its last weights."""
     if history.snapshots is None:              # refused before the first step
         net.weights.flat[:] = checkpoint
         return Recording(np.array([0]), checkpoint[None].copy(), every)

@@ -106,14 +106,15 @@ class BenchRun:
 
 
 def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed=0,
-              checkpoint=None, grad_check=True):
+              checkpoint=None, grad_check=True, record_every=None):
     """Train `net` for `steps` optimizer steps and measure everything the bench shows.
 
     data: (X, Y, X_test, Y_test), e.g. from nnlib.data.make_data. checkpoint: a flat
     weight vector to start from (copied into net.weights.flat first). steps: an integer
     ≥ 1. batch_size None or ≥ the training-set size: full batch. For 'lbfgs' and 'cg' a
     step is one iteration and lr, batch_size are not used. grad_check: check the final
-    network's gradient (small networks only, see GRADCHECK_MAX_PARAMS).
+    network's gradient (small networks only, see GRADCHECK_MAX_PARAMS). record_every:
+    keep the flat weights every this many steps in the History (as nnlib.train does).
     Every argument is checked before the weights change. Never raises for divergence:
     it is reported in `.diverged` and `.message`.
     Returns a BenchRun; `net` is left at its trained (or diverged) weights.
@@ -134,7 +135,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     try:
         history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
                         seed=seed, callback=_norm_recorder(net, norms),
-                        test_data=(X_test, Y_test))
+                        test_data=(X_test, Y_test), record_every=record_every)
         raised = None
     except TrainingDiverged as exc:
         history, raised = exc.history, exc

@@ -518,6 +518,18 @@ def test_a_change_while_playing_plays_the_new_run_from_step_0(bench):
     assert live.step_shown == 100 and not live.playing
 
 
+def test_a_change_while_playing_trains_once(bench, monkeypatch):
+    """While playing, a change records the new run as train_run trains it: no second
+    training just for the record (record_run is not called)."""
+    import nnlib.bench
+
+    bench.live.play_button.click()
+    monkeypatch.setattr(nnlib.bench, "record_run", lambda *args: pytest.fail("trained twice"))
+    bench.lr_slider.value = 1.0
+    bench.live.clock.value = 5
+    np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 5))
+
+
 def test_the_ghost_curve_holds_the_previous_run(bench):
     ghost = bench._plot.loss.ghost
     assert not ghost.get_visible() and bench.previous_run is None
