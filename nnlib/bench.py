@@ -370,10 +370,9 @@ class TestBench:
         """Draw the run, whole or (while a step is shown) up to that step, fast."""
         settings = (self.net, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
                     self.previous_run)
-        if self._shown is None:
-            self._plot.update(self.run, *settings)
-            if self._recording is not None:   # played: the weight maps keep its colours
-                self._plot.weights.update(self.net, self._recording.weight_limit(self.net))
+        if self._shown is None:               # played: the weight maps keep its colours
+            limit = None if self._recording is None else self._recording.weight_limit(self.net)
+            self._plot.update(self.run, *settings, weight_limit=limit)
             self.image.value = self._plot.png()
         else:
             self._plot.frame(self.run, run_up_to(self.run, self._shown), *settings,

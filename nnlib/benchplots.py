@@ -321,9 +321,10 @@ class BenchFigure:
         self.weights = None
         self._frame_key = self._background = None
 
-    def update(self, run, net, data, name="", smoothing="raw", ghost=None):
+    def update(self, run, net, data, name="", smoothing="raw", ghost=None, weight_limit=None):
         """Draw `run` (a BenchRun), `net` (its trained MLP) and `data` = (X, Y, X_test, Y_test);
-        `ghost`: the previous BenchRun, whose loss is drawn dashed, or None."""
+        `ghost`: the previous BenchRun, whose loss is drawn dashed, or None; weight_limit:
+        the weight maps' colour scale ±limit (None: the largest |W| of `net`)."""
         self.forget_background()
         X, Y = data[0], data[1]
         if self.model is None or self.model.n_inputs != X.shape[1]:
@@ -338,7 +339,7 @@ class BenchFigure:
         self.loss.update(run, len(X), smoothing, ghost)
         self.model.update(net, X, Y, name)
         self.gradients.update(run)
-        self.weights.update(net)
+        self.weights.update(net, weight_limit)
         return self.figure
 
     def frame(self, run, shown, net, data, name="", smoothing="raw", ghost=None,
@@ -351,8 +352,7 @@ class BenchFigure:
         key = (id(run), id(net), id(ghost), id(data), name, smoothing, weight_limit)
         canvas = self.figure.canvas
         if key != self._frame_key:
-            self.update(run, net, data, name, smoothing, ghost)
-            self.weights.update(net, weight_limit)
+            self.update(run, net, data, name, smoothing, ghost, weight_limit)
             changing = self._changing()
             shown_before = [artist.get_visible() for artist in changing]
             for artist in changing:
