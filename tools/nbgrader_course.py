@@ -31,8 +31,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from colab_cells import BADGE_TAG  # noqa: E402
-from student_edition import FULL_EDITION_TAG, SOLUTION_TAG, student_cells, tags  # noqa: E402
+from student_edition import SOLUTION_TAG, dropped, stubbed, tags  # noqa: E402
 
 HEADING = re.compile(r"^### Exercise (\d+): \S")
 CHECKER = re.compile(r"^check_\w+$")
@@ -102,11 +101,10 @@ def nbgrader_cells(cells, lesson, where):
     """The cells of the nbgrader source notebook of lesson `lesson` ("lesson02"), made
     from the full lesson's `cells`; ValueError if an exercise is not laid out as
     tests/test_exercise_layout.py describes."""
-    student_cells(cells, where)   # the student edition's check: BEGIN/END SOLUTION in pairs
     kept, exercise, awaiting_checker, seen = [], None, None, set()
     for number, cell in enumerate(cells, start=1):
         here = f"{where}, cell {number}"
-        if BADGE_TAG in tags(cell) or FULL_EDITION_TAG in tags(cell):
+        if dropped(cell):     # the badge, the full-edition text, a folded solution
             continue
         if cell.cell_type == "markdown":
             heading = HEADING.match(cell.source)
@@ -114,14 +112,14 @@ def nbgrader_cells(cells, lesson, where):
                 exercise = int(heading.group(1))
             elif cell.source.lstrip().startswith("#"):
                 exercise = None       # a heading of any other kind ends the exercise
-            if SOLUTION_TAG not in tags(cell):   # the folded solution is dropped
-                kept.append(cell)
+            kept.append(cell)
             continue
         if cell.cell_type != "code":
             kept.append(cell)
             continue
         cell = copy.deepcopy(cell)
         if SOLUTION_TAG in tags(cell):
+            stubbed(cell, here)   # the student edition's check: BEGIN/END SOLUTION in pairs
             if exercise is None:
                 raise ValueError(f"{here}: a cell tagged {SOLUTION_TAG!r} outside an exercise "
                                  "(after no '### Exercise k: …' heading)")

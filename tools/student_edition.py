@@ -39,21 +39,33 @@ def stub(source):
     return REGION.sub(STUB, source)
 
 
+def dropped(cell):
+    """Whether a student (or an nbgrader release) never sees `cell`: the Colab badge, text
+    about the full lessons, a folded solution."""
+    return (BADGE_TAG in tags(cell) or FULL_EDITION_TAG in tags(cell)
+            or (SOLUTION_TAG in tags(cell) and cell.cell_type == "markdown"))
+
+
+def stubbed(cell, where):
+    """The source of a code cell tagged `solution` with each solution region stubbed;
+    ValueError (naming `where`) unless its BEGIN/END SOLUTION lines come in pairs."""
+    source = stub(cell.source)
+    if source == cell.source or "### BEGIN SOLUTION" in source or "### END" in source:
+        raise ValueError(f"{where}: a cell tagged {SOLUTION_TAG!r} needs "
+                         "'### BEGIN SOLUTION' … '### END SOLUTION' lines, in pairs")
+    return source
+
+
 def student_cells(cells, where):
     """The cells of a student notebook, made from the full lesson's `cells`."""
     kept = []
     for number, cell in enumerate(cells, start=1):
-        if BADGE_TAG in tags(cell) or FULL_EDITION_TAG in tags(cell):
+        if dropped(cell):
             continue
         if SOLUTION_TAG in tags(cell):
-            if cell.cell_type == "markdown":
-                continue
-            stubbed = stub(cell.source)
-            if stubbed == cell.source or "### BEGIN SOLUTION" in stubbed or "### END" in stubbed:
-                raise ValueError(f"{where}, cell {number}: a cell tagged {SOLUTION_TAG!r} needs "
-                                 "'### BEGIN SOLUTION' … '### END SOLUTION' lines, in pairs")
+            source = stubbed(cell, f"{where}, cell {number}")
             cell = copy.deepcopy(cell)
-            cell.source, cell.outputs, cell.execution_count = stubbed, [], None
+            cell.source, cell.outputs, cell.execution_count = source, [], None
         kept.append(cell)
     return kept
 
