@@ -1,4 +1,4 @@
-"""A small reverse-mode automatic differentiation over NumPy arrays, for lesson 08.
+"""A small reverse-mode automatic differentiation over NumPy arrays, for the autodiff lesson.
 
 A `Value` holds an array `data`, the Values it was computed from (`parents`) and a
 local backward rule: given dLoss/d(this value), add each parent's share to the parent's

@@ -6,7 +6,7 @@ included: cells out of view are not rendered) at 1400×900 with the file browser
 as a learner first sees it. For each lesson: before any cell runs, the stored pictures
 (movie frames, the bench's static picture) load; Run All ends with no error output; every
 picture loads, every movie player shows frame 0 and advances on Play, and the bench's
-controls are not clipped. Lesson 06's bench then follows its learning-rate slider.
+controls are not clipped. Lesson 08's bench then follows its learning-rate slider.
 Lesson 02's student edition is worked as a student would: every checker says "not
 implemented yet", a hint unfolds, and an answer typed into a stub is judged correct.
 Every process the module starts is stopped, also on failure.
@@ -37,7 +37,7 @@ from chromium import chromium  # noqa: E402
 from student_edition import write_student_edition  # noqa: E402
 
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
-BENCH_LESSON = "06_learning_rate_explorer.ipynb"
+BENCH_LESSON = "08_learning_rate_explorer.ipynb"
 STUDENT_LESSON = "02_vectorized_network.ipynb"   # its student edition, worked in the browser
 # Only localhost traffic: no news feed, no update check, no PyPI extension manager.
 # window.jupyterapp lets the test read the notebook's model (execution counts, outputs)
@@ -394,7 +394,7 @@ def test_lesson_in_jupyterlab(notebook_page, name):
             benches += 1
             bench_reacts_to_the_learning_rate_slider(page, node)
             bench_plays_pauses_and_scrubs(page, node)
-    if name.startswith("07_"):
+    if name.endswith("_weight_evolution.ipynb"):
         assert players >= 2
     if name == BENCH_LESSON:
         assert benches == 1
@@ -454,7 +454,7 @@ def test_student_edition_in_jupyterlab(notebook_page):
 
 
 def bench_reacts_to_the_learning_rate_slider(page, node):
-    """Lesson 06's bench, after Run All: moving the learning-rate slider retrains and
+    """Lesson 08's bench, after Run All: moving the learning-rate slider retrains and
     redraws. (Part of the lesson's test: a second Run All would double its time.)"""
     readout = page.locator(".widget-html", has_text="training and").first
     readout.wait_for(timeout=30_000)
@@ -491,7 +491,7 @@ def bench_reacts_to_the_learning_rate_slider(page, node):
 
 
 def bench_plays_pauses_and_scrubs(page, node):
-    """Lesson 06's bench, live: Play advances the step counter and changes the picture,
+    """Lesson 08's bench, live: Play advances the step counter and changes the picture,
     Pause stops it, the "show step" slider shows an earlier step, and the buttons work
     from the keyboard (Enter on the focused "step" button)."""
     counter = page.locator(".nnlib-bench-counter")

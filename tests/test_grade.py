@@ -90,7 +90,7 @@ def test_a_planted_slip_of_layer_backward_is_named(tmp_path, body, diagnosis):
 
 # -- notebooks that loop, crash, lose cells or are not notebooks ---------------------------
 
-LESSON01 = "from nnlib.exercises.lesson01 import check_sigmoid_prime\nimport numpy as np"
+LESSON01 = "from nnlib.exercises.one_dimensional_network import check_sigmoid_prime\nimport numpy as np"
 SIGMOID_PRIME = "def sigmoid_prime(z):\n    s = 1 / (1 + np.exp(-z))\n    return s * (1 - s)"
 
 
@@ -109,7 +109,7 @@ def test_a_looping_notebook_times_out_and_the_others_are_still_graded(tmp_path):
     assert "timed out" in rows["looping.ipynb"]["notes"]
     assert rows["crashing.ipynb"]["sigmoid_prime"] == "correct"
     assert "cell 3 raised ZeroDivisionError" in rows["crashing.ipynb"]["notes"]
-    others = set(lesson_exercises("lesson01")) - {"sigmoid_prime"}
+    others = set(lesson_exercises("one_dimensional_network")) - {"sigmoid_prime"}
     assert others and all(rows["crashing.ipynb"][name] == "missing" for name in others)
     assert "cannot read the notebook" in rows["garbage.ipynb"]["notes"]
     assert "not a lesson notebook" in rows["unrelated.ipynb"]["notes"]
@@ -136,7 +136,7 @@ def test_a_notebook_that_kills_its_kernel_gets_a_row_saying_so(tmp_path):
 
 def test_the_lesson_is_the_one_whose_checkers_the_notebook_imports(tmp_path):
     nb = nbformat.read(notebook(tmp_path / "a.ipynb", "x = 1", LESSON01), as_version=4)
-    assert lesson_of(nb) == "lesson01"
+    assert lesson_of(nb) == "one_dimensional_network"
     assert lesson_of(nbformat.v4.new_notebook()) is None
 
 
@@ -151,13 +151,13 @@ def test_entries_and_table_layout():
         def __init__(self, path, lesson, results, notes=()):
             self.path, self.lesson, self.results, self.notes = path, lesson, results, list(notes)
 
-    rows = [Row("a.ipynb", "lesson01", {"sigmoid_prime": "correct"}),
-            Row("b.ipynb", "lesson02", {"layer_forward": "not implemented"}, ["late"])]
+    rows = [Row("a.ipynb", "one_dimensional_network", {"sigmoid_prime": "correct"}),
+            Row("b.ipynb", "vectorized_network", {"layer_forward": "not implemented"}, ["late"])]
     header, lines = table(rows)
     assert header[0] == "notebook" and header[-1] == "notes"
-    assert "lesson01.sigmoid_prime" in header and "lesson02.layer_forward" in header
-    assert lines[0][header.index("lesson01.sigmoid_prime")] == "correct"
-    assert lines[0][header.index("lesson02.layer_forward")] == ""
+    assert "one_dimensional_network.sigmoid_prime" in header and "vectorized_network.layer_forward" in header
+    assert lines[0][header.index("one_dimensional_network.sigmoid_prime")] == "correct"
+    assert lines[0][header.index("vectorized_network.layer_forward")] == ""
     assert lines[1][-1] == "late"
     printed = format_table(header, lines).splitlines()
     assert printed[0].startswith("notebook") and len(printed) == 4
@@ -170,7 +170,7 @@ def test_bad_arguments_name_what_was_expected(capsys):
     with pytest.raises(SystemExit):
         main(["x.ipynb", "--lesson", "lesson99"])
     err = capsys.readouterr().err
-    assert "--lesson must name a lesson with checkers" in err and "lesson01, lesson02" in err
+    assert "--lesson must name a lesson with checkers" in err and "one_dimensional_network, vectorized_network" in err
 
 
 def test_the_stub_region_pattern_needs_both_markers():

@@ -2,7 +2,7 @@
 the real nbgrader from .venv-graders (`make graders`, requirements-graders.txt), offline.
 
 The course is written into a temporary folder, as `make nbgrader` writes build/nbgrader/.
-Every lesson is released (`nbgrader generate_assignment`); lesson 08, the fastest to run,
+Every lesson is released (`nbgrader generate_assignment`); lesson 10, the fastest to run,
 is then autograded (`nbgrader autograde`) on three submissions: the released notebook with
 every exercise solved as the full lesson solves it (every point), the released notebook
 untouched (no point, no crash), and one with a planted slip in exercise 2 (that exercise
@@ -27,16 +27,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from nbgrader_course import autograded_source, main, nbgrader_cells, write_course  # noqa: E402
+from nbgrader_course import autograded_source, lesson_id, main, nbgrader_cells, write_course  # noqa: E402
 
 GRADERS = ROOT / ".venv-graders"
 NBGRADER = GRADERS / "bin" / "nbgrader"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
-GRADED = "08_autodiff"              # runs in seconds
-SLIPPED = "lesson08-ex2-solution"   # add_backward: db = g.sum(axis=0) made a mean
+GRADED = "10_autodiff"              # runs in seconds
+SLIPPED = "autodiff-ex2-solution"   # add_backward: db = g.sum(axis=0) made a mean
 RIGHT, SLIP = "g.sum(axis=0)", "g.mean(axis=0)"
-SLIP_NAME = "db is the mean over the rows, not their sum"   # as nnlib.exercises.lesson08 names it
+SLIP_NAME = "db is the mean over the rows, not their sum"   # as nnlib.exercises.autodiff names it
 TIMEOUT = 600   # s, per nbgrader command
 
 
@@ -64,7 +64,7 @@ def course(tmp_path_factory):
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
 def test_every_exercise_is_a_solution_cell_and_a_test_cell_with_stable_ids(course, path):
     nb = nbformat.read(course / "source" / path.stem / f"{path.stem}.ipynb", as_version=4)
-    lesson = f"lesson{path.name[:2]}"
+    lesson = lesson_id(path)
     marked = [(nbgrader_meta(c)["grade_id"], nbgrader_meta(c)) for c in nb.cells if nbgrader_meta(c)]
     expected = [f"{lesson}-ex{k}-{kind}" for k in range(1, exercise_count(path) + 1)
                 for kind in ("solution", "test")]
@@ -87,9 +87,9 @@ def test_every_exercise_is_a_solution_cell_and_a_test_cell_with_stable_ids(cours
 
 
 def test_a_test_cell_fails_with_the_checkers_message_unless_the_verdict_is_correct():
-    from nnlib.exercises.lesson08 import check_add_backward
+    from nnlib.exercises.autodiff import check_add_backward
 
-    source = autograded_source("check_add_backward(add_backward)", "lesson 08, cell 1")
+    source = autograded_source("check_add_backward(add_backward)", "lesson 10, cell 1")
 
     def run(add_backward):
         exec(compile(source, "test cell", "exec"), {"check_add_backward": check_add_backward,
@@ -122,14 +122,14 @@ def test_the_tool_names_an_exercise_laid_out_otherwise(tmp_path, capsys):
     unmarked = nbformat.v4.new_code_cell("def f(x):\n    return x", metadata={"tags": ["solution"]})
     checker = nbformat.v4.new_code_cell("check_f(f)")
     with pytest.raises(ValueError, match="cell 2: a cell tagged 'solution' needs"):
-        nbgrader_cells([heading, unmarked, checker], "lesson01", "lesson.ipynb")
+        nbgrader_cells([heading, unmarked, checker], "one_dimensional_network", "lesson.ipynb")
     with pytest.raises(ValueError, match="exercise 1 has no checker cell"):
-        nbgrader_cells([heading, solution], "lesson01", "lesson.ipynb")
+        nbgrader_cells([heading, solution], "one_dimensional_network", "lesson.ipynb")
     with pytest.raises(ValueError, match="cell 1: a cell tagged 'solution' outside an exercise"):
-        nbgrader_cells([solution, checker], "lesson01", "lesson.ipynb")
+        nbgrader_cells([solution, checker], "one_dimensional_network", "lesson.ipynb")
     with pytest.raises(ValueError, match="cell 3: the checker cell calls no check_… function"):
         nbgrader_cells([heading, solution, nbformat.v4.new_code_cell("x = f(1)")],
-                       "lesson01", "lesson.ipynb")
+                       "one_dimensional_network", "lesson.ipynb")
     with pytest.raises(SystemExit):
         main(["no/such.ipynb", "--out", str(tmp_path)])
     assert "these do not exist: no/such.ipynb" in capsys.readouterr().err
@@ -217,19 +217,19 @@ def test_nbgrader_autogrades_the_full_the_untouched_and_a_slipped_submission(cou
          "full", "untouched", "slip"],
         cwd=here, capture_output=True, text=True, check=True, timeout=120)
     grades = json.loads(from_gradebook.stdout)
-    tests = [f"lesson08-ex{k}-test" for k in range(1, exercise_count(ROOT / "notebooks" /
+    tests = [f"autodiff-ex{k}-test" for k in range(1, exercise_count(ROOT / "notebooks" /
                                                                       f"{GRADED}.ipynb") + 1)]
     assert sorted(grades["full"]) == tests
     assert grades["full"] == {test: [1.0, 1.0] for test in tests}
     assert grades["untouched"] == {test: [0.0, 1.0] for test in tests}
-    assert grades["slip"] == {test: [0.0 if test == "lesson08-ex2-test" else 1.0, 1.0]
+    assert grades["slip"] == {test: [0.0 if test == "autodiff-ex2-test" else 1.0, 1.0]
                               for test in tests}
 
     graded = nbformat.read(here / "autograded" / "slip" / GRADED / f"{GRADED}.ipynb", as_version=4)
     failed = [(nbgrader_meta(c)["grade_id"], output) for c in graded.cells if nbgrader_meta(c).get("grade")
               for output in c.get("outputs", []) if output.output_type == "error"]
     assert [(grade_id, output.ename) for grade_id, output in failed] == \
-        [("lesson08-ex2-test", "AssertionError")]
+        [("autodiff-ex2-test", "AssertionError")]
     assert SLIP_NAME in failed[0][1].evalue
     untouched = nbformat.read(here / "autograded" / "untouched" / GRADED / f"{GRADED}.ipynb",
                               as_version=4)

@@ -387,7 +387,7 @@ def test_keyboard_reaches_code_and_players(visit):
     keys scroll it; a movie player's controls are reached with Tab, say what they do, show
     a focus ring, and the slider and Play work from the keyboard."""
     v = visit()
-    page = v.open("07_weight_evolution.html")
+    page = v.open("09_weight_evolution.html")
     wide = page.evaluate("""() => [...document.querySelectorAll('article pre')]
         .filter(pre => pre.scrollWidth > pre.clientWidth + 1).length""")
     stops = page.evaluate("() => document.querySelectorAll('article pre[tabindex=\"0\"]').length")
@@ -433,16 +433,16 @@ def test_keyboard_reaches_code_and_players(visit):
 
 def test_lessons_carry_their_content(visit):
     """The index holds the course map with every lesson; the bench's lesson shows the
-    bench's static picture and says where it runs live; lesson 07 has its players."""
+    bench's static picture and says where it runs live; lesson 09 has its players."""
     v = visit()
     page = v.open("index.html")
     table = page.evaluate("() => [...document.querySelectorAll('article table a')]"
                           ".map(a => a.getAttribute('href'))")
     assert [h for h in table if h.endswith(".html")][:len(NOTEBOOKS) - 1] == PAGES[1:-1], table
-    page = v.open("06_learning_rate_explorer.html")
+    page = v.open("08_learning_rate_explorer.html")
     assert page.query_selector("img[alt^=\"the test bench\"]"), "06: the bench's picture is missing"
     assert "live test bench runs in Jupyter or Colab" in page.inner_text("article")
-    assert stored_players("07_weight_evolution.ipynb") >= 2
+    assert stored_players("09_weight_evolution.ipynb") >= 2
     page = v.open("notation.html")
     text = page.inner_text("article")
     assert "BP1" in text and "Samples are rows" in text, "notation card: card or conventions missing"

@@ -6,11 +6,12 @@ writes build/nbgrader/nbgrader_config.py and build/nbgrader/source/<lesson>/<les
 (<lesson> is the notebook's name, such as 02_vectorized_network). In each notebook:
 
 - every exercise's code cell tagged `solution` becomes an nbgrader solution cell
-  (grade_id lessonNN-exK-solution): `nbgrader generate_assignment` replaces each region
-  between `### BEGIN SOLUTION` and `### END SOLUTION` with a stub that raises, as the
-  student edition (tools/student_edition.py) does;
+  (grade_id <lesson id>-exK-solution, such as vectorized_network-ex1-solution):
+  `nbgrader generate_assignment` replaces each region between `### BEGIN SOLUTION` and
+  `### END SOLUTION` with a stub that raises, as the student edition
+  (tools/student_edition.py) does;
 - every exercise's checker cell becomes an autograded test cell (grade_id
-  lessonNN-exK-test, POINTS points, locked) that makes the same checker calls: it raises
+  <lesson id>-exK-test, POINTS points, locked) that makes the same checker calls: it raises
   AssertionError unless every verdict is "correct", with the checkers' messages (which
   name the slip they recognised) as the error's message, which nbgrader's feedback shows;
 - the folded solutions (markdown cells tagged `solution`) are dropped, so they are in
@@ -58,8 +59,9 @@ c.Execute.timeout = {TIMEOUT}
 
 
 def lesson_id(path):
-    """"lesson02" for 02_vectorized_network.ipynb."""
-    return f"lesson{path.name[:2]}"
+    """"vectorized_network" for 02_vectorized_network.ipynb: the name of its checkers'
+    module, which stays when lessons are renumbered."""
+    return path.stem.split("_", 1)[1]
 
 
 def nbgrader_metadata(grade_id, solution=False, grade=False, locked=False, points=None):
@@ -98,7 +100,7 @@ def autograded_source(source, where):
 
 
 def nbgrader_cells(cells, lesson, where):
-    """The cells of the nbgrader source notebook of lesson `lesson` ("lesson02"), made
+    """The cells of the nbgrader source notebook of lesson `lesson` ("vectorized_network"), made
     from the full lesson's `cells`; ValueError if an exercise is not laid out as
     tests/test_exercise_layout.py describes."""
     kept, exercise, awaiting_checker, seen = [], None, None, set()

@@ -6,40 +6,36 @@ not implemented yet / raised an error / wrong shape / wrong values (naming the u
 slip when it recognises one) / changed its inputs / correct. Checkers never raise, so
 a lesson with an unfinished exercise still runs.
 
-Each lesson module `lessonNN` lists its exercises in EXERCISES, {function name: checker},
-in the order the lesson asks for them; `verdicts` runs them all, as the grader does.
+Each lesson's module is named after its notebook without the number
+(`vectorized_network` for 02_vectorized_network.ipynb), so that lessons can move without
+renaming their checkers. It lists its exercises in EXERCISES, {function name: checker}, in
+the order the lesson asks for them; `verdicts` runs them all, as the grader does.
 """
 
 import importlib
-import numbers
-import pkgutil
-import re
 
 from .core import Verdict, check
 
+LESSONS = ("one_dimensional_network", "vectorized_network", "gradient_checking",
+           "batched_backprop", "flat_weights", "optimizers", "xor", "learning_rate_explorer",
+           "weight_evolution", "autodiff", "digits")
+
 
 def lessons():
-    """The lessons that have checkers: ["lesson01", "lesson02", …]."""
-    return sorted(module.name for module in pkgutil.iter_modules(__path__)
-                  if re.fullmatch(r"lesson\d\d", module.name))
+    """The lessons that have checkers, in course order: ["one_dimensional_network", …]."""
+    return list(LESSONS)
 
 
 def lesson_exercises(lesson):
-    """{function name: checker} of lesson `lesson` ("lesson02" or 2), in lesson order.
+    """{function name: checker} of lesson `lesson` ("vectorized_network"), in lesson order.
     Any other lesson is refused with the valid ones named."""
-    valid = lessons()
-    if isinstance(lesson, numbers.Integral) and not isinstance(lesson, bool):
-        module = f"lesson{lesson:02d}"
-    elif isinstance(lesson, str):
-        module = lesson
-    else:
-        raise TypeError(f"lesson must be a lesson's name such as {valid[0]!r} or its number, "
+    if not isinstance(lesson, str):
+        raise TypeError(f"lesson must be a lesson's name such as {LESSONS[0]!r}, "
                         f"got {lesson!r} ({type(lesson).__name__})")
-    if module not in valid:
-        by_number = ", ".join(str(int(v[len("lesson"):])) for v in valid)
+    if lesson not in LESSONS:
         raise ValueError(f"lesson {lesson!r} has no checkers; expected one of: "
-                         f"{', '.join(valid)} (or its number: {by_number})")
-    return importlib.import_module(f"{__name__}.{module}").EXERCISES
+                         f"{', '.join(LESSONS)}")
+    return importlib.import_module(f"{__name__}.{lesson}").EXERCISES
 
 
 def verdicts(lesson, namespace):

@@ -1,4 +1,4 @@
-"""Checkers for lesson 05 (XOR, layers as modules).
+"""Checkers for the lesson "XOR, layers as modules".
 
 Conventions as everywhere in the course: samples are rows, W is (n_out, n_in),
 Z = A_in @ W.T + b. The 2-2-1 network has sigmoid hidden and output layers and the

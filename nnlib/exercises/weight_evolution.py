@@ -1,4 +1,4 @@
-"""Checkers for lesson 07 (weight evolution).
+"""Checkers for the lesson "Weight evolution".
 
 check_layer_history(layer_history)            one layer's weight matrix in every snapshot,
                                               cut out of the (n_frames, n_params) array

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises import lesson01
+from nnlib.exercises import one_dimensional_network as checkers
 from nnlib.exercises.core import matches
-from nnlib.exercises.lesson01 import (
+from nnlib.exercises.one_dimensional_network import (
     BACKPROP_CHAIN_SLIPS,
     CHAIN_RULE_W0_SLIPS,
     EXERCISES,
@@ -30,7 +30,7 @@ def test_exercises_are_listed_in_lesson_order():
                          "chain_rule_w0": check_chain_rule_w0,
                          "backprop_chain": check_backprop_chain}
     for name in EXERCISES:
-        assert f"check_{name}" in lesson01.__doc__
+        assert f"check_{name}" in checkers.__doc__
 
 
 @pytest.mark.parametrize("checker", EXERCISES.values(), ids=list(EXERCISES))
@@ -42,10 +42,10 @@ def test_a_stub_is_not_implemented(checker):
 
 
 @pytest.mark.parametrize("checker, reference, inputs, slips", [
-    (check_sigmoid_prime, reference_sigmoid_prime, lesson01._sigmoid_inputs, SIGMOID_PRIME_SLIPS),
-    (check_chain_rule_w0, reference_chain_rule_w0, lesson01._one_sample_inputs,
+    (check_sigmoid_prime, reference_sigmoid_prime, checkers._sigmoid_inputs, SIGMOID_PRIME_SLIPS),
+    (check_chain_rule_w0, reference_chain_rule_w0, checkers._one_sample_inputs,
      CHAIN_RULE_W0_SLIPS),
-    (check_backprop_chain, reference_backprop_chain, lesson01._chain_inputs,
+    (check_backprop_chain, reference_backprop_chain, checkers._chain_inputs,
      BACKPROP_CHAIN_SLIPS),
 ], ids=list(EXERCISES))
 def test_every_slip_differs_from_the_reference_on_every_drawn_input(checker, reference, inputs,

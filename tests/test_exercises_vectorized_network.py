@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises import lesson02
+from nnlib.exercises import vectorized_network as checkers
 from nnlib.exercises.core import matches
-from nnlib.exercises.lesson02 import (
+from nnlib.exercises.vectorized_network import (
     BACKPROP_SLIPS,
     EXERCISES,
     LAYER_BACKWARD_SLIPS,
@@ -43,7 +43,7 @@ def test_exercises_are_listed_in_lesson_order():
                          "backprop": check_backprop,
                          "softmax_jacobian": check_softmax_jacobian}
     for name in EXERCISES:
-        assert f"check_{name}" in lesson02.__doc__
+        assert f"check_{name}" in checkers.__doc__
 
 
 @pytest.mark.parametrize("checker", EXERCISES.values(), ids=list(EXERCISES))
@@ -55,13 +55,13 @@ def test_a_stub_is_not_implemented(checker):
 
 
 @pytest.mark.parametrize("reference, inputs, slips", [
-    (reference_layer_forward, lesson02._forward_inputs, LAYER_FORWARD_SLIPS),
-    (reference_layer_backward, lesson02._backward_inputs, LAYER_BACKWARD_SLIPS),
-    (reference_backprop, lambda rng: lesson02._network_inputs(rng, "sigmoid"), BACKPROP_SLIPS),
-    (reference_backprop, lambda rng: lesson02._network_inputs(rng, "tanh"), BACKPROP_SLIPS),
-    (reference_backprop, lambda rng: lesson02._network_inputs(rng, "tanh", same_widths=True),
+    (reference_layer_forward, checkers._forward_inputs, LAYER_FORWARD_SLIPS),
+    (reference_layer_backward, checkers._backward_inputs, LAYER_BACKWARD_SLIPS),
+    (reference_backprop, lambda rng: checkers._network_inputs(rng, "sigmoid"), BACKPROP_SLIPS),
+    (reference_backprop, lambda rng: checkers._network_inputs(rng, "tanh"), BACKPROP_SLIPS),
+    (reference_backprop, lambda rng: checkers._network_inputs(rng, "tanh", same_widths=True),
      BACKPROP_SLIPS),
-    (reference_softmax_jacobian, lesson02._jacobian_inputs, SOFTMAX_JACOBIAN_SLIPS),
+    (reference_softmax_jacobian, checkers._jacobian_inputs, SOFTMAX_JACOBIAN_SLIPS),
 ], ids=["layer_forward", "layer_backward", "backprop-sigmoid", "backprop-tanh",
         "backprop-same-widths", "softmax_jacobian"])
 def test_every_slip_differs_from_the_reference_on_every_drawn_input(reference, inputs, slips):

@@ -1,4 +1,4 @@
-"""Checkers for lesson 01 (a one-dimensional network).
+"""Checkers for the lesson "A one-dimensional network".
 
 check_sigmoid_prime       σ′(z) = σ(z)(1 − σ(z)), element-wise
 check_chain_rule_w0       ∂C/∂w₀ of the three-layer chain for one sample, by the chain rule

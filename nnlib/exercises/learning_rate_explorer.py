@@ -1,4 +1,4 @@
-"""Checkers for lesson 06 (the learning-rate explorer).
+"""Checkers for the lesson "The learning-rate explorer".
 
 check_max_stable_lr(max_stable_lr)              the largest stable learning rate on a
                                                 quadratic bowl

@@ -1,4 +1,4 @@
-"""Lesson 09's checkers: the references against scikit-learn, centred differences and
+"""Lesson 11's checkers: the references against scikit-learn, centred differences and
 hand-worked curves; each checker passes an independent solution, names every slip, and
 calls a stub not implemented."""
 
@@ -7,9 +7,9 @@ import pytest
 from sklearn.metrics import confusion_matrix
 
 import nnlib
-from nnlib.exercises import lesson09
+from nnlib.exercises import digits as checkers
 from nnlib.exercises.core import TRANSPOSED, matches
-from nnlib.exercises.lesson09 import (
+from nnlib.exercises.digits import (
     check_best_epoch,
     check_confusion,
     check_softmax_ce_delta,
@@ -24,7 +24,7 @@ def stub(*_):
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(lesson09.EXERCISES) == ["softmax_ce_delta", "best_epoch", "confusion"]
+    assert list(checkers.EXERCISES) == ["softmax_ce_delta", "best_epoch", "confusion"]
 
 
 # -- the references are right ----------------------------------------------------------------
@@ -99,8 +99,8 @@ def test_softmax_ce_delta_checker():
                  dict(axis=0),
              "σ was used instead of the softmax": dict(sigmoid=True),
              "Y is not subtracted": dict(subtract=False),
-             lesson09.OVERFLOW: dict(shift=False)}
-    assert set(slips) == set(lesson09.SOFTMAX_CE_DELTA_SLIPS) | {lesson09.OVERFLOW}
+             checkers.OVERFLOW: dict(shift=False)}
+    assert set(slips) == set(checkers.SOFTMAX_CE_DELTA_SLIPS) | {checkers.OVERFLOW}
     with np.errstate(over="ignore", invalid="ignore"):
         for slip, switches in slips.items():
             verdict = check_softmax_ce_delta(
@@ -154,7 +154,7 @@ def test_best_epoch_checker():
               "the epoch at which training stopped was returned, not the best one"),
              (lambda v, p: walk(v, p, reset=False),
               "the count of epochs without a new low was not reset at a new low")]
-    assert {slip for _, slip in cases} == set(lesson09.BEST_EPOCH_SLIPS)
+    assert {slip for _, slip in cases} == set(checkers.BEST_EPOCH_SLIPS)
     for wrong, slip in cases:
         verdict = check_best_epoch(wrong)
         assert verdict.status == "wrong values" and verdict.slip == slip, verdict.message
@@ -162,12 +162,12 @@ def test_best_epoch_checker():
 
 @pytest.mark.parametrize("name", ["softmax_ce_delta", "confusion", "best_epoch"])
 def test_every_slip_differs_from_the_reference_on_the_drawn_inputs(name):
-    make = {"softmax_ce_delta": lesson09._softmax_inputs,
-            "confusion": lesson09._confusion_inputs,
-            "best_epoch": lesson09._curve_inputs}[name]
-    reference = getattr(lesson09, f"reference_{name}")
+    make = {"softmax_ce_delta": checkers._softmax_inputs,
+            "confusion": checkers._confusion_inputs,
+            "best_epoch": checkers._curve_inputs}[name]
+    reference = getattr(checkers, f"reference_{name}")
     rng = np.random.default_rng(0)
     draws = [make(rng) for _ in range(3)]
-    for slip, wrong in getattr(lesson09, f"{name.upper()}_SLIPS").items():
+    for slip, wrong in getattr(checkers, f"{name.upper()}_SLIPS").items():
         assert any(not matches(wrong(*args), reference(*args), rtol=1e-5, atol=1e-8)
                    for args in draws), slip

@@ -1,4 +1,4 @@
-"""Checkers of lesson 05: the right verdict for right, wrong and unfinished answers (each
+"""Checkers of lesson 07: the right verdict for right, wrong and unfinished answers (each
 named slip recognised by name), and references that agree with nnlib and with finite
 differences."""
 
@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import expit
 
 import nnlib
-from nnlib.exercises.lesson05 import (
+from nnlib.exercises.xor import (
     AFFINE_SLIPS,
     FORWARD_SLIPS,
     GRADIENT_SLIPS,
@@ -22,7 +22,7 @@ from nnlib.exercises.lesson05 import (
     reference_gradient_221,
 )
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_xor.ipynb"
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_xor.ipynb"
 
 
 def sigmoid(z):

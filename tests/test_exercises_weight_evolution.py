@@ -1,4 +1,4 @@
-"""Lesson 07 checkers: the references agree with nnlib's own layout and forward pass,
+"""Lesson 09 checkers: the references agree with nnlib's own layout and forward pass,
 and with plain loops; the checkers pass an independent solution, name every slip, and
 call a stub not implemented."""
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises import lesson07
+from nnlib.exercises import weight_evolution as checkers
 from nnlib.exercises.core import matches
-from nnlib.exercises.lesson07 import (
+from nnlib.exercises.weight_evolution import (
     check_hidden_activations,
     check_layer_history,
     check_relative_changes,
@@ -23,9 +23,9 @@ def stub(*args):
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(lesson07.EXERCISES) == ["layer_history", "hidden_activations",
+    assert list(checkers.EXERCISES) == ["layer_history", "hidden_activations",
                                         "relative_changes"]
-    assert lesson07.EXERCISES["relative_changes"] is check_relative_changes
+    assert checkers.EXERCISES["relative_changes"] is check_relative_changes
 
 
 # -- the references are right ----------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_relative_changes_checker_verdicts():
         "the squared norms were divided (the square roots are missing)": dict(root=False),
         "the change was not divided by ‖W_l‖": dict(divide=False),
     }
-    assert set(slips) == set(lesson07.RELATIVE_CHANGES_SLIPS)
+    assert set(slips) == set(checkers.RELATIVE_CHANGES_SLIPS)
     for slip, switches in slips.items():
         verdict = check_relative_changes(
             lambda S, sizes, switches=switches: plain_relative_changes(S, sizes, **switches))
@@ -202,11 +202,11 @@ def test_relative_changes_checker_verdicts():
 
 @pytest.mark.parametrize("name", ["layer_history", "hidden_activations", "relative_changes"])
 def test_every_slip_differs_from_the_reference_on_the_drawn_inputs(name):
-    make = {"layer_history": lesson07._layer_history_inputs,
-            "hidden_activations": lesson07._hidden_inputs,
-            "relative_changes": lesson07._relative_changes_inputs}[name]
-    reference = getattr(lesson07, f"reference_{name}")
-    slips = getattr(lesson07, f"{name.upper()}_SLIPS")
+    make = {"layer_history": checkers._layer_history_inputs,
+            "hidden_activations": checkers._hidden_inputs,
+            "relative_changes": checkers._relative_changes_inputs}[name]
+    reference = getattr(checkers, f"reference_{name}")
+    slips = getattr(checkers, f"{name.upper()}_SLIPS")
     rng = np.random.default_rng(0)
     draws = [make(rng) for _ in range(4)]
     for slip, wrong in slips.items():

@@ -1,4 +1,4 @@
-"""Checkers of lesson 06: the right verdict for right, wrong and unfinished answers (each
+"""Checkers of lesson 08: the right verdict for right, wrong and unfinished answers (each
 named slip recognised by name), with solutions written independently of the references,
 and references checked against independent computations."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.exercises.lesson06 import (
+from nnlib.exercises.learning_rate_explorer import (
     MAX_STABLE_LR_SLIPS,
     MOVING_AVERAGE_SLIPS,
     RANGE_TEST_CASES,
@@ -21,7 +21,7 @@ from nnlib.exercises.lesson06 import (
     reference_one_run_range_test,
 )
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06_learning_rate_explorer.ipynb"
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "08_learning_rate_explorer.ipynb"
 
 
 # -- max_stable_lr ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Lesson 08's checkers: the references agree with centred differences; each checker
+"""Lesson 10's checkers: the references agree with centred differences; each checker
 passes an independent solution, names every slip, and calls a stub not implemented."""
 
 import numpy as np
@@ -6,8 +6,8 @@ import pytest
 
 import nnlib
 from nnlib.autodiff import Value
-from nnlib.exercises import lesson08
-from nnlib.exercises.lesson08 import (
+from nnlib.exercises import autodiff as checkers
+from nnlib.exercises.autodiff import (
     check_add_backward,
     check_penalised_loss,
     check_square_plus_gradient,
@@ -24,7 +24,7 @@ def stub(*_):
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(lesson08.EXERCISES) == ["tanh_backward", "add_backward", "square_plus_gradient",
+    assert list(checkers.EXERCISES) == ["tanh_backward", "add_backward", "square_plus_gradient",
                                         "penalised_loss"]
 
 
@@ -185,7 +185,7 @@ def test_penalised_loss():
              "the 1/N is missing (a sum, not a mean)": dict(mean="none"),
              "the penalty was taken as (λ/2) Σ W², not λ Σ W²": dict(penalty=0.5),
              "the biases were penalised too": dict(penalise_b=True)}
-    assert set(slips) == set(lesson08.PENALISED_LOSS_SLIPS)
+    assert set(slips) == set(checkers.PENALISED_LOSS_SLIPS)
     for slip, switches in slips.items():
         verdict = check_penalised_loss(
             lambda X, Y, W, b, lam, switches=switches: right_loss(X, Y, W, b, lam, **switches))
@@ -195,15 +195,15 @@ def test_penalised_loss():
 @pytest.mark.parametrize("name", ["tanh_backward", "add_backward", "square_plus_gradient",
                                   "penalised_loss"])
 def test_every_slip_differs_from_the_reference_on_every_draw(name):
-    make = {"tanh_backward": lesson08._tanh_inputs, "add_backward": lesson08._add_inputs,
-            "square_plus_gradient": lesson08._vector_input,
-            "penalised_loss": lesson08._penalised_inputs}[name]
-    reference = getattr(lesson08, f"reference_{name}")
+    make = {"tanh_backward": checkers._tanh_inputs, "add_backward": checkers._add_inputs,
+            "square_plus_gradient": checkers._vector_input,
+            "penalised_loss": checkers._penalised_inputs}[name]
+    reference = getattr(checkers, f"reference_{name}")
     rng = np.random.default_rng(0)
     for _ in range(3):
         args = make(rng)
         right = reference(*args)
-        for slip, wrong in getattr(lesson08, f"{name.upper()}_SLIPS").items():
+        for slip, wrong in getattr(checkers, f"{name.upper()}_SLIPS").items():
             got = wrong(*args)
             pairs = zip(right, got) if isinstance(right, tuple) else [(right, got)]
             assert any(np.shape(r) != np.shape(w) or not np.allclose(r, w) for r, w in pairs), slip

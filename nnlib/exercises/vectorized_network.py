@@ -1,4 +1,4 @@
-"""Checkers for lesson 02 (vectorised notation).
+"""Checkers for the lesson "Vectorised notation".
 
 check_layer_forward       Z = A @ W.T + b
 check_layer_backward      BP2–BP4 through one layer fed by a sigmoid layer
@@ -267,8 +267,8 @@ def _softmax(Z, axis=1):
 
 def reference_softmax_ce_delta(Z, Y):
     """Δ_L of a softmax output under the mean categorical cross-entropy: (softmax(Z) − Y) / N,
-    Z (N, K) pre-activations, Y (N, K) targets whose rows sum to 1. (Lesson 09 grades it;
-    lesson 02 derives it in section 11.)"""
+    Z (N, K) pre-activations, Y (N, K) targets whose rows sum to 1. (The digits lesson grades it;
+    the vectorised-notation lesson derives it.)"""
     return (_softmax(Z) - Y) / len(Z)
 
 

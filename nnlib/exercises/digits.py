@@ -1,4 +1,4 @@
-"""Checkers for lesson 09 (handwritten digits).
+"""Checkers for the lesson "Handwritten digits".
 
 check_softmax_ce_delta(softmax_ce_delta)  BP1 of this lesson's softmax output under the mean
                                           categorical cross-entropy, stable for large Z
@@ -11,7 +11,7 @@ from scipy.special import expit
 
 from ..metrics import confusion_matrix
 from .core import Verdict, check
-from .lesson02 import _softmax, reference_softmax_ce_delta  # the same Δ, on digit-sized inputs
+from .vectorized_network import _softmax, reference_softmax_ce_delta  # the same Δ, on digit-sized inputs
 
 # -- exercise 1: the output error --------------------------------------------------------
 

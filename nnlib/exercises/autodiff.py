@@ -1,4 +1,4 @@
-"""Checkers for lesson 08 (from backprop to automatic differentiation).
+"""Checkers for the lesson "From backprop to automatic differentiation".
 
 check_tanh_backward(tanh_backward)                  the backward rule of tanh
 check_add_backward(add_backward)                    the backward rule of a broadcasting add
