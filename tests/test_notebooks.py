@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from colab_cells import BADGE_TAG, SETUP_TAG, badge_source, course_config, setup_source  # noqa: E402
+from lesson_length import LINE_LIMIT, WORD_LIMIT, lesson_length  # noqa: E402
 from run_notebooks import installed_kernelspec  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -86,19 +87,44 @@ def test_lesson_structure(path):
     assert "<details>" in prose, "answers and solutions are folded in <details>"
 
 
+# Lessons still over the limits, with what they may not exceed (words, code lines) until the
+# open issues that trim or split them ("Lessons 04–06…" for xor and learning_rate_explorer,
+# "Lessons 07–09…" for weight_evolution) land. They may only shrink.
+STILL_OVER = {"xor": (2965, 415), "learning_rate_explorer": (3994, 362),
+              "weight_evolution": (2962, 349)}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_a_lesson_fits_one_sitting(path):
+    """At most about 3,000 words of prose and 300 lines of code outside folded hints and
+    solutions (counted by tools/lesson_length.py)."""
+    words, lines = lesson_length(path)
+    most_words, most_lines = STILL_OVER.get(lesson_name(path), (WORD_LIMIT, LINE_LIMIT))
+    assert words <= most_words and lines <= most_lines, (
+        f"{path.name}: {words} words and {lines} code lines; at most {most_words} and "
+        f"{most_lines}: split the lesson or cut it")
+
+
 # Cells whose output nbval does not compare (tag nbval-ignore-output), each with its reason:
-# (notebook prefix, a line of the cell) -> why. Everything else a lesson prints must come out
-# the same on every machine (make test-rounding).
+# (lesson, a line of the cell) -> why, the lesson named as its file is without the number.
+# Everything else a lesson prints must come out the same on every machine (make test-rounding).
 IGNORED_OUTPUTS = {
-    ("03", "for name, s in seconds.items():"): "timings depend on the machine and its load",
-    ("04", "def per_seed(split, names=steppers):"): "L-BFGS, CG and SGD at its larger rates are "
-    "chaotic: the table's losses move with the last bits of rounding; the asserts carry the claims",
-    ("06", "bench = TestBench("): "a widget's output holds a random model id",
-    ("07", "movie = animation.animate_weights("): "movie frames are PNGs, a few pixels of "
-    "which move with rounding",
-    ("07", "rings_movie = animation.animate_hidden("): "movie frames, as above",
-    ("09", "started = time.perf_counter()"): "training times depend on the machine",
+    ("batched_backprop", "for name, s in seconds.items():"): "timings depend on the machine and "
+    "its load",
+    ("optimizers", "def per_seed(split, names=steppers):"): "L-BFGS, CG and SGD at its larger "
+    "rates are chaotic: the table's losses move with the last bits of rounding; the asserts "
+    "carry the claims",
+    ("learning_rate_explorer", "bench = TestBench("): "a widget's output holds a random model id",
+    ("weight_evolution", "movie = animation.animate_weights("): "movie frames are PNGs, a few "
+    "pixels of which move with rounding",
+    ("weight_evolution", "rings_movie = animation.animate_hidden("): "movie frames, as above",
+    ("digits", "started = time.perf_counter()"): "training times depend on the machine",
 }
+
+
+def lesson_name(path):
+    """"xor" for 07_xor.ipynb: a lesson's name, which stays when lessons are renumbered."""
+    return path.stem.split("_", 1)[1]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -109,8 +135,8 @@ def test_ci_markers_are_tags_not_text_students_read(path):
         tags = cell["metadata"].get("tags", [])
         assert "nbval-skip" not in tags, f"{path.name}: every cell runs under nbval"
         if "nbval-ignore-output" in tags:
-            reasons = [why for (prefix, line), why in IGNORED_OUTPUTS.items()
-                       if path.name.startswith(prefix) and line in text(cell)]
+            reasons = [why for (lesson, line), why in IGNORED_OUTPUTS.items()
+                       if lesson_name(path) == lesson and line in text(cell)]
             assert reasons, (f"{path.name}: an ignored output needs its reason in "
                              f"IGNORED_OUTPUTS: {text(cell)[:80]!r}")
 
