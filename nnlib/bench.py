@@ -29,6 +29,7 @@ from ._bench_settings import (
 )
 from ._validate import seed as check_seed
 from .benchlive import LiveControls, record_every, record_run, recording_of, run_up_to
+from .benchneurons import NEURON_ALT, neuron_caption, neuron_png
 from .benchplots import LR_FORMAT, SMOOTHING, BenchFigure, plot_lr_range_test
 from .benchreadout import readout_lines
 from .data import DATASETS, make_data
@@ -81,7 +82,8 @@ class TestBench:
     nnlib.benchlive.Recording), saved (the saved flat weights, or None), live (the
     LiveControls), figure, message (the latest warning or error, '' if none), error (the
     exception of the latest failed action, or None), range_test (the latest RangeTest),
-    readout, image, range_image, widget (the layout).
+    readout, image, neuron_image and neuron_caption (every hidden neuron's output over the
+    inputs, nnlib.benchneurons), range_image, widget (the layout).
     """
 
     __test__ = False  # not a pytest test class, despite its name
@@ -200,6 +202,8 @@ class TestBench:
         # hidden until the first range test: an empty image shows as a broken one
         self.range_image = widgets.Image(format="png",
                                          layout=widgets.Layout(max_width="100%", display="none"))
+        self.neuron_caption = widgets.HTML()
+        self.neuron_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
 
         def column(*controls):
             return widgets.VBox(list(controls), layout=widgets.Layout(
@@ -215,10 +219,13 @@ class TestBench:
         ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         self.image.add_class("nnlib-bench-figure")
         self.range_image.add_class("nnlib-bench-range")
+        self.neuron_image.add_class("nnlib-bench-neurons")
         layout = widgets.VBox([columns, self.live.widget, self.smoothing_buttons, self.readout,
-                               self.image, self.range_image])
+                               self.image, self.neuron_caption, self.neuron_image,
+                               self.range_image])
         layout.children += (name_widgets(widgets, layout, {
-            "nnlib-bench-figure": FIGURE_ALT, "nnlib-bench-range": RANGE_ALT}),)
+            "nnlib-bench-figure": FIGURE_ALT, "nnlib-bench-range": RANGE_ALT,
+            "nnlib-bench-neurons": NEURON_ALT}),)
         return layout
 
     # -- what each control does --------------------------------------------------------
@@ -378,6 +385,11 @@ class TestBench:
             self._plot.frame(self.run, run_up_to(self.run, self._shown), *settings,
                              weight_limit=self.recording.weight_limit(self.net))
             self.image.value = self._plot.png(drawn=True)
+        hidden = len(self.net.sizes) > 2
+        self.neuron_image.layout.display = None if hidden else "none"
+        if hidden:
+            self.neuron_image.value = neuron_png(self.net, self.data[0])
+        self.neuron_caption.value = html.escape(neuron_caption(self.net))
         self._show_readout()
 
     def _range_test(self):

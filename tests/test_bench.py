@@ -26,6 +26,7 @@ from nnlib._bench_settings import (
     parse_hidden,
 )
 from nnlib.bench import TestBench
+from nnlib.benchneurons import COLOURS, GAP, TILE, hidden_outputs, neuron_pixels
 from nnlib.benchplots import plot_run, smooth
 from nnlib.data import DATASETS, make_data
 from nnlib.experiments import build_net, lr_range_test, train_run
@@ -565,3 +566,59 @@ def test_save_and_back_to_saved_restore_the_weights_exactly(bench):
     bench.hidden_text.value = "4"                        # another shape: refused, said why
     bench.restore_button.click()
     assert bench.error is None and "105 weights" in bench.message
+
+
+# -- every hidden neuron's map (nnlib.benchneurons) --------------------------------------------
+def tile_corners(pixels, layer, neuron, height=TILE):
+    """The RGB of a neuron's map at its bottom-left and top-right corners."""
+    top, left = (layer - 1) * (height + GAP), neuron * (TILE + GAP)
+    return pixels[top + height - 1, left], pixels[top, left + TILE - 1]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_each_hidden_neuron_has_its_map_in_its_layer_row(activation):
+    X = make_data("moons", 60, 0.1, seed=1)[0]
+    net = build_net(2, [5, 3], activation, seed=2)
+    pixels = neuron_pixels(net, X)
+    assert pixels.shape == (2 * (TILE + GAP) - GAP, 5 * (TILE + GAP) - GAP, 3)
+    # the maps' corners against a forward pass written out, at the grid's two corners
+    f = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+         "relu": lambda z: np.maximum(z, 0)}[activation]
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
+    corners = np.array([X.min(axis=0) - pad, X.max(axis=0) + pad])
+    a1 = f(corners @ net.Ws[0].T + net.bs[0])
+    a2 = f(a1 @ net.Ws[1].T + net.bs[1])
+    for layer, a in ((1, a1), (2, a2)):
+        low, high = {"tanh": (-1, 1), "sigmoid": (0, 1)}.get(activation, (None, None))
+        if low is None:   # relu: ± the largest output of the layer on the whole grid
+            high = np.abs(hidden_outputs(net, X)[layer - 1]).max()
+            low = -high
+        for neuron in range(a.shape[1]):
+            expected = [COLOURS(np.clip((v - low) / (high - low), 0, 1), bytes=True)[:3]
+                        for v in a[:, neuron]]
+            assert np.array_equal(tile_corners(pixels, layer, neuron), expected), (layer, neuron)
+    assert (pixels[TILE + GAP:, 3 * (TILE + GAP) - GAP:] == 255).all(), "layer 2: 3 maps, then white"
+
+
+def test_the_neuron_maps_of_one_input_are_strips_and_overflow_is_grey():
+    X = np.linspace(-1, 1, 30).reshape(-1, 1)
+    net = build_net(1, [4], "tanh", seed=0)
+    pixels = neuron_pixels(net, X)
+    assert pixels.shape == (TILE // 4, 4 * (TILE + GAP) - GAP, 3)
+    net.weights.flat[:] = np.nan
+    assert (neuron_pixels(net, X)[:, :TILE] == 128).all()
+
+
+def test_the_bench_shows_one_map_per_hidden_neuron_and_says_what_they_are(bench):
+    def shown():
+        return np.asarray(Image.open(BytesIO(bench.neuron_image.value)).convert("RGB"))
+
+    assert np.array_equal(shown(), neuron_pixels(bench.net, bench.data[0]))
+    assert "row 1: the 8 neurons of a_1, row 2: the 8 neurons of a_2" in bench.neuron_caption.value
+    bench.hidden_text.value = "3"
+    assert shown().shape == (TILE, 3 * (TILE + GAP) - GAP, 3)
+    assert "row 1: the 3 neurons of a_1)" in bench.neuron_caption.value
+    assert "blue -1, white 0, red 1" in bench.neuron_caption.value
+    bench.hidden_text.value = ""
+    assert bench.error is None and bench.neuron_image.layout.display == "none"
+    assert "No hidden layer" in bench.neuron_caption.value

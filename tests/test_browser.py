@@ -36,6 +36,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 from chromium import chromium  # noqa: E402
 from student_edition import write_student_edition  # noqa: E402
 
+from nnlib.benchneurons import GAP, NEURON_ALT, TILE  # noqa: E402
+
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 BENCH_LESSON = "08_learning_rate_explorer.ipynb"
 STUDENT_LESSON = "02_vectorized_network.ipynb"   # its student edition, worked in the browser
@@ -358,6 +360,13 @@ def check_bench(page, node, where):
     node.evaluate(f"n => {handle}.removeAttribute('aria-label')")
     assert any(v.startswith("aria-input-field-name") for v in axe_violations(page, node))
     node.evaluate(f"n => {handle}.setAttribute('aria-label', 'learning rate')")
+    # a map for each hidden neuron (the default net has two layers of 8): one image, its
+    # tiles TILE wide with GAP between, named for a screen reader
+    neurons = node.evaluate("n => { const i = n.querySelector('img.nnlib-bench-neurons'); "
+                            "return i && [i.naturalWidth, i.naturalHeight, i.alt]; }")
+    assert neurons is not None, f"{where}: no neuron maps"
+    assert neurons[:2] == [8 * (TILE + GAP) - GAP, 2 * (TILE + GAP) - GAP], where
+    assert neurons[2] == NEURON_ALT, where
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
