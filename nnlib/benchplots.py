@@ -41,7 +41,7 @@ SMOOTHING = ("raw", "moving average", "low-pass")
 LR_FORMAT = ".2g"   # the learning rate as the bench's slider shows it, in titles too
 PALETTE_COLOURS = 255
 NOTE_BOX = dict(boxstyle="round", fc="mistyrose", ec="darkred")   # warnings on a panel
-KEY_ROOM = 0.1   # room above the data on the decision-boundary map, for its key
+KEY_ROOM = 0.3   # room above the data on the decision-boundary map, for its key (two rows)
 GHOST_COLOUR = "0.45"   # the previous run's loss curve
 
 
@@ -152,16 +152,20 @@ class LossPanel:
 class ModelPanel:
     """Two or more inputs: the net's output as a colour map over the first two inputs,
     its 0.5 contour (the decision boundary) and the data. One input: the output
-    curve over x with the data."""
+    curve over x with the data. Training points are filled, test points hollow."""
 
     def __init__(self, ax, n_inputs, resolution=50):
         self.ax, self.n_inputs, self.resolution = ax, n_inputs, resolution
         self.contour = self.colorbar = None
         entries = [(f"class {k}", color) for k, color in enumerate(CLASS_COLORS)]
+        entries.append(("hollow: test data", POINT_EDGE))
         if n_inputs == 1:
             (self.curve,) = ax.plot([], [], color="k", lw=1.8, label="network output")
             self.points = [ax.plot([], [], "o", ms=3, color=c, label=f"class {k}")[0]
                            for k, c in enumerate(CLASS_COLORS)]
+            self.test_points = [ax.plot([], [], "o", ms=3.5, mfc="none", mec=c, mew=0.9,
+                                        label=f"class {k}, test")[0]
+                                for k, c in enumerate(CLASS_COLORS)]
             ax.axhline(0.5, color="gray", lw=0.8, ls="--")
             ax.set(xlabel="x", ylabel="output a", ylim=(-0.08, 1.45))   # room for the key
             fixed_label_positions(ax, -0.13, -0.14)
@@ -173,6 +177,9 @@ class ModelPanel:
             self.points = [ax.plot([], [], marker, ms=4, color=c, mec=POINT_EDGE, mew=0.6,
                                    label=f"class {k}")[0]
                            for k, (c, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS))]
+            self.test_points = [ax.plot([], [], marker, ms=4.5, mfc="none", mec=c, mew=1.1,
+                                        label=f"class {k}, test")[0]
+                                for k, (c, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS))]
             # below the map: on its right the gradient panel's axis label is close
             self.colorbar = probability_colorbar(self.image, ax, orientation="horizontal",
                                                  fraction=0.05, pad=0.12, aspect=30)
@@ -188,12 +195,18 @@ class ModelPanel:
             self.colorbar.remove()
             self.colorbar = None
 
-    def update(self, net, X, Y, name=""):
-        labels = Y[:, 0] > 0.5
-        for k, points in enumerate(self.points):
-            mask = labels == k
-            points.set_data(X[mask, 0], Y[mask, 0] if self.n_inputs == 1 else X[mask, 1])
-        out = self._show_curve(net, X, name) if self.n_inputs == 1 else self._show_map(net, X, name)
+    def update(self, net, data, name=""):
+        """Draw `net` over `data` = (X, Y, X_test, Y_test)."""
+        X = data[0]
+        for points, (inputs, targets) in ((self.points, data[:2]), (self.test_points, data[2:])):
+            labels = targets[:, 0] > 0.5
+            for k, marks in enumerate(points):
+                mask = labels == k
+                marks.set_data(inputs[mask, 0],
+                               targets[mask, 0] if self.n_inputs == 1 else inputs[mask, 1])
+        inputs = np.concatenate([X, data[2]])          # the view holds the test points too
+        out = (self._show_curve(net, inputs, name) if self.n_inputs == 1
+               else self._show_map(net, inputs, name))
         problem = ("the weights are no longer finite" if not np.isfinite(net.weights.flat).all()
                    else "the output overflows: not a finite number" if not np.isfinite(out).all()
                    else "")
@@ -326,7 +339,7 @@ class BenchFigure:
         `ghost`: the previous BenchRun, whose loss is drawn dashed, or None; weight_limit:
         the weight maps' colour scale ±limit (None: the largest |W| of `net`)."""
         self.forget_background()
-        X, Y = data[0], data[1]
+        X = data[0]
         if self.model is None or self.model.n_inputs != X.shape[1]:
             if self.model is not None:
                 self.model.remove_colorbar()
@@ -337,7 +350,7 @@ class BenchFigure:
                 self.weights.remove()
             self.weights = WeightPanels(self.figure, self.grid[1, :], net.sizes)
         self.loss.update(run, len(X), smoothing, ghost)
-        self.model.update(net, X, Y, name)
+        self.model.update(net, data, name)
         self.gradients.update(run)
         self.weights.update(net, weight_limit)
         return self.figure
@@ -364,7 +377,7 @@ class BenchFigure:
             self._frame_key = key
         self.loss.curves(shown, smoothing)
         self.gradients.curves(shown)
-        self.model.update(net, data[0], data[1], name)
+        self.model.update(net, data, name)
         self.weights.update(net, weight_limit)
         canvas.restore_region(self._background)
         for artist in self._changing():
@@ -382,7 +395,8 @@ class BenchFigure:
         model, loss = self.model, self.loss
         on_map = [model.image] if model.n_inputs > 1 else []
         on_map += [] if model.contour is None else [model.contour]
-        on_map += [*model.points, *model.key, model.note, *model.ax.spines.values()]
+        on_map += [*model.points, *model.test_points, *model.key, model.note,
+                   *model.ax.spines.values()]
         if model.n_inputs == 1:
             on_map.insert(0, model.curve)
         weights = [*self.weights.images, *(s for ax in self.weights.axes

@@ -622,3 +622,18 @@ def test_the_bench_shows_one_map_per_hidden_neuron_and_says_what_they_are(bench)
     bench.hidden_text.value = ""
     assert bench.error is None and bench.neuron_image.layout.display == "none"
     assert "No hidden layer" in bench.neuron_caption.value
+
+
+def test_the_map_shows_the_test_points_hollow_beside_the_filled_training_points(bench):
+    X, Y, X_test, Y_test = bench.data
+    model = bench._plot.model
+    for marks, inputs, targets in ((model.points, X, Y), (model.test_points, X_test, Y_test)):
+        shown = np.concatenate([np.column_stack(m.get_data()) for m in marks])
+        by_class = np.concatenate([inputs[(targets[:, 0] > 0.5) == k, :2] for k in (0, 1)])
+        assert np.array_equal(shown, by_class)
+    assert all(m.get_markerfacecolor() == "none" for m in model.test_points)
+    assert all(m.get_markerfacecolor() != "none" for m in model.points)
+    left, right, bottom, top = model.image.get_extent()    # the map holds every point
+    both = np.concatenate([X, X_test])
+    assert left < both[:, 0].min() and both[:, 0].max() < right
+    assert bottom < both[:, 1].min() and both[:, 1].max() < top
