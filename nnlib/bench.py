@@ -39,7 +39,8 @@ from .optim import OPTIMIZERS, SCIPY_METHODS
 RANGE_TEST_DPI = 100
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 alike
 FIGURE_ALT = ("The bench's figure for the current settings: the loss at each training step "
-              "(top left), the network's output over the inputs with the data (top middle), "
+              "(top left), the network's output over the inputs with the training data filled "
+              "and the test data hollow (top middle), "
               "each layer's gradient norm at each step (top right), and each weight matrix as "
               "a heat map (bottom). The text above it gives the numbers.")
 RANGE_ALT = ("The learning-rate range test: the loss after a short run at each learning rate, "
