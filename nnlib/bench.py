@@ -27,10 +27,11 @@ from ._bench_settings import (
     check_settings,
     parse_hidden,
 )
+from ._validate import choice
 from ._validate import seed as check_seed
 from .benchlive import LiveControls, record_every, record_run, recording_of, run_up_to
 from .benchneurons import NEURON_ALT, neuron_caption, neuron_png
-from .benchplots import LR_FORMAT, SMOOTHING, BenchFigure, plot_lr_range_test
+from .benchplots import LR_FORMAT, SMOOTHING, STEP_VIEWS, BenchFigure, plot_lr_range_test
 from .benchreadout import readout_lines
 from .data import DATASETS, make_data
 from .experiments import build_net, lr_range_test, train_run
@@ -41,8 +42,9 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 
 FIGURE_ALT = ("The bench's figure for the current settings: the loss at each training step "
               "(top left), the network's output over the inputs with the training data filled "
               "and the test data hollow (top middle), "
-              "each layer's gradient norm at each step (top right), and each weight matrix as "
-              "a heat map (bottom). The text above it gives the numbers.")
+              "what the right-panel buttons choose at each step (top right: each layer's "
+              "gradient norm, or its update-to-weight ratio, or the sharpness against 2/lr), and "
+              "each weight matrix as a heat map (bottom). The text above it gives the numbers.")
 RANGE_ALT = ("The learning-rate range test: the loss after a short run at each learning rate, "
              "on a log axis. The text above names the best rate and where training diverges.")
 STATIC_NOTE = ("A picture of the test bench: its controls need a running kernel. "
@@ -69,8 +71,11 @@ class TestBench:
     shown. Changing a setting while playing retrains from the same starting weights with
     the new setting and plays that run from step 0 (so its curve grows beside the ghost of
     the previous run); when paused or stopped, a change shows the new run's end, as before.
-    Changing the loss-curve smoothing only redraws. The previous run's loss stays on the
-    loss plot as a grey dashed ghost, to compare two settings on one screen.
+    Changing the loss-curve smoothing only redraws. "right panel" shows each layer's gradient
+    norm, or its update-to-weight ratio, or the sharpness λ_max against 2/lr (measured only
+    while that view is chosen: choosing it trains the same run once more to measure it).
+    The previous run's loss stays on the loss plot as a grey dashed ghost, to compare two
+    settings on one screen.
 
     "save this net" keeps a copy of the weights shown; "back to saved" makes that copy the
     starting weights (the run then trains on from it) and shows it, at step 0. New data, a
@@ -91,12 +96,13 @@ class TestBench:
 
     def __init__(self, dataset="moons", hidden="8, 8", activation="tanh", optimizer="sgd",
                  lr=0.3, steps=200, batch_size=32, n_samples=200, noise=0.15, seed=0,
-                 smoothing="raw"):
+                 smoothing="raw", panel="gradient norms"):
         import ipywidgets as widgets  # only the widget needs it
 
         check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
                        smoothing)
         seed = check_seed(seed)
+        choice("panel", panel, STEP_VIEWS)
         self._seeds = np.random.default_rng(seed)
         seed = int(self._seeds.integers(0, 10_000)) if seed is None else seed
         self.data_seed = self.weights_seed = seed
@@ -115,6 +121,9 @@ class TestBench:
                  "layout": widgets.Layout(width="auto", min_width="280px")}
         self._make_sliders(widgets, style, lr, steps, (batch_size, n_train), n_samples, noise)
         self._make_menus(widgets, style, hidden, activation, optimizer, dataset, smoothing)
+        self.panel_buttons = widgets.ToggleButtons(options=list(STEP_VIEWS), value=panel,
+                                                   description="right panel",
+                                                   style=style["style"])
         self._make_buttons(widgets)
         self.live = LiveControls(widgets, style, self._show_step, self._guard)
         self.controls = {control.description: control for control in (
@@ -185,6 +194,7 @@ class TestBench:
             self._new_data: (self.samples_slider, self.noise_slider, self.dataset_menu),
             self._new_network: (self.hidden_text, self.activation_menu),
             self._redraw: (self.smoothing_buttons,),
+            self._change_panel: (self.panel_buttons,),
         }
         for action, controls in actions.items():
             handler = self._guard(action)
@@ -221,7 +231,8 @@ class TestBench:
         self.image.add_class("nnlib-bench-figure")
         self.range_image.add_class("nnlib-bench-range")
         self.neuron_image.add_class("nnlib-bench-neurons")
-        layout = widgets.VBox([columns, self.live.widget, self.smoothing_buttons, self.readout,
+        layout = widgets.VBox([columns, self.live.widget, self.smoothing_buttons,
+                               self.panel_buttons, self.readout,
                                self.image, self.neuron_caption, self.neuron_image,
                                self.range_image])
         layout.children += (name_widgets(widgets, layout, {
@@ -339,7 +350,8 @@ class TestBench:
         self.run = train_run(self.net, self.data, lr=self.lr_slider.value,
                              steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                              batch_size=self.batch_slider.value, seed=self.data_seed,
-                             checkpoint=self.checkpoint, record_every=every)
+                             checkpoint=self.checkpoint, record_every=every,
+                             track_sharpness=self.panel_buttons.value == "sharpness")
         self.message = note or self.run.message
         self._recording = None if every is None else recording_of(
             self.run.history, self.net, self.checkpoint, every)
@@ -378,13 +390,14 @@ class TestBench:
         """Draw the run, whole or (while a step is shown) up to that step, fast."""
         settings = (self.net, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
                     self.previous_run)
+        view = self.panel_buttons.value
         if self._shown is None:               # played: the weight maps keep its colours
             limit = None if self._recording is None else self._recording.weight_limit(self.net)
-            self._plot.update(self.run, *settings, weight_limit=limit)
+            self._plot.update(self.run, *settings, weight_limit=limit, view=view)
             self.image.value = self._plot.png()
         else:
             self._plot.frame(self.run, run_up_to(self.run, self._shown), *settings,
-                             weight_limit=self.recording.weight_limit(self.net))
+                             weight_limit=self.recording.weight_limit(self.net), view=view)
             self.image.value = self._plot.png(drawn=True)
         hidden = len(self.net.sizes) > 2
         self.neuron_image.layout.display = None if hidden else "none"
@@ -392,6 +405,14 @@ class TestBench:
             self.neuron_image.value = neuron_png(self.net, self.data[0])
         self.neuron_caption.value = html.escape(neuron_caption(self.net))
         self._show_readout()
+
+    def _change_panel(self):
+        """Show another view on the right; the sharpness is measured only when it is
+        asked for, so the run is trained once more (the same run) to measure it."""
+        if self.panel_buttons.value == "sharpness" and not self.run.sharpness.size:
+            self._retrain(ghost=False, start=self._shown)
+        else:
+            self._redraw()
 
     def _range_test(self):
         if self.optimizer_menu.value in SCIPY_METHODS:

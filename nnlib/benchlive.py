@@ -101,12 +101,15 @@ class _Prefix:
 
 def run_up_to(run, step):
     """`run` (a BenchRun) cut after `step` steps, for the figure: its losses, gradient
-    norms and test losses so far, and its note only at its end."""
+    norms, update ratios, sharpness and test losses so far, and its note only at its end."""
     if step >= run.history.steps:
         return run
-    keep = run.test_steps <= step
+    keep, measured = run.test_steps <= step, run.sharpness_steps <= step
     return dataclasses.replace(run, history=_Prefix(run.history, step),
                                grad_norms=run.grad_norms[:step],
+                               update_ratios=run.update_ratios[:step],
+                               sharpness_steps=run.sharpness_steps[measured],
+                               sharpness=run.sharpness[measured],
                                test_steps=run.test_steps[keep],
                                test_losses=run.test_losses[keep], message="")
 

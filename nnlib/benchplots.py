@@ -239,36 +239,70 @@ class ModelPanel:
         return out
 
 
-class GradientPanel:
-    """‖∂loss/∂(W, b)‖ of each layer at every step, log scale."""
+# What the top-right panel can show: {view: (title, y label)}
+STEP_VIEWS = {
+    "gradient norms": ("Gradient norm per layer", "gradient norm (log scale)"),
+    "update / weight": ("Update / weight per layer", "‖Δ(W, b)‖ / ‖(W, b)‖ (log scale)"),
+    "sharpness": ("Sharpness λ_max against 2/lr", "λ_max (log scale)"),
+}
 
-    def __init__(self, ax):
-        self.ax = ax
-        _step_axes(ax, "gradient norm (log scale)")
-        self.lines, self.key = [], []
-        fixed_title(ax, "Gradient norm per layer")
+
+class StepPanel:
+    """One of STEP_VIEWS at every step, log scale: each layer's gradient norm
+    ‖∂𝓛/∂(W_l, b_l)‖, or each layer's update-to-weight ratio, or the sharpness λ_max
+    (measured every few steps) with 2/lr, the largest λ gradient descent is stable at."""
+
+    def __init__(self, ax, view="gradient norms"):
+        self.ax, self.view = ax, view
+        _step_axes(ax, STEP_VIEWS[view][1])
+        self.lines, self.key, self.limit, self.key_room = [], [], None, 0.0
+        self.shape = None
+
+    def series(self, run):
+        """(steps, values (k, m)): what the view draws of `run`, one column per line."""
+        if self.view == "sharpness":
+            return run.sharpness_steps, run.sharpness.reshape(-1, 1)
+        values = run.grad_norms if self.view == "gradient norms" else run.update_ratios
+        return np.arange(1, len(values) + 1), values
 
     def curves(self, run):
-        """The norms only (the limits stay): a frame of a played run."""
-        steps = np.arange(1, len(run.grad_norms) + 1)
-        for line, column in zip(self.lines, run.grad_norms.T):
+        """The lines only (the limits stay): a frame of a played run."""
+        steps, values = self.series(run)
+        for line, column in zip(self.lines, values.T):
             line.set_data(steps, positive_or_nan(column))
 
-    def update(self, run):
-        norms = run.grad_norms
-        n_layers = norms.shape[1]
-        if len(self.lines) != n_layers:
-            for artist in self.lines + self.key:
-                artist.remove()
-            self.lines = [self.ax.plot([], [], lw=1.4, label=f"layer {l}")[0]
-                          for l in range(n_layers)]
-            rows = math.ceil(n_layers / 3)
-            self.key = colour_key(self.ax, [(f"layer {l}", line.get_color())
-                                            for l, line in enumerate(self.lines)],
-                                  0.03, 0.04 + 0.075 * rows, columns=3)
-            self.key_room = 0.06 + 0.075 * rows        # the bottom band, kept free of data
+    def _new_lines(self, run):
+        for artist in self.lines + self.key + ([self.limit] if self.limit else []):
+            artist.remove()
+        self.limit = None
+        if self.view == "sharpness":
+            self.lines = [self.ax.plot([], [], "o-", ms=3, lw=1.4, color="C0")[0]]
+            self.limit = self.ax.axhline(2 / run.lr, color="0.35", ls="--", lw=1.2)
+            entries = [("λ_max", "C0"), ("2/lr", "0.35")]
+        else:
+            self.lines = [self.ax.plot([], [], lw=1.4, color=f"C{l}")[0]
+                          for l in range(run.grad_norms.shape[1])]
+            entries = [(f"layer {l}", line.get_color()) for l, line in enumerate(self.lines)]
+        rows = math.ceil(len(entries) / 3)
+        self.key = colour_key(self.ax, entries, 0.03, 0.04 + 0.075 * rows, columns=3)
+        self.key_room = 0.06 + 0.075 * rows        # the bottom band, kept free of data
+        title, ylabel = STEP_VIEWS[self.view]
+        fixed_title(self.ax, title)
+        self.ax.set_ylabel(ylabel)
+
+    def update(self, run, view=None):
+        self.view = view or self.view
+        shape = (self.view, run.grad_norms.shape[1])
+        if shape != self.shape:
+            self._new_lines(run)
+            self.shape = shape
+        if self.limit is not None:
+            self.limit.set_ydata([2 / run.lr] * 2)
         self.curves(run)
-        set_log_limits(self.ax, norms.ravel(), 1.5, room_below=self.key_room)
+        values = self.series(run)[1].ravel()
+        if self.limit is not None:
+            values = np.append(values, 2 / run.lr)
+        set_log_limits(self.ax, values, 1.5, room_below=self.key_room)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
 
 
@@ -328,16 +362,18 @@ class BenchFigure:
                                              wspace=0.3, left=0.06, right=0.95, top=0.94,
                                              bottom=0.08)
         self.loss = LossPanel(self.figure.add_subplot(self.grid[0, 0]))
-        self.gradients = GradientPanel(self.figure.add_subplot(self.grid[0, 2]))
+        self.per_step = StepPanel(self.figure.add_subplot(self.grid[0, 2]))
         self.model_ax = self.figure.add_subplot(self.grid[0, 1])
         self.model = None
         self.weights = None
         self._frame_key = self._background = None
 
-    def update(self, run, net, data, name="", smoothing="raw", ghost=None, weight_limit=None):
+    def update(self, run, net, data, name="", smoothing="raw", ghost=None, weight_limit=None,
+               view=None):
         """Draw `run` (a BenchRun), `net` (its trained MLP) and `data` = (X, Y, X_test, Y_test);
         `ghost`: the previous BenchRun, whose loss is drawn dashed, or None; weight_limit:
-        the weight maps' colour scale ±limit (None: the largest |W| of `net`)."""
+        the weight maps' colour scale ±limit (None: the largest |W| of `net`); view: what the
+        top-right panel shows, one of STEP_VIEWS (None: as before)."""
         self.forget_background()
         X = data[0]
         if self.model is None or self.model.n_inputs != X.shape[1]:
@@ -351,21 +387,21 @@ class BenchFigure:
             self.weights = WeightPanels(self.figure, self.grid[1, :], net.sizes)
         self.loss.update(run, len(X), smoothing, ghost)
         self.model.update(net, data, name)
-        self.gradients.update(run)
+        self.per_step.update(run, view)
         self.weights.update(net, weight_limit)
         return self.figure
 
     def frame(self, run, shown, net, data, name="", smoothing="raw", ghost=None,
-              weight_limit=None):
+              weight_limit=None, view=None):
         """One frame of a played run, drawn fast: `shown` is `run` up to some step (see
         nnlib.benchlive.run_up_to) and `net` holds that step's weights. The axes keep the
         whole run's limits and the weight maps the colour scale ±`weight_limit`, so
         everything but the curves and maps is drawn once per run, kept as a background
         and copied back for each frame (blitting). Then png(drawn=True) encodes it."""
-        key = (id(run), id(net), id(ghost), id(data), name, smoothing, weight_limit)
+        key = (id(run), id(net), id(ghost), id(data), name, smoothing, weight_limit, view)
         canvas = self.figure.canvas
         if key != self._frame_key:
-            self.update(run, net, data, name, smoothing, ghost, weight_limit)
+            self.update(run, net, data, name, smoothing, ghost, weight_limit, view)
             changing = self._changing()
             shown_before = [artist.get_visible() for artist in changing]
             for artist in changing:
@@ -376,7 +412,7 @@ class BenchFigure:
                 artist.set_visible(visible)
             self._frame_key = key
         self.loss.curves(shown, smoothing)
-        self.gradients.curves(shown)
+        self.per_step.curves(shown)
         self.model.update(net, data, name)
         self.weights.update(net, weight_limit)
         canvas.restore_region(self._background)
@@ -401,7 +437,7 @@ class BenchFigure:
             on_map.insert(0, model.curve)
         weights = [*self.weights.images, *(s for ax in self.weights.axes
                                             for s in ax.spines.values())]
-        return [loss.raw, loss.train, loss.test, *self.gradients.lines, *on_map, *weights]
+        return [loss.raw, loss.train, loss.test, *self.per_step.lines, *on_map, *weights]
 
     def png(self, compact=False, drawn=False):
         """The figure as PNG bytes, compressed at zlib level 1: redraw speed matters more

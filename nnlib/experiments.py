@@ -17,6 +17,7 @@ import numpy as np
 
 from ._validate import number, positive, real_array, vector
 from ._validate import seed as check_seed
+from .curvature import sharpness
 from .gradcheck import GradientCheckReport, gradient_check
 from .history import History, TrainingDiverged
 from .network import MLP, check_network
@@ -26,6 +27,9 @@ from .training import train
 GRADCHECK_SAMPLES = 16       # train_run checks the gradient on this many training samples
 GRADCHECK_MAX_PARAMS = 1500  # and only for networks this small: it costs 2 losses per weight
 GRADCHECK_EPS = 1e-5
+SHARPNESS_POINTS = 25        # train_run(track_sharpness=True) measures λ_max this often per run
+SHARPNESS_ITERATIONS = 30    # power iterations for the first measurement
+SHARPNESS_WARM = 6           # and for each later one, which starts from the last eigenvector
 RANGE_TEST_LRS = np.logspace(-4, 1, 21)  # lr_range_test's default rates
 RANGE_TEST_LRS.flags.writeable = False
 
@@ -69,6 +73,11 @@ class BenchRun:
     test_steps,      (k,) step numbers and test-set losses at the end of each epoch,
     test_losses:     and after the last step
     grad_norms:      (steps, n_layers) ‖gradient‖ of each layer's W and b together, per step
+    update_ratios:   (steps, n_layers) ‖change of the layer's W and b‖ / ‖their values
+                     before the step‖, per step (about 1e-3 is the usual healthy size)
+    sharpness_steps, (k,) steps and λ_max, the most positive eigenvalue of the training
+    sharpness:       loss's Hessian there (step 0: the start), if train_run was asked to
+                     track it; else empty. Gradient descent is stable below λ_max = 2/lr.
     initial_loss:    training-set loss before the first step
     final_loss:      training-set loss after the last step; inf if the run diverged
     final_test_loss, accuracy: on the test set; inf and 0.0 if the run diverged (never NaN)
@@ -89,6 +98,9 @@ class BenchRun:
     test_steps: np.ndarray
     test_losses: np.ndarray
     grad_norms: np.ndarray
+    update_ratios: np.ndarray
+    sharpness_steps: np.ndarray
+    sharpness: np.ndarray
     initial_loss: float
     final_loss: float
     final_test_loss: float
@@ -106,7 +118,7 @@ class BenchRun:
 
 
 def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed=0,
-              checkpoint=None, grad_check=True, record_every=None):
+              checkpoint=None, grad_check=True, record_every=None, track_sharpness=False):
     """Train `net` for `steps` optimizer steps and measure everything the bench shows.
 
     data: (X, Y, X_test, Y_test), e.g. from nnlib.data.make_data. checkpoint: a flat
@@ -115,6 +127,8 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     step is one iteration and lr, batch_size are not used. grad_check: check the final
     network's gradient (small networks only, see GRADCHECK_MAX_PARAMS). record_every:
     keep the flat weights every this many steps in the History (as nnlib.train does).
+    track_sharpness: also measure λ_max on the training set at about SHARPNESS_POINTS
+    evenly spaced steps (power iteration, warm-started; see nnlib.curvature).
     Every argument is checked before the weights change. Never raises for divergence:
     it is reported in `.diverged` and `.message`.
     Returns a BenchRun; `net` is left at its trained (or diverged) weights.
@@ -131,10 +145,10 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         net.weights.flat[:] = checkpoint
     with np.errstate(all="ignore"):
         initial_loss = float(net.loss(X, Y))
-    norms = np.full((steps, net.n_layers), np.nan)
+    recorder = _StepRecorder(net, steps, (X, Y) if track_sharpness else None)
     try:
         history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
-                        seed=seed, callback=_norm_recorder(net, norms),
+                        seed=seed, callback=recorder,
                         test_data=(X_test, Y_test), record_every=record_every)
         raised = None
     except TrainingDiverged as exc:
@@ -153,7 +167,10 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
             report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
     return BenchRun(history=history, lr=lr, optimizer=optimizer, batch_size=batch,
                     steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
-                    grad_norms=norms[: history.steps], initial_loss=initial_loss,
+                    grad_norms=recorder.norms[: history.steps],
+                    update_ratios=recorder.ratios[: history.steps],
+                    sharpness_steps=np.array(recorder.sharp_steps, dtype=int),
+                    sharpness=np.array(recorder.sharp, dtype=float), initial_loss=initial_loss,
                     final_loss=final_loss, final_test_loss=final_test_loss, accuracy=accuracy,
                     potential=learning_potential(final_loss), diverged=diverged,
                     message=message, grad_check=report,
@@ -175,15 +192,42 @@ def _check_data(net, data):
     return tuple(checked)
 
 
-def _norm_recorder(net, norms):
-    """A train() callback that writes each layer's gradient norm into norms[step - 1]."""
-    starts = net.weights.offsets[:-1]  # of W0, b0, W1, b1, ... in the flat layout
+class _StepRecorder:
+    """A train() callback that writes, after each step, each layer's gradient norm into
+    norms[step - 1] and its update-to-weight ratio into ratios[step - 1]; given
+    `sharpness_data` (X, Y), also λ_max at step 0 and every few steps."""
 
-    def record(step, net, loss, grad):
-        squares = np.add.reduceat(grad * grad, starts)  # Σ g² of each W and each b
-        norms[step - 1] = np.sqrt(squares[0::2] + squares[1::2])
+    def __init__(self, net, steps, sharpness_data=None):
+        self.starts = net.weights.offsets[:-1]  # of W0, b0, W1, b1, ... in the flat layout
+        self.norms = np.full((steps, net.n_layers), np.nan)
+        self.ratios = np.full((steps, net.n_layers), np.nan)
+        self.before = net.weights.flat.copy()
+        self.data, self.every = sharpness_data, max(1, round(steps / SHARPNESS_POINTS))
+        self.sharp_steps, self.sharp, self.direction = [], [], None
+        if sharpness_data is not None:
+            self._measure(0, net)
 
-    return record
+    def _per_layer(self, values):
+        """‖values‖ of each layer's W and b together, (n_layers,)."""
+        squares = np.add.reduceat(values * values, self.starts)  # Σ v² of each W and each b
+        return np.sqrt(squares[0::2] + squares[1::2])
+
+    def _measure(self, step, net):
+        with np.errstate(all="ignore"):
+            iterations = SHARPNESS_ITERATIONS if self.direction is None else SHARPNESS_WARM
+            value, self.direction = sharpness(net, *self.data, iterations=iterations,
+                                              start=self.direction)
+        self.sharp_steps.append(step)
+        self.sharp.append(value)
+
+    def __call__(self, step, net, loss, grad):
+        flat = net.weights.flat
+        self.norms[step - 1] = self._per_layer(grad)
+        with np.errstate(all="ignore"):
+            self.ratios[step - 1] = self._per_layer(flat - self.before) / self._per_layer(self.before)
+        self.before[:] = flat
+        if self.data is not None and step % self.every == 0 and np.isfinite(flat).all():
+            self._measure(step, net)
 
 
 def _scores(net, data):

@@ -637,3 +637,30 @@ def test_the_map_shows_the_test_points_hollow_beside_the_filled_training_points(
     both = np.concatenate([X, X_test])
     assert left < both[:, 0].min() and both[:, 0].max() < right
     assert bottom < both[:, 1].min() and both[:, 1].max() < top
+
+
+def test_the_right_panel_shows_update_ratios_or_sharpness_against_two_over_lr():
+    bench = TestBench(steps=60, lr=1.0, batch_size=None)
+    losses, trained = bench.run.history.losses.copy(), bench.run
+    bench.panel_buttons.value = "update / weight"
+    panel = bench._plot.per_step
+    assert bench.run is trained, "another view of the same run: no retraining"
+    assert [line.get_ydata().size for line in panel.lines] == [60] * 3
+    assert np.allclose(panel.lines[1].get_ydata(), trained.update_ratios[:, 1], equal_nan=True)
+    assert "Update / weight" in panel.ax.get_title() and panel.ax.get_ylabel().startswith("‖Δ")
+    bench.panel_buttons.value = "sharpness"
+    assert bench.error is None and bench.run is not trained
+    assert np.array_equal(bench.run.history.losses, losses), "the same run, measured again"
+    (line,) = panel.lines
+    assert np.array_equal(line.get_xdata(), bench.run.sharpness_steps) and line.get_xdata()[0] == 0
+    assert panel.limit.get_ydata()[0] == 2 / 1.0 and "2/lr" in panel.ax.get_title()
+    bench.live.start_button.click()      # a step shown: the λ_max measured up to it
+    bench.live.step_button.click()
+    shown = bench.live.step_shown
+    assert 0 < shown < 60 and line.get_xdata().max() <= shown < bench.run.sharpness_steps.max()
+    bench.lr_slider.value = 2.0          # a new run keeps measuring while the view is chosen
+    assert bench.run.sharpness.size > 0 and panel.limit.get_ydata()[0] == 1.0
+    bench.panel_buttons.value = "gradient norms"
+    assert len(panel.lines) == 3 and panel.limit is None
+    with pytest.raises(ValueError, match="unknown panel 'curvature'"):
+        TestBench(panel="curvature")

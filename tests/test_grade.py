@@ -170,7 +170,8 @@ def test_bad_arguments_name_what_was_expected(capsys):
     with pytest.raises(SystemExit):
         main(["x.ipynb", "--lesson", "lesson99"])
     err = capsys.readouterr().err
-    assert "--lesson must name a lesson with checkers" in err and "one_dimensional_network, vectorized_network" in err
+    assert "--lesson must name a lesson with checkers" in err
+    assert "one_dimensional_network, vectorized_network" in err
 
 
 def test_the_stub_region_pattern_needs_both_markers():

@@ -181,7 +181,7 @@ def test_bench_figure_panels_have_titles_labels_and_stay_small():
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(png[16:20], "big")
     assert width == round(figure.figure.get_size_inches()[0] * figure.figure.dpi) <= 1000
-    loss, gradients, model = figure.loss.ax, figure.gradients.ax, figure.model.ax
+    loss, gradients, model = figure.loss.ax, figure.per_step.ax, figure.model.ax
     for ax in [loss, gradients, model, *figure.weights.axes]:
         assert ax.get_title() and ax.get_xlabel()
     assert loss.get_ylabel() and gradients.get_ylabel() and model.get_ylabel()
@@ -206,7 +206,7 @@ def test_bench_keys_cover_no_data(dataset, hidden):
     figure = benchplots.BenchFigure()
     figure.update(run, net, bench_data, name=dataset, smoothing="low-pass")
     figure.figure.canvas.draw()
-    for panel in [figure.loss, figure.model, figure.gradients]:
+    for panel in [figure.loss, figure.model, figure.per_step]:
         assert len(panel.key) >= 2
         for text in panel.key:
             assert points_under(text.get_window_extent(), panel.ax) == 0, text.get_text()
