@@ -18,6 +18,9 @@ LR_DECADES = (-4, 2, 0.1)
 STEPS_RANGE = (10, 2000, 10)
 SAMPLES_RANGE = (20, 1000, 10)
 NOISE_RANGE = (0.0, 0.5, 0.01)
+WEIGHT_DECAYS = (0.0, 1e-4, 1e-3, 1e-2, 1e-1)   # λ of L2 weight decay, as Playground offers them
+LOSSES = {"cross-entropy": "cross_entropy", "squared error": "mse"}
+INIT_SCALES = (0.1, 0.5, 1.0, 2.0, 4.0)    # times the Xavier (He for ReLUs) starting weights
 # the batch size runs from 1 to the number of training samples (full batch): batch_range
 BATCH_MIN = 1
 # the bench's range test: rates 10^0.25 apart, as lr_range_test's, up to the slider's 100
@@ -71,7 +74,7 @@ def check_batch(batch_size, n_train):
 
 
 def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
-                   smoothing):
+                   smoothing, weight_decay=0.0, loss="cross-entropy", init_scale=1.0):
     """Refuse at the door what a control could not show: never move a value silently."""
     if not isinstance(hidden, str):
         raise TypeError(f"hidden must be text with the layer widths, like '8, 8' (one layer "
@@ -86,6 +89,16 @@ def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples,
     in_range("steps", steps, STEPS_RANGE, integer=True)
     in_range("n_samples", n_samples, SAMPLES_RANGE, integer=True)
     in_range("noise", noise, NOISE_RANGE)
+    one_of("weight_decay", weight_decay, WEIGHT_DECAYS)
+    choice("loss", loss, LOSSES)
+    one_of("init_scale", init_scale, INIT_SCALES)
+
+
+def one_of(name, value, values):
+    """Refuse a number the menu of `values` does not offer, naming them."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in values:
+        raise ValueError(f"{name} must be one of {', '.join(f'{v:g}' for v in values)} "
+                         f"(the menu's values), got {value!r}")
 
 
 def parse_hidden(text):

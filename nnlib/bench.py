@@ -16,12 +16,15 @@ import numpy as np
 from ._a11y import name_widgets
 from ._bench_settings import (
     ACTIVATIONS,
+    INIT_SCALES,
+    LOSSES,
     LR_DECADES,
     NOISE_MEANING,
     NOISE_RANGE,
     RANGE_TEST_LRS,
     SAMPLES_RANGE,
     STEPS_RANGE,
+    WEIGHT_DECAYS,
     batch_range,
     check_batch,
     check_settings,
@@ -96,11 +99,12 @@ class TestBench:
 
     def __init__(self, dataset="moons", hidden="8, 8", activation="tanh", optimizer="sgd",
                  lr=0.3, steps=200, batch_size=32, n_samples=200, noise=0.15, seed=0,
-                 smoothing="raw", panel="gradient norms"):
+                 smoothing="raw", panel="gradient norms", weight_decay=0.0,
+                 loss="cross-entropy", init_scale=1.0):
         import ipywidgets as widgets  # only the widget needs it
 
         check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
-                       smoothing)
+                       smoothing, weight_decay, loss, init_scale)
         seed = check_seed(seed)
         choice("panel", panel, STEP_VIEWS)
         self._seeds = np.random.default_rng(seed)
@@ -121,6 +125,13 @@ class TestBench:
                  "layout": widgets.Layout(width="auto", min_width="280px")}
         self._make_sliders(widgets, style, lr, steps, (batch_size, n_train), n_samples, noise)
         self._make_menus(widgets, style, hidden, activation, optimizer, dataset, smoothing)
+        self.decay_menu = widgets.Dropdown(options=WEIGHT_DECAYS, value=weight_decay,
+                                           description="L2 weight decay", **style)
+        self.loss_menu = widgets.Dropdown(options=list(LOSSES), value=loss,
+                                          description="loss", **style)
+        self.init_menu = widgets.Dropdown(
+            options=[(f"× {scale:g}", scale) for scale in INIT_SCALES], value=init_scale,
+            description="initial weights", **style)
         self.panel_buttons = widgets.ToggleButtons(options=list(STEP_VIEWS), value=panel,
                                                    description="right panel",
                                                    style=style["style"])
@@ -129,7 +140,8 @@ class TestBench:
         self.controls = {control.description: control for control in (
             self.lr_slider, self.steps_slider, self.batch_slider, self.samples_slider,
             self.noise_slider, self.hidden_text, self.activation_menu, self.optimizer_menu,
-            self.dataset_menu, self.smoothing_buttons)}
+            self.dataset_menu, self.smoothing_buttons, self.decay_menu, self.loss_menu,
+            self.init_menu)}
         self._connect()
         self.widget = self._layout(widgets)
         self._new_data()
@@ -190,9 +202,10 @@ class TestBench:
     def _connect(self):
         actions = {
             self._retrain: (self.lr_slider, self.steps_slider, self.batch_slider,
-                            self.optimizer_menu),
+                            self.optimizer_menu, self.decay_menu),
             self._new_data: (self.samples_slider, self.noise_slider, self.dataset_menu),
-            self._new_network: (self.hidden_text, self.activation_menu),
+            self._new_network: (self.hidden_text, self.activation_menu, self.loss_menu,
+                                self.init_menu),
             self._redraw: (self.smoothing_buttons,),
             self._change_panel: (self.panel_buttons,),
         }
@@ -222,11 +235,11 @@ class TestBench:
 
         columns = widgets.Box([
             column(self.lr_slider, self.steps_slider, self.batch_slider, self.batch_note,
-                   self.optimizer_menu),
+                   self.optimizer_menu, self.decay_menu),
             column(self.dataset_menu, self.samples_slider, self.noise_slider, self.noise_note,
                    self.new_data_button, self.new_weights_button),
-            column(self.hidden_text, self.activation_menu, self.range_button,
-                   self.save_button, self.restore_button),
+            column(self.hidden_text, self.activation_menu, self.loss_menu, self.init_menu,
+                   self.range_button, self.save_button, self.restore_button),
         ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         self.image.add_class("nnlib-bench-figure")
         self.range_image.add_class("nnlib-bench-range")
@@ -291,7 +304,8 @@ class TestBench:
         except ValueError as exc:
             note = f"{exc}. Still using hidden layers {self._hidden}."
         self.net = build_net(self.data[0].shape[1], self._hidden, self.activation_menu.value,
-                             seed=self.weights_seed)
+                             seed=self.weights_seed, loss=LOSSES[self.loss_menu.value],
+                             init_scale=self.init_menu.value)
         self.checkpoint = self.net.weights.flat.copy()
         self._start_note = ""
         self._clear_range_test()   # it was measured on the old data or network
@@ -351,7 +365,8 @@ class TestBench:
                              steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                              batch_size=self.batch_slider.value, seed=self.data_seed,
                              checkpoint=self.checkpoint, record_every=every,
-                             track_sharpness=self.panel_buttons.value == "sharpness")
+                             track_sharpness=self.panel_buttons.value == "sharpness",
+                             weight_decay=self.decay_menu.value)
         self.message = note or self.run.message
         self._recording = None if every is None else recording_of(
             self.run.history, self.net, self.checkpoint, every)

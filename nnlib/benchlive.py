@@ -61,7 +61,7 @@ def record_every(steps, n_params):
 
 def record_run(net, data, run, checkpoint, seed):
     """Train `net` again from `checkpoint` as `run` was trained (nnlib.train with the
-    run's optimizer, lr, batch size and `seed`, with a callback as train_run has, so the
+    run's optimizer, lr, weight decay, batch size and `seed`, with a callback as train_run has, so the
     same update formula), recording the weights; returns a Recording and leaves the net
     at the run's last weights."""
     X, Y = data[0], data[1]
@@ -73,7 +73,7 @@ def record_run(net, data, run, checkpoint, seed):
     try:
         history = train(net, X, Y, optimizer=run.optimizer, lr=run.lr, steps=steps,
                         batch_size=run.batch_size, seed=seed, record_every=every,
-                        callback=lambda *_: None)
+                        weight_decay=run.weight_decay, callback=lambda *_: None)
     except TrainingDiverged as exc:
         history = exc.history
     return recording_of(history, net, checkpoint, every)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ._validate import number, positive, real_array, vector
+from ._validate import nonnegative, number, positive, real_array, vector
 from ._validate import seed as check_seed
 from .curvature import sharpness
 from .gradcheck import GradientCheckReport, gradient_check
@@ -34,16 +34,22 @@ RANGE_TEST_LRS = np.logspace(-4, 1, 21)  # lr_range_test's default rates
 RANGE_TEST_LRS.flags.writeable = False
 
 
-def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0):
-    """MLP [n_in, *hidden, 1] with a sigmoid output and cross-entropy loss; He
-    initialisation for ReLU-type layers, Xavier otherwise. hidden: a sequence of widths
-    (e.g. [8, 8], or [] for none); seed: None or an integer ≥ 0."""
+def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0, loss="cross_entropy",
+              init_scale=1.0):
+    """MLP [n_in, *hidden, 1] with a sigmoid output and `loss` ('cross_entropy' or 'mse');
+    He initialisation for ReLU-type layers, Xavier otherwise, its weights (not the
+    biases) times `init_scale` > 0. hidden: a sequence of widths (e.g. [8, 8], or [] for
+    none); seed: None or an integer ≥ 0."""
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
         raise TypeError(f"hidden must be a sequence of layer widths like [8, 8] "
                         f"(one layer of 8: [8]), got {hidden!r}")
+    init_scale = positive("init_scale", init_scale)
     init = "he" if activation in ("relu", "leaky_relu") else "xavier"
-    return MLP([n_in, *hidden, 1], activation=activation, output_activation="sigmoid",
-               loss="cross_entropy", init=init, seed=seed)
+    net = MLP([n_in, *hidden, 1], activation=activation, output_activation="sigmoid",
+              loss=loss, init=init, seed=seed)
+    for W in net.Ws:
+        W *= init_scale
+    return net
 
 
 def learning_potential(loss):
@@ -67,7 +73,8 @@ class BenchRun:
     """What `train_run` measured.
 
     history:         the nnlib History (history.losses: (steps,) mini-batch losses)
-    lr, optimizer:   the settings of the run
+    lr, optimizer,   the settings of the run
+    weight_decay:
     batch_size:      the rows per step actually used (the training-set size for full batch)
     steps_requested: the number of steps asked for; history.steps is fewer if it diverged
     test_steps,      (k,) step numbers and test-set losses at the end of each epoch,
@@ -93,6 +100,7 @@ class BenchRun:
     history: History
     lr: float
     optimizer: str
+    weight_decay: float
     batch_size: int
     steps_requested: int
     test_steps: np.ndarray
@@ -118,7 +126,8 @@ class BenchRun:
 
 
 def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed=0,
-              checkpoint=None, grad_check=True, record_every=None, track_sharpness=False):
+              checkpoint=None, grad_check=True, record_every=None, track_sharpness=False,
+              weight_decay=0.0):
     """Train `net` for `steps` optimizer steps and measure everything the bench shows.
 
     data: (X, Y, X_test, Y_test), e.g. from nnlib.data.make_data. checkpoint: a flat
@@ -127,6 +136,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     step is one iteration and lr, batch_size are not used. grad_check: check the final
     network's gradient (small networks only, see GRADCHECK_MAX_PARAMS). record_every:
     keep the flat weights every this many steps in the History (as nnlib.train does).
+    weight_decay: λ ≥ 0 of L2 weight decay on the weights, not the biases (nnlib.train).
     track_sharpness: also measure λ_max on the training set at about SHARPNESS_POINTS
     evenly spaced steps (power iteration, warm-started; see nnlib.curvature).
     Every argument is checked before the weights change. Never raises for divergence:
@@ -137,6 +147,9 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     X, Y, X_test, Y_test = data = _check_data(net, data)
     optimizer = check_name(optimizer)
     lr = positive("lr", lr)
+    if nonnegative("weight_decay", weight_decay) and optimizer in SCIPY_METHODS:
+        raise ValueError(f"weight_decay is for 'sgd', 'momentum' and 'adam', got "
+                         f"weight_decay={weight_decay!r} with {optimizer!r}")
     steps = positive("steps", steps, integer=True)
     batch = len(X) if batch_size is None else min(positive("batch_size", batch_size, True), len(X))
     seed = check_seed(seed)
@@ -148,7 +161,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     recorder = _StepRecorder(net, steps, (X, Y) if track_sharpness else None)
     try:
         history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
-                        seed=seed, callback=recorder,
+                        seed=seed, callback=recorder, weight_decay=weight_decay,
                         test_data=(X_test, Y_test), record_every=record_every)
         raised = None
     except TrainingDiverged as exc:
@@ -165,7 +178,8 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         k = min(GRADCHECK_SAMPLES, len(X))
         with np.errstate(all="ignore"):
             report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
-    return BenchRun(history=history, lr=lr, optimizer=optimizer, batch_size=batch,
+    return BenchRun(history=history, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
+                    batch_size=batch,
                     steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
                     grad_norms=recorder.norms[: history.steps],
                     update_ratios=recorder.ratios[: history.steps],

@@ -114,7 +114,7 @@ def test_bench_starts_trained_with_all_controls(bench):
                             (bench.samples_slider, SAMPLES_RANGE),
                             (bench.noise_slider, NOISE_RANGE)]:
         assert (control.min, control.max, control.step) == limits
-    assert len(bench.controls) == 10
+    assert len(bench.controls) == 13
     for name, control in bench.controls.items():
         assert control.description == name
     assert list(bench.dataset_menu.options) == list(DATASETS)
@@ -664,3 +664,39 @@ def test_the_right_panel_shows_update_ratios_or_sharpness_against_two_over_lr():
     assert len(panel.lines) == 3 and panel.limit is None
     with pytest.raises(ValueError, match="unknown panel 'curvature'"):
         TestBench(panel="curvature")
+
+
+def test_weight_decay_loss_and_initial_scale_reach_the_run_and_the_net():
+    bench = TestBench(steps=40)
+    start = bench.checkpoint.copy()
+    bench.decay_menu.value = 0.1
+    assert bench.run.weight_decay == 0.1 and bench.error is None
+    X, Y = bench.data[0], bench.data[1]
+    by_hand = build_net(2, [8, 8], "tanh", seed=bench.weights_seed)
+    by_hand.weights.flat[:] = start
+    history = nnlib.train(by_hand, X, Y, lr=0.3, steps=40, batch_size=32, seed=bench.data_seed,
+                          weight_decay=0.1, callback=lambda *_: None)
+    assert np.allclose(bench.run.history.losses, history.losses, rtol=1e-12)
+    bench.live.start_button.click()                 # a recorded step keeps the decay
+    bench.live.scrubber.value = 40
+    assert np.allclose(bench.net.weights.flat, by_hand.weights.flat, rtol=1e-12)
+    bench.loss_menu.value = "squared error"
+    assert "mse" in repr(bench.net)
+    bench.init_menu.value = 4.0
+    plain = build_net(2, [8, 8], "tanh", seed=bench.weights_seed, loss="mse")
+    for W, W_plain, b, b_plain in zip(bench.net.weights.split(bench.checkpoint)[0::2], plain.Ws,
+                                      bench.net.weights.split(bench.checkpoint)[1::2], plain.bs):
+        assert np.allclose(W, 4.0 * W_plain) and np.array_equal(b, b_plain)
+    bench.optimizer_menu.value = "lbfgs"            # L-BFGS takes no weight decay: said plainly
+    assert "weight_decay is for 'sgd', 'momentum' and 'adam'" in bench.message
+
+
+@pytest.mark.parametrize("keyword, value, words", [
+    ("weight_decay", 0.5, ["weight_decay must be one of 0, 0.0001, 0.001, 0.01, 0.1", "0.5"]),
+    ("init_scale", 3, ["init_scale must be one of 0.1, 0.5, 1, 2, 4", "3"]),
+    ("loss", "hinge", ["unknown loss 'hinge'", "'cross-entropy', 'squared error'"]),
+])
+def test_the_new_menus_refuse_values_they_cannot_show(keyword, value, words):
+    with pytest.raises(ValueError) as refused:
+        TestBench(**{keyword: value})
+    assert all(word in str(refused.value) for word in words), str(refused.value)
