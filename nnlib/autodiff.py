@@ -6,9 +6,11 @@ local backward rule: given dLoss/d(this value), add each parent's share to the p
 topological order. Gradients accumulate with `+=`: a Value used twice (`x * x`, a weight
 shared by two layers) receives the sum of both contributions.
 
-It supports what an MLP needs, no more: `@`, `+` and `-` (with broadcasting: the backward
-rule sums over the broadcast axes), element-wise `*`, `sum`, `mean`, the activations of
-nnlib.activations, and the losses 'mse' and 'cross_entropy'. Anything else is refused.
+It supports what an MLP and its losses need, no more: `@`, `+` and `-` (with
+broadcasting: the backward rule sums over the broadcast axes), element-wise `*` and `/`,
+`**` a number, `sum`, `mean`, the activations of nnlib.activations, and the losses 'mse'
+and 'cross_entropy'. A plain number mixes with a Value as a constant (`lam * (W * W).sum()`,
+`R / len(X)`, `1 - a`); an array must be wrapped in a Value first. Anything else is refused.
 """
 
 import numpy as np
@@ -77,6 +79,32 @@ class Value:
                      lambda g: (self._add_grad(_unbroadcast(g * other.data, self.data.shape)),
                                 other._add_grad(_unbroadcast(g * self.data, other.data.shape))))
 
+    def __pow__(self, power):
+        """Each entry to a fixed real `power` (a number, not a Value)."""
+        if isinstance(power, bool) or not isinstance(power, (int, float, np.integer, np.floating)):
+            raise TypeError(f"autodiff ** needs a number as the power, got {type(power).__name__}")
+        power = float(power)
+        return Value(self.data ** power, (self,),
+                     lambda g: self._add_grad(g * power * self.data ** (power - 1)))
+
+    def __truediv__(self, other):
+        return self * _value(other, "/") ** -1
+
+    def __neg__(self):
+        return self * Value(-1.0)
+
+    def __radd__(self, other):
+        return _value(other, "+") + self
+
+    def __rsub__(self, other):
+        return _value(other, "-") - self
+
+    def __rmul__(self, other):
+        return _value(other, "*") * self
+
+    def __rtruediv__(self, other):
+        return _value(other, "/") * self ** -1
+
     @property
     def T(self):
         """The transpose of a 2-D Value."""
@@ -101,10 +129,13 @@ class Value:
 
 
 def _value(x, op):
+    """x as a Value: a Value itself, or a real number as a constant."""
     if isinstance(x, Value):
         return x
-    raise TypeError(f"autodiff {op} needs two Values, got {type(x).__name__}: wrap arrays "
-                    "in Value(...) first")
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
+        return Value(float(x))
+    raise TypeError(f"autodiff {op} needs two Values (or a Value and a number), got "
+                    f"{type(x).__name__}: wrap arrays in Value(...) first")
 
 
 def _unbroadcast(g, shape):

@@ -62,8 +62,13 @@ def test_backward_twice_gives_the_same_gradient_not_double():
 
 def test_what_it_does_not_support_is_refused_clearly():
     x = Value(np.ones((2, 2)))
-    with pytest.raises(TypeError, match=r"autodiff \+ needs two Values, got ndarray"):
+    with pytest.raises(TypeError, match=r"autodiff \+ needs two Values \(or a Value and a number\), "
+                       r"got ndarray"):
         x + np.ones((2, 2))
+    with pytest.raises(TypeError, match=r"autodiff \+ needs two Values.*got bool"):
+        x + True
+    with pytest.raises(TypeError, match="autodiff \\*\\* needs a number as the power, got Value"):
+        x ** x
     with pytest.raises(ValueError, match=r"backward\(\) needs a scalar.*\(2, 2\)"):
         x.backward()
     from nnlib.autodiff import loss
@@ -102,3 +107,23 @@ def test_the_topological_order_runs_a_diamond_once():
     a, b = x * Value(3.0), x * Value(5.0)
     (a + b + a).sum().backward()
     np.testing.assert_array_equal(x.grad, [11.0, 11.0])
+
+
+def test_numbers_mix_with_values_as_constants_against_centred_differences():
+    """The lesson's natural code: lam * (W * W).sum(), R / len(X), 1 - a, R ** 2, 2 / a."""
+    rng = np.random.default_rng(1)
+    w0, r0 = rng.normal(size=(3, 2)), rng.uniform(0.5, 2.0, size=(4,))
+
+    def f(theta):
+        W, R = theta[:6].reshape(3, 2), theta[6:]
+        return float(0.1 * (W * W).sum() + (R ** 2).sum() / 4 + (1 - R).sum() - (2 / R).mean()
+                     + (-W).sum() + 3 * (R ** 0.5).sum())
+
+    W, R = Value(w0), Value(r0)
+    out = (0.1 * (W * W).sum() + (R ** 2).sum() / 4 + (1 - R).sum() - (2 / R).mean()
+           + (-W).sum() + 3 * (R ** 0.5).sum())
+    theta = np.concatenate([w0.ravel(), r0])
+    assert abs(float(out.data) - f(theta)) < 1e-12
+    out.backward()
+    numeric = numerical_gradient(f, theta)
+    assert np.allclose(np.concatenate([W.grad.ravel(), R.grad]), numeric, rtol=1e-7, atol=1e-9)
