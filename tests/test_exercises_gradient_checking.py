@@ -90,7 +90,7 @@ def test_best_eps_slips_differ_from_the_reference_on_the_drawn_inputs():
             assert abs(wrong(*args) - right) > 1e-3 * right, slip
 
 
-# -- Exercise 3, part 1: group_errors --------------------------------------------------------
+# -- Exercise 2: group_errors ---------------------------------------------------------------
 
 def group_errors_by_loop(analytic, numeric, sizes):
     """The per-group relative error written out with a running offset."""
