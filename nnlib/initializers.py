@@ -9,7 +9,9 @@ import numpy as np
 
 def xavier(rng, W, b):
     """Glorot/Xavier: W ~ Normal(0, 2 / (n_in + n_out)), b = 0. Keeps the variance
-    of activations and of gradients roughly constant for sigmoid/tanh layers."""
+    of activations and of gradients roughly constant for activations like tanh near 0
+    (f(0) = 0, f′(0) = 1); not for the sigmoid (σ(0) = ½, σ′(0) = ¼), whose gradients
+    still shrink from layer to layer (lesson 05)."""
     n_out, n_in = W.shape
     W[:] = rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=W.shape)
     b[:] = 0.0

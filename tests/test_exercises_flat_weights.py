@@ -1,6 +1,6 @@
 """Checkers of lesson 05: the references agree with independent computations (nnlib's
-FlatWeights and Xavier init), and right, wrong and unfinished answers get the right
-verdict, with the slip named."""
+FlatWeights and He init, and a measured ReLU chain), and right, wrong and unfinished
+answers get the right verdict, with the slip named."""
 
 import numpy as np
 
@@ -9,20 +9,20 @@ from nnlib.exercises.core import TRANSPOSED
 from nnlib.exercises.flat_weights import (
     COPIES,
     EXERCISES,
+    HE_STD_SLIPS,
     LAYER_VIEWS_SLIPS,
     SHAPE_LISTS,
-    XAVIER_STD_SLIPS,
+    check_he_std,
     check_layer_views,
-    check_xavier_std,
+    reference_he_std,
     reference_layer_views,
-    reference_xavier_std,
+    relu_gain_per_layer,
 )
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(EXERCISES) == ["layer_views", "xavier_std"]
-    assert EXERCISES["xavier_std"] is check_xavier_std
-
+    assert list(EXERCISES) == ["layer_views", "he_std"]
+    assert EXERCISES["he_std"] is check_he_std
 
 
 # -- layer_views --------------------------------------------------------------------------
@@ -144,37 +144,54 @@ def test_layer_views_changed_inputs_not_implemented_and_errors():
     assert check_layer_views(zeroes_flat).status == "changed inputs"
 
 
-# -- xavier_std ----------------------------------------------------------------------------
-def test_xavier_std_reference_matches_the_sample_std_of_xavier_weights():
-    # The reference formula agrees with the spread of weights nnlib's Xavier init draws.
-    net = nnlib.MLP([400, 300], init="xavier", seed=0)
+# -- he_std --------------------------------------------------------------------------------
+def test_he_std_reference_matches_nnlib_and_keeps_the_variance_of_relu_layers():
+    # The reference agrees with the spread of the weights nnlib's He init draws...
+    net = nnlib.MLP([400, 300], init="he", seed=0)
     sample_std = net.Ws[0].std()
-    assert abs(reference_xavier_std(400, 300) - sample_std) < 0.01 * sample_std
-    assert check_xavier_std(lambda n_in, n_out: (2 / (n_in + n_out)) ** 0.5)
+    assert abs(reference_he_std(400) - sample_std) < 0.01 * sample_std
+    # ...and the measurement the correct verdict states holds: Var(z) kept within 10 % per
+    # layer, while the factor 2 missing halves it.
+    assert 0.9 < relu_gain_per_layer(reference_he_std(256)) < 1.1
+    assert 0.45 < relu_gain_per_layer(np.sqrt(1 / 256)) < 0.6
+    verdict = check_he_std(lambda n_in: (2 / n_in) ** 0.5)
+    assert verdict and "between 0.9 and 1.1 per layer" in repr(verdict)
 
 
-def test_xavier_std_checker_names_each_slip():
+def test_he_std_checker_names_each_slip_and_measures_it():
     wrong = {
-        "only n_in is used (that is He's √(2 / n_in))": lambda n_in, n_out: (2 / n_in) ** 0.5,
-        "only n_out is used": lambda n_in, n_out: (2 / n_out) ** 0.5,
-        "the square root is missing (that is the variance)": lambda n_in, n_out: 2 / (n_in + n_out),
-        "the square root is taken of the denominator only (2 / √(n_in + n_out))":
-            lambda n_in, n_out: 2 / (n_in + n_out) ** 0.5,
-        "the 2 is missing (√(1 / (n_in + n_out)))": lambda n_in, n_out: (n_in + n_out) ** -0.5,
+        "the factor 2 is missing (√(1 / n_in) halves Var(z) in every ReLU layer)":
+            lambda n_in: n_in ** -0.5,
+        "the factor 2 is upside down (√(1 / (2 n_in)) quarters Var(z) in every ReLU layer)":
+            lambda n_in: (2 * n_in) ** -0.5,
+        "the square root is missing (2 / n_in is the variance)": lambda n_in: 2 / n_in,
+        "it is the bound of He's uniform distribution, √(6 / n_in), not a standard deviation":
+            lambda n_in: (6 / n_in) ** 0.5,
+        "the square root is taken of the denominator only (2 / √n_in)": lambda n_in: 2 / n_in ** 0.5,
     }
-    assert set(wrong) == set(XAVIER_STD_SLIPS)
+    assert set(wrong) == set(HE_STD_SLIPS)
     for slip, candidate in wrong.items():
-        verdict = check_xavier_std(candidate)
+        verdict = check_he_std(candidate)
         assert verdict.status == "wrong values" and verdict.slip == slip, (slip, verdict)
+        assert "per layer" in repr(verdict)
+    assert "factor of 0.54 per layer" in repr(check_he_std(lambda n_in: n_in ** -0.5))
 
 
-def test_xavier_std_wrong_shape_and_stub():
-    shape = check_xavier_std(lambda n_in, n_out: np.full(2, np.sqrt(2 / (n_in + n_out))))
-    assert shape.status == "wrong shape" and "(2,)" in repr(shape)
-    unknown = check_xavier_std(lambda n_in, n_out: 3.0)
+def test_he_std_unknown_answers_wrong_shapes_and_stub():
+    unknown = check_he_std(lambda n_in: 3.0)
     assert unknown.status == "wrong values" and unknown.slip is None
+    assert "per layer" not in repr(unknown)          # σ = 3 is not worth measuring
+    shape = check_he_std(lambda n_in: np.full(2, np.sqrt(2 / n_in)))
+    assert shape.status == "wrong shape" and "(2,)" in repr(shape)
 
-    def stub(n_in, n_out):
+    def fails_at_256(n_in):
+        if n_in == 256:
+            raise ValueError("no")
+        return 0.5 / n_in
+
+    assert check_he_std(fails_at_256).status == "wrong values"   # the measurement stays silent
+
+    def stub(n_in):
         raise NotImplementedError
 
-    assert check_xavier_std(stub).status == "not implemented"
+    assert check_he_std(stub).status == "not implemented"

@@ -3,8 +3,8 @@
 check_layer_views(layer_views)  the per-layer views of one flat vector: right shapes,
                                 right values, and real views (writing into flat shows in
                                 them, and writing into them changes flat)
-check_xavier_std(xavier_std)    the standard deviation √(2 / (n_in + n_out)) of
-                                Xavier/Glorot normal weights
+check_he_std(he_std)            the standard deviation √(2 / n_in) of He normal weights
+                                for a ReLU layer, derived by the learner
 
 Each returns a Verdict (see `nnlib.exercises.check`) that names the usual slip when it
 sees one, and never raises.
@@ -141,36 +141,73 @@ def check_layer_views(candidate, name="layer_views"):
                    "into either shows in the other.", 0.0)
 
 
-# -- Exercise 2: xavier_std -----------------------------------------------------------------
+# -- Exercise 2: he_std ---------------------------------------------------------------------
 
-def reference_xavier_std(n_in, n_out):
-    """Standard deviation of Xavier/Glorot normal weights: √(2 / (n_in + n_out))."""
-    return np.sqrt(2.0 / (n_in + n_out))
+def reference_he_std(n_in):
+    """Standard deviation of He normal weights for a ReLU layer: √(2 / n_in)."""
+    return np.sqrt(2.0 / n_in)
 
 
-XAVIER_STD_SLIPS = {
-    "only n_in is used (that is He's √(2 / n_in))": lambda n_in, n_out: np.sqrt(2.0 / n_in),
-    "only n_out is used": lambda n_in, n_out: np.sqrt(2.0 / n_out),
-    "the square root is missing (that is the variance)": lambda n_in, n_out: 2.0 / (n_in + n_out),
-    "the square root is taken of the denominator only (2 / √(n_in + n_out))":
-        lambda n_in, n_out: 2.0 / np.sqrt(n_in + n_out),
-    "the 2 is missing (√(1 / (n_in + n_out)))": lambda n_in, n_out: np.sqrt(1.0 / (n_in + n_out)),
+HE_STD_SLIPS = {
+    "the factor 2 is missing (√(1 / n_in) halves Var(z) in every ReLU layer)":
+        lambda n_in: np.sqrt(1.0 / n_in),
+    "the factor 2 is upside down (√(1 / (2 n_in)) quarters Var(z) in every ReLU layer)":
+        lambda n_in: np.sqrt(1.0 / (2.0 * n_in)),
+    "the square root is missing (2 / n_in is the variance)": lambda n_in: 2.0 / n_in,
+    "it is the bound of He's uniform distribution, √(6 / n_in), not a standard deviation":
+        lambda n_in: np.sqrt(6.0 / n_in),
+    "the square root is taken of the denominator only (2 / √n_in)": lambda n_in: 2.0 / np.sqrt(n_in),
 }
 
 
-def _fan_ins_and_outs(rng):
-    """Two different layer sizes in 1..999 (different, so n_in and n_out can be told apart)."""
-    n_in, n_out = rng.choice(np.arange(1, 1000), size=2, replace=False)
-    return int(n_in), int(n_out)
+def _fan_in(rng):
+    """A layer size in 2..999 (not 1, where some slips coincide with the answer)."""
+    return (int(rng.integers(2, 1000)),)
 
 
-def check_xavier_std(candidate):
-    """Compare `candidate(n_in, n_out)` with √(2 / (n_in + n_out)) on random layer sizes."""
-    return check(candidate, reference_xavier_std, _fan_ins_and_outs, name="xavier_std",
-                 trials=5, slips=XAVIER_STD_SLIPS)
+def relu_gain_per_layer(std, n_in=256, layers=8, samples=512, seed=0):
+    """By how much Var(z) changes per layer, on average (the geometric mean over the
+    layers), in a chain of `layers` ReLU layers of width n_in with weights Normal(0, std²)
+    and biases 0: 1 keeps the spread, ½ halves it in every layer."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(samples, n_in))
+    variances = []
+    for _ in range(layers):
+        z = a @ rng.normal(0.0, std, size=(n_in, n_in))
+        variances.append(z.var())
+        a = np.maximum(0.0, z)
+    return (variances[-1] / variances[0]) ** (1 / (layers - 1))
+
+
+def _measured_gain(candidate):
+    """The per-layer gain of Var(z) in a ReLU chain with the candidate's σ for n_in = 256,
+    or None if its answer there is not one positive number."""
+    try:
+        std = float(np.asarray(candidate(256), dtype=np.float64))
+    except Exception:  # the learner's function may fail in any way; then say nothing more
+        return None
+    return relu_gain_per_layer(std) if np.isfinite(std) and 0 < std < 1 else None
+
+
+def check_he_std(candidate):
+    """Compare `candidate(n_in)` with √(2 / n_in) on random layer sizes, and measure what
+    the answer does to Var(z) in a chain of ReLU layers."""
+    verdict = check(candidate, reference_he_std, _fan_in, name="he_std", trials=5,
+                    slips=HE_STD_SLIPS)
+    if verdict.status == "wrong values":
+        gain = _measured_gain(candidate)
+        if gain is not None:
+            verdict.message += (f" Measured on 8 ReLU layers of width 256, your σ makes Var(z) "
+                                f"change by a factor of {gain:.2g} per layer; He's keeps it near 1.")
+        return verdict
+    if not verdict:
+        return verdict
+    return Verdict("correct", "he_std: correct! It matches √(2 / n_in) on 5 random layer sizes, and "
+                   "measured on 8 ReLU layers of width 256 it keeps Var(z): it changes by a factor "
+                   "between 0.9 and 1.1 per layer.", 0.0)
 
 
 EXERCISES = {
     "layer_views": check_layer_views,
-    "xavier_std": check_xavier_std,
+    "he_std": check_he_std,
 }
