@@ -5,13 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
-# nbgrader's own venv (see `make nbgrader` below)
+# the graders' own venv, nbgrader and Otter-Grader (see `make nbgrader` and `make otter` below)
 GRADERS       := .venv-graders
 GRADERS_READY := $(GRADERS)/.ready
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope $(NBVAL)
 
-.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade nbgrader graders bench site axe clean
+.PHONY: setup lab lab-student test test-rounding test-colab notebooks student grade nbgrader otter graders bench site axe clean
 
 setup: $(READY)
 
@@ -34,7 +34,8 @@ lab:
 # Unit tests and every notebook, executed and compared with its stored outputs.
 # (No MPLBACKEND here: notebook kernels inherit it and must keep their inline backend.)
 # Test files and notebooks are spread over all cores (pytest-xdist), one file per worker.
-# .venv-graders first: tests/test_graders.py grades a lesson with the real nbgrader.
+# .venv-graders first: tests/test_graders.py and tests/test_otter.py grade a lesson with the
+# real nbgrader and Otter-Grader.
 test: $(READY) $(GRADERS_READY) site axe
 	$(PYTEST) tests notebooks
 
@@ -88,6 +89,17 @@ graders: $(GRADERS_READY)
 nbgrader: $(READY)
 	rm -rf build/nbgrader
 	$(BIN)/python tools/nbgrader_course.py --out build/nbgrader notebooks/*.ipynb
+
+# For instructors who grade with Otter-Grader (on Gradescope, or locally with `otter run`):
+# the lessons in Otter Assign's format in build/otter/source/<lesson>/ (tools/otter_course.py:
+# one question per exercise, its test made from the lesson's checker), then `otter assign` on
+# each, which runs every test on the full lesson and writes build/otter/dist/<lesson>/:
+# student/<lesson>.ipynb to hand out, autograder/<lesson>-autograder_<time>.zip for Gradescope.
+# Otter-Grader lives in .venv-graders beside nbgrader (requirements-graders.txt says why);
+# tests/test_otter.py runs it on lesson 10.
+otter: $(READY) $(GRADERS_READY)
+	rm -rf build/otter
+	$(BIN)/python tools/otter_course.py --out build/otter --otter $(GRADERS)/bin/otter notebooks/*.ipynb
 
 # Every notebook executed with the package versions of Google Colab's runtimes, one
 # environment each under .venv-colab/: the current runtime (requirements-colab.txt) and the
@@ -154,4 +166,4 @@ bench: $(READY)
 clean:
 	rm -rf $(VENV) $(COLAB) $(GRADERS) .pytest_cache .hypothesis
 	rm -rf $(SITE_VENV) build/site build/site-src build/site-vendor build/site-doctrees \
-	  build/jupyter_execute $(SITE_DONE) node_modules build/nbgrader
+	  build/jupyter_execute $(SITE_DONE) node_modules build/nbgrader build/otter

@@ -25,7 +25,8 @@ from run_notebooks import run  # noqa: E402
 
 SOLUTION_TAG = "solution"
 FULL_EDITION_TAG = "full-edition"
-REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$",
+# a solution region: its indent (group 1) and its body (group 2)
+REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n(.*?)^[ \t]*### END SOLUTION[ \t]*$",
                     re.MULTILINE | re.DOTALL)
 STUB = r"\1# YOUR CODE HERE\n\1raise NotImplementedError"
 
