@@ -178,7 +178,7 @@ class MLP:
         Zs, As = self._forward_all(X)           # Zs[l], As[l + 1] = f(Zs[l]) of layer l
         N, L = len(X), self.n_layers - 1        # layers 0 … L; L is the output layer
         if self.loss_fn.matched_to_output:
-            # cross-entropy after sigmoid or softmax: ∇ₐC ⊙ f′(Zᴸ) simplifies to A − Y,
+            # cross-entropy after sigmoid or softmax: ∇ₐC ⊙ f′(Z_L) simplifies to A − Y,
             # which stays exact where the output saturates (there ∇ₐC alone is inf)
             delta = (As[L + 1] - Y) / N                                             # BP1
         else:
