@@ -54,21 +54,22 @@ notebooks: $(READY)
 	$(BIN)/python tools/colab_cells.py $(NB)
 	$(BIN)/python tools/run_notebooks.py $(NB)
 
-# For instructors: the student edition (solutions replaced by stubs, folded solutions
-# removed, hints kept) in build/student/, each notebook executed; and the grader:
+# The student edition, committed in student/ (the Colab badges and Binder open it): each
+# solution replaced by a stub, the hints and the folded worked solution kept below it,
+# each notebook executed; run it after changing a lesson (a test fails until you do).
+# And the grader:
 # `make grade NB="submissions/*.ipynb"` prints the table and writes grades.csv.
 student: $(READY)
-	rm -rf build/student
-	$(BIN)/python tools/student_edition.py --out build/student notebooks/*.ipynb
+	rm -rf student
+	$(BIN)/python tools/student_edition.py --out student notebooks/*.ipynb
 
 grade: $(READY)
 	$(BIN)/python -m nnlib.grade $(NB)
 
-# For learners: the student edition, opened in JupyterLab (made first if it is missing).
+# For learners: the student edition, opened in JupyterLab.
 lab-student: $(READY)
-	@test -f build/student/00_index.ipynb || $(MAKE) --no-print-directory student
-	$(BIN)/jupyter lab --notebook-dir=build/student $(if $(filter 0,$(shell id -u)),--allow-root) \
-	  build/student/00_index.ipynb
+	$(BIN)/jupyter lab --notebook-dir=student $(if $(filter 0,$(shell id -u)),--allow-root) \
+	  student/00_index.ipynb
 
 # For instructors who grade with nbgrader: the lessons as an nbgrader course in
 # build/nbgrader/ (nbgrader_config.py, source/<lesson>/<lesson>.ipynb), solution cells and

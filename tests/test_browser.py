@@ -425,8 +425,9 @@ OUTPUT_TEXT = """() => {
 
 def test_student_edition_in_jupyterlab(notebook_page):
     """A student's first steps in the student edition of lesson 02: Run All ends without an
-    error and every checker says "not implemented yet"; Hint 1 unfolds; no solution is on
-    the page; an answer typed into the first stub and run (Shift+Enter, twice) is correct."""
+    error and every checker says "not implemented yet"; Hint 1 unfolds; each worked solution
+    is there, folded, and no solution is in sight; an answer typed into the first stub and
+    run (Shift+Enter, twice) is correct."""
     page = notebook_page(f"student/{STUDENT_LESSON}")
     run_all(page)
     cells, texts = page.evaluate(MODEL), page.evaluate(OUTPUT_TEXT)
@@ -434,7 +435,10 @@ def test_student_edition_in_jupyterlab(notebook_page):
     checkers = [i for i, cell in enumerate(cells) if cell["source"].startswith("check_")]
     assert len(checkers) >= 3
     assert all("not implemented yet" in texts[i] for i in checkers), [texts[i] for i in checkers]
-    assert not any(cell["source"].startswith("<details><summary>Solution") for cell in cells)
+    folded = [i for i, cell in enumerate(cells)
+              if cell["source"].startswith("<details><summary>Solution")]
+    assert len(folded) == len(checkers)
+    assert not cell_node(page, folded[0]).query_selector("details").evaluate("d => d.open")
 
     hint = next(i for i, cell in enumerate(cells)
                 if cell["source"].startswith("<details><summary>Hint 1"))

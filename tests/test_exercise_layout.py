@@ -114,11 +114,13 @@ def test_the_graded_functions_are_the_ones_the_solution_cells_define(path):
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_the_student_edition_keeps_tasks_and_hints_and_drops_every_solution(path):
+def test_the_student_edition_stubs_every_solution_and_keeps_tasks_hints_and_folded_answers(path):
     nb = nbformat.read(path, as_version=4)
     student = student_cells(nb.cells, path.name)
     text = "\n".join(c.source for c in student)
-    assert "### BEGIN SOLUTION" not in text and "<summary>Solution</summary>" not in text
+    assert "### BEGIN SOLUTION" not in text
+    # the worked solution stays, folded below the hints, for a self-learner to check against
+    assert text.count("<details><summary>Solution</summary>") == len(exercises(nb))
     assert text.count("<summary>Hint 1</summary>") == len(exercises(nb))
     assert text.count("<summary>Hint 2</summary>") == len(exercises(nb))
     assert len(re.findall(HEADING.pattern, text, re.MULTILINE)) == len(exercises(nb))
@@ -234,3 +236,28 @@ def test_the_student_edition_out_must_be_a_folder(tmp_path, capsys):
         main(["--no-run", "--out", str(existing / "inside"), str(path)])
     assert "--out: cannot make the folder" in capsys.readouterr().err
     assert existing.read_text() == "keep me" and path.read_bytes() == before
+
+
+STUDENT = ROOT / "student"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")),
+                         ids=lambda p: p.name)
+def test_the_committed_student_edition_is_made_from_the_lessons_as_they_are(path):
+    """student/ is what `make student` writes now: the same cells, in the same order, and
+    executed (a fresh run's counts, no stored error)."""
+    committed = STUDENT / path.name
+    assert committed.is_file(), f"{committed} is missing: run `make student` and commit student/"
+    nb = nbformat.read(committed, as_version=4)
+    expected = student_cells(nbformat.read(path, as_version=4).cells, path.name)
+    assert [(c.cell_type, c.source) for c in nb.cells] == \
+        [(c.cell_type, c.source) for c in expected], \
+        f"{committed} is out of date with {path}: run `make student` and commit student/"
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert not any(o.output_type == "error" for c in code for o in c.outputs)
+
+
+def test_the_student_edition_holds_the_lessons_and_nothing_else():
+    lessons = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert {p.name for p in STUDENT.glob("*")} == lessons

@@ -286,7 +286,8 @@ def course_order(page, base, name):
 
 
 def check_run_it(page, base, name):
-    """The "run it" row: Colab and Binder open this notebook; the download is the notebook."""
+    """The "run it" row: Colab and Binder open this lesson's student edition; the download
+    is the notebook the page shows."""
     notebook = NOTEBOOK_OF[name]
     links = page.evaluate("() => [...document.querySelectorAll('.run-it a')]"
                           ".map(a => [a.className, a.href, a.hasAttribute('download')])")
@@ -295,9 +296,9 @@ def check_run_it(page, base, name):
         f"{name}: the run-it row has {links}"
     colab, binder = kinds["run-it-colab"][0], kinds["run-it-binder"][0]
     assert colab.startswith("https://colab.research.google.com/github/") \
-        and colab.endswith(f"/notebooks/{notebook}"), f"{name}: Colab link {colab}"
+        and colab.endswith(f"/student/{notebook}"), f"{name}: Colab link {colab}"
     assert binder.startswith("https://mybinder.org/v2/gh/") \
-        and binder.endswith(f"urlpath=lab/tree/notebooks/{notebook}"), f"{name}: Binder link {binder}"
+        and binder.endswith(f"urlpath=lab/tree/student/{notebook}"), f"{name}: Binder link {binder}"
     href, download = kinds["run-it-download"]
     assert download and href == f"{base}/notebooks/{notebook}", f"{name}: download link {href}"
     with urllib.request.urlopen(href, timeout=10) as response:

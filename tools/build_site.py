@@ -60,10 +60,11 @@ def docname(notebook):
 
 
 def run_it_row(notebook, config):
-    """The row of links at the top of a lesson: Colab, Binder, the .ipynb itself."""
+    """The row of links at the top of a lesson: Colab and Binder open its student edition
+    (student/: the exercises as stubs, to be worked); the download is the page's notebook."""
     slug, branch = config["repository"].removeprefix("https://github.com/"), config["branch"]
-    colab = f"https://colab.research.google.com/github/{slug}/blob/{branch}/notebooks/{notebook}"
-    binder = f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/notebooks/{notebook}"
+    colab = f"https://colab.research.google.com/github/{slug}/blob/{branch}/student/{notebook}"
+    binder = f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/student/{notebook}"
     return (f'<div class="run-it" role="group" aria-label="Run this lesson">'
             f'<a class="run-it-colab" href="{colab}">Open in Colab</a>'
             f'<a class="run-it-binder" href="{binder}">Launch Binder</a>'

@@ -38,8 +38,10 @@ def course_config():
 
 
 def badge_source(name, config):
+    """The badge of lesson `name`: it opens the student edition (student/, exercises as
+    stubs), where a self-learner works; the full lessons in notebooks/ are for instructors."""
     slug = config["repository"].removeprefix("https://github.com/")
-    url = f"https://colab.research.google.com/github/{slug}/blob/{config['branch']}/notebooks/{name}"
+    url = f"https://colab.research.google.com/github/{slug}/blob/{config['branch']}/student/{name}"
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 
 

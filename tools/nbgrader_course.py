@@ -16,7 +16,7 @@ writes build/nbgrader/nbgrader_config.py and build/nbgrader/source/<lesson>/<les
   name the slip they recognised) as the error's message, which nbgrader's feedback shows;
 - the folded solutions (markdown cells tagged `solution`) are dropped, so they are in
   neither the source nor the release (the full lessons in notebooks/ keep them), and so
-  are the Colab badge and the cells tagged `full-edition`, as in the student edition;
+  are the Colab badge and the cells tagged `full-edition` (student_edition.released);
 - the hints and every other cell stay as they are.
 
 Notebooks without exercises (the index) are left out. Nothing is executed.
@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from student_edition import SOLUTION_TAG, dropped, stubbed, tags  # noqa: E402
+from student_edition import SOLUTION_TAG, released, stubbed, tags  # noqa: E402
 
 HEADING = re.compile(r"^### Exercise (\d+): \S")
 CHECKER = re.compile(r"^check_\w+$")
@@ -106,7 +106,7 @@ def nbgrader_cells(cells, lesson, where):
     kept, exercise, awaiting_checker, seen = [], None, None, set()
     for number, cell in enumerate(cells, start=1):
         here = f"{where}, cell {number}"
-        if dropped(cell):     # the badge, the full-edition text, a folded solution
+        if not released(cell):     # the badge, the full-edition text, a folded solution
             continue
         if cell.cell_type == "markdown":
             heading = HEADING.match(cell.source)

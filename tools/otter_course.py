@@ -24,8 +24,9 @@ the layout). In each notebook:
   checkers imported from nnlib.exercises.<lesson id> (not taken from the notebook),
   and fails unless every verdict is "correct", with the checkers' messages (which name the
   slip they recognised) as its AssertionError's message, which Otter shows;
-- the folded solutions, the Colab badge and the cells tagged `full-edition` are dropped,
-  as in the student edition; the hints and every other cell stay.
+- the folded solutions, the Colab badge and the cells tagged `full-edition` are dropped
+  (student_edition.released), as in the nbgrader release; the hints and every other
+  cell stay.
 
 Notebooks without exercises (the index) are left out. Nothing is executed before `otter
 assign`, which runs every test on the solutions (the full lesson is executed).
@@ -45,7 +46,7 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from colab_cells import course_config  # noqa: E402
 from nbgrader_course import HEADING, POINTS, checker_calls, has_exercises, lesson_id, nbgrader_cells  # noqa: E402
-from student_edition import REGION, dropped  # noqa: E402
+from student_edition import REGION, released  # noqa: E402
 
 from nnlib.exercises import lesson_exercises  # noqa: E402
 
@@ -123,8 +124,8 @@ def otter_cells(cells, name, where):
     # the exercises found and checked as for nbgrader (and the student edition's stubbed():
     # BEGIN/END SOLUTION in pairs), each marked with its grade_id
     marked = nbgrader_cells(cells, lesson, where)
-    originals = [cell for cell in cells if not dropped(cell)]   # the same cells, unmarked
-    numbers = [number for number, cell in enumerate(cells, start=1) if not dropped(cell)]
+    originals = [cell for cell in cells if released(cell)]   # the same cells, unmarked
+    numbers = [number for number, cell in enumerate(cells, start=1) if released(cell)]
     kept = [raw(CONFIG.format(name=name))]
     for cell, original, number in zip(marked, originals, numbers, strict=True):
         meta = cell.metadata.pop("nbgrader", None)

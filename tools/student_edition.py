@@ -1,14 +1,16 @@
-"""Write the student edition of the lessons: exercises without their solutions.
+"""Write the student edition of the lessons: exercises as stubs, solutions folded below.
 
-    python tools/student_edition.py --out build/student notebooks/*.ipynb
+    python tools/student_edition.py --out student notebooks/*.ipynb
 
-In every notebook, each code cell tagged `solution` keeps what it gives the student
-(the signature and docstring) and each region between `### BEGIN SOLUTION` and
-`### END SOLUTION` becomes `raise NotImplementedError`; each markdown cell tagged
-`solution` (the folded solution) is dropped; hints stay. Cells tagged `full-edition`
-(text about the full lessons) and the Colab badge, which points at the full lessons,
-are dropped too. Each notebook is then executed, so its
-stored outputs are what a student sees: every checker says "not implemented yet".
+In every notebook, each code cell tagged `solution` keeps what it gives the student (the
+signature and docstring) and each region between `### BEGIN SOLUTION` and
+`### END SOLUTION` becomes `raise NotImplementedError`; the hints and the folded worked
+solution (the markdown cell tagged `solution`) stay below it, so that a self-learner can
+check their work after trying. Cells tagged `full-edition` (text about the full lessons)
+are dropped. Each notebook is then executed, so its stored outputs are what a student
+sees: every checker says "not implemented yet". `make student` writes the edition into
+student/, which is committed: the Colab badges and the Binder link open it.
+(For graded work, the nbgrader and Otter releases drop the folded solutions too.)
 """
 
 import argparse
@@ -41,10 +43,16 @@ def stub(source):
 
 
 def dropped(cell):
-    """Whether a student (or an nbgrader release) never sees `cell`: the Colab badge, text
-    about the full lessons, a folded solution."""
-    return (BADGE_TAG in tags(cell) or FULL_EDITION_TAG in tags(cell)
-            or (SOLUTION_TAG in tags(cell) and cell.cell_type == "markdown"))
+    """Whether the student edition leaves `cell` out: text about the full lessons."""
+    return FULL_EDITION_TAG in tags(cell)
+
+
+def released(cell):
+    """Whether a graded release (nbgrader, Otter) keeps `cell`: not what the student
+    edition drops, nor the Colab badge (it opens the self-learners' edition), nor the
+    folded solutions."""
+    return not (dropped(cell) or BADGE_TAG in tags(cell)
+                or (SOLUTION_TAG in tags(cell) and cell.cell_type == "markdown"))
 
 
 def stubbed(cell, where):
@@ -63,7 +71,7 @@ def student_cells(cells, where):
     for number, cell in enumerate(cells, start=1):
         if dropped(cell):
             continue
-        if SOLUTION_TAG in tags(cell):
+        if SOLUTION_TAG in tags(cell) and cell.cell_type == "code":
             source = stubbed(cell, f"{where}, cell {number}")
             cell = copy.deepcopy(cell)
             cell.source, cell.outputs, cell.execution_count = source, [], None
@@ -125,7 +133,7 @@ def _refusal(args):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("build/student"))
+    parser.add_argument("--out", type=Path, default=Path("student"))
     parser.add_argument("--no-run", action="store_true",
                         help="write the notebooks without executing them")
     args = parser.parse_args(argv)
