@@ -1,6 +1,7 @@
-"""Checkers of lesson 06: the Adam reference agrees with nnlib's Adam and a hand-computed
-first step, and right, wrong and unfinished answers get the right verdict, with the slip
-named."""
+"""Checkers of lesson 06: the momentum count on the bowl matches the predicted rate, the
+Adam reference agrees with nnlib's Adam and a hand-computed first step, the paper's
+efficient form of Adam passes, and right, wrong and unfinished answers get the right
+verdict, with the slip named."""
 
 import numpy as np
 import pytest
@@ -8,16 +9,89 @@ import pytest
 import nnlib
 from nnlib.exercises.optimizers import (
     ADAM_SLIPS,
-    REBOUND,
     EXERCISES,
+    REBOUND,
+    STEPS_SLIPS,
     check_adam_step,
+    check_steps_to_shrink,
+    efficient_adam_step,
     reference_adam_step,
+    reference_steps_to_shrink,
 )
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(EXERCISES) == ["adam_step"]
+    assert list(EXERCISES) == ["steps_to_shrink", "adam_step"]
+    assert EXERCISES["steps_to_shrink"] is check_steps_to_shrink
     assert EXERCISES["adam_step"] is check_adam_step
+
+
+# -- steps_to_shrink -----------------------------------------------------------------------
+def solution_steps_to_shrink(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+    w = np.ones(len(curvatures))
+    velocity = np.zeros_like(w)
+    for step in range(1, max_steps + 1):
+        velocity *= beta
+        velocity -= lr * curvatures * w
+        w += velocity
+        if np.sqrt(np.sum(w ** 2)) <= factor * np.sqrt(len(w)):
+            return step
+    return max_steps
+
+
+def test_steps_to_shrink_reference_follows_the_predicted_rates():
+    # gradient descent at lr = 2/(λ_min + λ_max) shrinks by (κ−1)/(κ+1) every step, exactly
+    # when w starts at 1; tuned momentum needs far fewer steps, a little more than the rate
+    # (√κ−1)/(√κ+1) alone predicts
+    curvatures, kappa = np.array([1.0, 50.0]), 50.0
+    gd = reference_steps_to_shrink(curvatures, 2 / 51, 0.0)
+    assert gd == int(np.ceil(np.log(1e-6) / np.log((kappa - 1) / (kappa + 1))))
+    rho = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    momentum = reference_steps_to_shrink(curvatures, 4 / (1 + np.sqrt(kappa)) ** 2, rho ** 2)
+    assert np.log(1e-6) / np.log(rho) < momentum < 1.5 * np.log(1e-6) / np.log(rho)
+    assert reference_steps_to_shrink(curvatures, 0.05, 0.0, max_steps=10) == 10   # diverges
+
+
+def test_steps_to_shrink_checker_accepts_the_solution_and_names_each_slip():
+    assert check_steps_to_shrink(solution_steps_to_shrink).status == "correct"
+    for slip in STEPS_SLIPS:
+        update = STEPS_SLIPS[slip]
+
+        def slipped(curvatures, lr, beta, factor=1e-6, max_steps=10_000, update=update):
+            w, velocity = np.ones(len(curvatures)), np.zeros(len(curvatures))
+            for step in range(1, max_steps + 1):
+                update(w, velocity, curvatures * w, lr, beta)
+                if not np.isfinite(w).all():
+                    return max_steps
+                if np.linalg.norm(w) <= factor * np.sqrt(len(w)):
+                    return step
+            return max_steps
+
+        verdict = check_steps_to_shrink(slipped)
+        assert verdict.status == "wrong values" and verdict.slip == slip, (slip, verdict)
+        assert "%" in repr(verdict) or "times" in repr(verdict)   # a relative difference
+
+
+def test_steps_to_shrink_checker_other_verdicts():
+    def stub(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        raise NotImplementedError
+
+    def one_late(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        return solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps) + 1
+
+    def five_late(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        return solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps) + 5
+
+    def scales_curvatures(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        curvatures *= 1.0
+        curvatures[0] = 1.0
+        return solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps)
+
+    assert check_steps_to_shrink(stub).status == "not implemented"
+    assert check_steps_to_shrink(one_late).status == "correct"    # rounding may move one step
+    verdict = check_steps_to_shrink(five_late)
+    assert verdict.status == "wrong values" and verdict.slip is None
+    assert check_steps_to_shrink(scales_curvatures).status == "changed inputs"
 
 
 
@@ -51,6 +125,26 @@ def test_adam_reference_follows_a_hand_computed_first_step_and_nnlib():
 def test_adam_step_checker_accepts_the_solution():
     verdict = check_adam_step(solution_adam_step)
     assert verdict and verdict.status == "correct"
+
+
+def test_adam_step_checker_accepts_the_papers_efficient_form():
+    # Kingma & Ba's efficient order differs from the first form by a few parts in a million
+    # (its ε is ε·√(1 − β₂ᵗ) in the first form's terms): both are Adam, both pass
+    flat, ref = np.array([0.5, -1.0, 2.0]), np.array([0.5, -1.0, 2.0])
+    m, v, m_ref, v_ref = (np.zeros(3) for _ in range(4))
+    rng = np.random.default_rng(3)
+    for t in range(1, 7):
+        grad = rng.normal(size=3) * np.array([1e-3, 1.0, 10.0])
+        efficient_adam_step(flat, grad, m, v, t, 0.01)
+        reference_adam_step(ref, grad, m_ref, v_ref, t, 0.01)
+    assert not np.array_equal(flat, ref) and np.allclose(flat, ref, rtol=1e-4)
+
+    def efficient(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        m[:] = beta1 * m + (1 - beta1) * grad
+        v[:] = beta2 * v + (1 - beta2) * grad ** 2
+        flat -= lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * m / (np.sqrt(v) + eps)
+
+    assert check_adam_step(efficient).status == "correct"
 
 
 def test_adam_step_checker_names_each_slip():
@@ -99,6 +193,7 @@ def test_adam_step_checker_names_each_slip():
         verdict = check_adam_step(candidate)
         assert verdict.status == "wrong values" and verdict.slip == slip, (slip, verdict)
         assert f"step {step}" in repr(verdict)
+        assert any(word in repr(verdict) for word in ("%", "times", "inf or nan"))   # relative
 
 
 def test_adam_step_checker_other_verdicts():

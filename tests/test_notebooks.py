@@ -111,9 +111,6 @@ def test_a_lesson_fits_one_sitting(path):
 IGNORED_OUTPUTS = {
     ("batched_backprop", "for name, s in seconds.items():"): "timings depend on the machine and "
     "its load",
-    ("optimizers", "def per_seed(split, names=steppers):"): "L-BFGS, CG and SGD at its larger "
-    "rates are chaotic: the table's losses move with the last bits of rounding; the asserts "
-    "carry the claims",
     ("learning_rate_explorer", "bench = TestBench("): "a widget's output holds a random model id",
     ("weight_evolution", "movie = animation.animate_weights("): "movie frames are PNGs, a few "
     "pixels of which move with rounding",
