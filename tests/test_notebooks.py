@@ -250,3 +250,15 @@ def test_every_figure_has_a_describing_alt_text(path):
                 except (TypeError, ValueError) as error:
                     problems.append(f"cell {index}: {error}")
     assert problems == []
+
+
+def test_the_readmes_course_map_is_the_index_s():
+    """The README repeats the index's table of lessons (links from the repository's root);
+    the two must not drift apart (times, titles, what each lesson teaches)."""
+    index = load(NOTEBOOKS[0])["cells"]
+    table = next(text(c) for c in index if "## The course map" in text(c))
+    rows = [re.sub(r"\]\((\d\d_\w+\.ipynb)\)", r"](notebooks/\1)", line).replace("| this page |", "| 00 |")
+            for line in table.splitlines() if re.match(r"\| \d\d \|", line)]
+    readme = (ROOT / "README.md").read_text()
+    assert len(rows) == len(LESSONS) and all(row in readme for row in rows), \
+        "copy the index's course map into the README's Lessons table"
