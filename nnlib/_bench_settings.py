@@ -7,7 +7,7 @@ import numpy as np
 
 from ._validate import choice
 from .benchplots import SMOOTHING
-from .data import DATASETS
+from .data import DATASET_KINDS, DATASETS, REGRESSION
 from .optim import OPTIMIZERS
 
 ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "identity")
@@ -20,6 +20,8 @@ SAMPLES_RANGE = (20, 1000, 10)
 NOISE_RANGE = (0.0, 0.5, 0.01)
 WEIGHT_DECAYS = (0.0, 1e-4, 1e-3, 1e-2, 1e-1)   # λ of L2 weight decay, as Playground offers them
 LOSSES = {"cross-entropy": "cross_entropy", "squared error": "mse"}
+REGRESSION_LOSS = "squared error"    # the only loss of a regression net (identity output)
+TARGET_NAME = "your target"    # the data menu's entry for TestBench(target=...)
 INIT_SCALES = (0.1, 0.5, 1.0, 2.0, 4.0)    # times the Xavier (He for ReLUs) starting weights
 # the batch size runs from 1 to the number of training samples (full batch): batch_range
 BATCH_MIN = 1
@@ -38,7 +40,36 @@ NOISE_MEANING = {
     "moons": "noise: σ of Gaussian jitter on x₁ and x₂ of each point (moons of radius 1)",
     "noisy half-plane": "noise: σ of the 13 extra inputs only (at least 0.001); x₁, x₂ and "
                         "the labels do not change",
+    "plane": "noise: σ of Gaussian noise added to each target y = (x₁ + x₂)/2 (values −1 … 1); "
+             "the inputs, uniform on [−1, 1]², do not move",
+    "gaussians": "noise: σ of Gaussian noise added to each target (six bumps of height ±1); "
+                 "the inputs, uniform on [−1, 1]², do not move",
+    TARGET_NAME: "noise: σ of Gaussian noise added to each target, y = target(x) + noise; "
+                 "the inputs, uniform on [−1, 1], do not move",
 }
+PROBLEM_NOTES = {   # what the problem type (it follows from the data set) changes
+    "classification": "problem type: classification · a sigmoid output, the probability of "
+                      "class 1; the map shows it and the 0.5 boundary",
+    "regression": "problem type: regression · an identity output and squared-error loss; "
+                  "the map shows the output's value, the points their target's",
+}
+
+
+def kind_of(dataset):
+    """'classification' or 'regression': the problem type of a data-menu entry."""
+    return REGRESSION if dataset == TARGET_NAME else DATASET_KINDS[dataset]
+
+
+def check_loss(loss, dataset):
+    """The loss menu's entry for `dataset`: None means the data's own (cross-entropy for
+    classification, squared error for regression); regression takes squared error only."""
+    if loss is None:
+        return REGRESSION_LOSS if kind_of(dataset) == REGRESSION else "cross-entropy"
+    choice("loss", loss, LOSSES)
+    if kind_of(dataset) == REGRESSION and loss != REGRESSION_LOSS:
+        raise ValueError(f"loss must be {REGRESSION_LOSS!r} (or None) for the regression data "
+                         f"{dataset!r}, got {loss!r}: cross-entropy needs labels 0 and 1")
+    return loss
 
 
 def in_range(name, value, limits, integer=False):
@@ -74,13 +105,15 @@ def check_batch(batch_size, n_train):
 
 
 def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
-                   smoothing, weight_decay=0.0, loss="cross-entropy", init_scale=1.0):
-    """Refuse at the door what a control could not show: never move a value silently."""
+                   smoothing, weight_decay=0.0, loss="cross-entropy", init_scale=1.0,
+                   target=False):
+    """Refuse at the door what a control could not show: never move a value silently.
+    target: True if the bench has a target function (TARGET_NAME is then a data set)."""
     if not isinstance(hidden, str):
         raise TypeError(f"hidden must be text with the layer widths, like '8, 8' (one layer "
                         f"of 8: '8'), got {hidden!r} ({type(hidden).__name__})")
     parse_hidden(hidden)
-    choice("dataset", dataset, list(DATASETS))
+    choice("dataset", dataset, list(DATASETS) + ([TARGET_NAME] if target else []))
     choice("activation", activation, ACTIVATIONS)
     choice("optimizer", optimizer, list(OPTIMIZERS))
     choice("smoothing", smoothing, SMOOTHING)
@@ -90,7 +123,7 @@ def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples,
     in_range("n_samples", n_samples, SAMPLES_RANGE, integer=True)
     in_range("noise", noise, NOISE_RANGE)
     one_of("weight_decay", weight_decay, WEIGHT_DECAYS)
-    choice("loss", loss, LOSSES)
+    check_loss(loss, dataset)
     one_of("init_scale", init_scale, INIT_SCALES)
 
 

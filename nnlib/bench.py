@@ -2,8 +2,9 @@
 
 This module only builds the controls and connects them. Each change retrains from the same
 checkpoint (the starting flat weights) with nnlib.experiments.train_run, on a data set of
-nnlib.data.DATASETS, drawn by nnlib.benchplots.BenchFigure; nnlib.benchlive plays a run
-step by step. Show a `TestBench()` as the last expression of a notebook cell.
+nnlib.data.DATASETS (or from a student's target function, nnlib.data.target_data), drawn
+by nnlib.benchplots.BenchFigure; nnlib.benchlive plays a run step by step. Show a
+`TestBench()` as the last expression of a notebook cell.
 """
 
 import base64
@@ -21,13 +22,18 @@ from ._bench_settings import (
     LR_DECADES,
     NOISE_MEANING,
     NOISE_RANGE,
+    PROBLEM_NOTES,
     RANGE_TEST_LRS,
+    REGRESSION_LOSS,
     SAMPLES_RANGE,
     STEPS_RANGE,
+    TARGET_NAME,
     WEIGHT_DECAYS,
     batch_range,
     check_batch,
+    check_loss,
     check_settings,
+    kind_of,
     parse_hidden,
 )
 from ._validate import choice
@@ -36,15 +42,28 @@ from .benchlive import LiveControls, record_every, record_run, recording_of, run
 from .benchneurons import NEURON_ALT, neuron_caption, neuron_png
 from .benchplots import LR_FORMAT, SMOOTHING, STEP_VIEWS, BenchFigure, plot_lr_range_test
 from .benchreadout import readout_lines
-from .data import DATASETS, make_data
-from .experiments import build_net, lr_range_test, train_run
+from .data import (
+    DATASETS,
+    DEFAULT_FEATURES,
+    FEATURES,
+    REGRESSION,
+    check_features,
+    check_target,
+    feature_matrix,
+    make_data,
+    target_data,
+)
+from .experiments import FeatureInputs, build_net, lr_range_test, train_run
 from .optim import OPTIMIZERS, SCIPY_METHODS
 
 RANGE_TEST_DPI = 100
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 alike
 FIGURE_ALT = ("The bench's figure for the current settings: the loss at each training step "
               "(top left), the network's output over the inputs with the training data filled "
-              "and the test data hollow (top middle), "
+              "and the test data hollow (top middle; for classification the probability of "
+              "class 1 and its 0.5 boundary, for regression the output's value on a diverging "
+              "colour scale, the points coloured by their targets; for one input a curve "
+              "through the data; with input features the map stays over x₁ and x₂), "
               "what the right-panel buttons choose at each step (top right: each layer's "
               "gradient norm, or its update-to-weight ratio, or the sharpness against 2/lr), and "
               "each weight matrix as a heat map (bottom). The text above it gives the numbers.")
@@ -62,6 +81,18 @@ class TestBench:
     it and the range, or lists the valid names); batch_size None (or the number of
     training samples) is full batch; seed None draws a fresh one, else it seeds both the
     data and the starting weights.
+
+    Problem type follows from the data set, as in TensorFlow Playground: the two-class sets
+    are classification (a sigmoid output, cross-entropy or squared error, the map shows the
+    probability of class 1 and its 0.5 boundary); 'plane' and 'gaussians' are regression
+    (an identity output and squared-error loss, the loss menu fixed to it; the map shows the
+    output's value, the points their targets', and the readout the test R², no accuracy).
+    loss None is the data's own. target: any function a student writes,
+    `TestBench(target=lambda X: X[:, 0] * X[:, 1])`, learnt as regression: X (N, 2) (or
+    (N, 1) with target_inputs=1, drawn as a curve) uniform on [−1, 1], targets
+    target(X) + Normal(0, noise²), the samples and noise sliders as for the other sets;
+    the data menu then offers it as 'your target' (chosen unless `dataset` says otherwise).
+    A target that raises, or does not give N finite numbers, is refused naming target.
 
     Seeds: "new data" draws a new data seed (the samples, their training/test split and
     the order of the mini-batches) and keeps the starting weights' seed; "new starting
@@ -84,8 +115,21 @@ class TestBench:
     starting weights (the run then trains on from it) and shows it, at step 0. New data, a
     new network or new starting weights start again from seeded fresh weights.
 
+    Input features, as Playground's (nnlib.data.FEATURES): features names those the
+    network takes as its inputs, made from the points (x₁, x₂): 'x1', 'x2', 'x1^2',
+    'x2^2', 'x1*x2', 'sin x1', 'sin x2' (default ('x1', 'x2'), the points as they are),
+    one toggle each; the network's input width is their number, and a change builds a new
+    network from the weights seed. The map and the neuron pictures stay over (x₁, x₂). Data
+    without exactly two inputs ('toy 1-D', 'noisy half-plane', a one-input target) go in as
+    they are, and the toggles are disabled. Turning every toggle off keeps the last
+    features, with a message.
+
     Holds controls (description -> widget; also attributes lr_slider, steps_slider, ...),
-    net, data (X, Y, X_test, Y_test), checkpoint (the starting flat weights), data_seed,
+    feature_buttons (feature name -> its toggle), problem_note and features_note (what the
+    problem type and the features are), target and target_inputs, net, data (X, Y, X_test,
+    Y_test: the points), net_data (the same with each X as the network's inputs, its
+    features), view (the net seen from the points: nnlib.experiments.FeatureInputs, or
+    the net itself without features), checkpoint (the starting flat weights), data_seed,
     weights_seed, run (the latest BenchRun), previous_run (the one before, the ghost, or
     None), history (the run's History), recording (the run's recorded weights,
     nnlib.benchlive.Recording), saved (the saved flat weights, or None), live (the
@@ -97,22 +141,37 @@ class TestBench:
 
     __test__ = False  # not a pytest test class, despite its name
 
-    def __init__(self, dataset="moons", hidden="8, 8", activation="tanh", optimizer="sgd",
+    def __init__(self, dataset=None, hidden="8, 8", activation="tanh", optimizer="sgd",
                  lr=0.3, steps=200, batch_size=32, n_samples=200, noise=0.15, seed=0,
                  smoothing="raw", panel="gradient norms", weight_decay=0.0,
-                 loss="cross-entropy", init_scale=1.0):
+                 loss=None, init_scale=1.0, target=None, target_inputs=2,
+                 features=DEFAULT_FEATURES):
         import ipywidgets as widgets  # only the widget needs it
 
+        if target is not None:
+            check_target(target, target_inputs)
+        elif target_inputs != 2:
+            raise ValueError(f"target_inputs is the number of inputs of a target function; got "
+                             f"target_inputs={target_inputs!r} without one (target=None)")
+        self.target, self.target_inputs = target, target_inputs
+        if dataset is None:
+            dataset = "moons" if target is None else TARGET_NAME
         check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
-                       smoothing, weight_decay, loss, init_scale)
+                       smoothing, weight_decay, loss, init_scale, target=target is not None)
+        loss = check_loss(loss, dataset)
+        self._features = features = check_features(features)
+        # the loss a classification set goes back to after a regression set
+        self._classification_loss = (loss if kind_of(dataset) != REGRESSION
+                                     else "cross-entropy")
         seed = check_seed(seed)
         choice("panel", panel, STEP_VIEWS)
         self._seeds = np.random.default_rng(seed)
         seed = int(self._seeds.integers(0, 10_000)) if seed is None else seed
         self.data_seed = self.weights_seed = seed
-        n_train = len(make_data(dataset, n_samples, noise, seed=seed)[0])
+        n_train = len(self._draw(dataset, n_samples, noise, seed)[0])
         batch_size = check_batch(batch_size, n_train)
         self.net = self.data = self.checkpoint = self.run = self.range_test = None
+        self.view = self.net_data = None   # the net seen from the points, the data it takes
         self.previous_run = self.saved = self._recording = self._shown = None
         self._saved_note = self._start_note = ""
         self._hidden = [8, 8]  # used while the hidden-layers text does not parse
@@ -125,10 +184,12 @@ class TestBench:
                  "layout": widgets.Layout(width="auto", min_width="280px")}
         self._make_sliders(widgets, style, lr, steps, (batch_size, n_train), n_samples, noise)
         self._make_menus(widgets, style, hidden, activation, optimizer, dataset, smoothing)
+        self.problem_note = widgets.HTML(layout=widgets.Layout(width="auto",
+                                                               margin="0 0 4px 118px"))
         self.decay_menu = widgets.Dropdown(options=WEIGHT_DECAYS, value=weight_decay,
                                            description="L2 weight decay", **style)
-        self.loss_menu = widgets.Dropdown(options=list(LOSSES), value=loss,
-                                          description="loss", **style)
+        self.loss_menu = widgets.Dropdown(options=list(LOSSES), value=loss, description="loss",
+                                          disabled=kind_of(dataset) == REGRESSION, **style)
         self.init_menu = widgets.Dropdown(
             options=[(f"× {scale:g}", scale) for scale in INIT_SCALES], value=init_scale,
             description="initial weights", **style)
@@ -136,6 +197,11 @@ class TestBench:
                                                    description="right panel",
                                                    style=style["style"])
         self._make_buttons(widgets)
+        self.feature_buttons = {name: widgets.ToggleButton(
+            value=name in features, description=label, tooltip=f"input feature {label}",
+            layout=widgets.Layout(width="auto")) for name, (label, _) in FEATURES.items()}
+        self.features_note = widgets.HTML(layout=widgets.Layout(width="auto",
+                                                                margin="0 0 4px 118px"))
         self.live = LiveControls(widgets, style, self._show_step, self._guard)
         self.controls = {control.description: control for control in (
             self.lr_slider, self.steps_slider, self.batch_slider, self.samples_slider,
@@ -174,7 +240,8 @@ class TestBench:
                                         **style)
         self.activation_menu = menu(ACTIVATIONS, activation, "activation")
         self.optimizer_menu = menu(OPTIMIZERS, optimizer, "optimizer")
-        self.dataset_menu = menu(list(DATASETS), dataset, "data set")
+        self.dataset_menu = menu(list(DATASETS) + ([TARGET_NAME] if self.target else []),
+                                 dataset, "data set")
         self.smoothing_buttons = widgets.ToggleButtons(options=SMOOTHING, value=smoothing,
                                                        description="loss curve",
                                                        style=style["style"])
@@ -213,6 +280,8 @@ class TestBench:
             handler = self._guard(action)
             for control in controls:
                 control.observe(handler, names="value")
+        for button in self.feature_buttons.values():
+            button.observe(self._guard(self._new_network), names="value")
         self.new_data_button.on_click(self._guard(self._new_data_seed))
         self.new_weights_button.on_click(self._guard(self._new_weights_seed))
         self.save_button.on_click(self._guard(self._save))
@@ -236,9 +305,12 @@ class TestBench:
         columns = widgets.Box([
             column(self.lr_slider, self.steps_slider, self.batch_slider, self.batch_note,
                    self.optimizer_menu, self.decay_menu),
-            column(self.dataset_menu, self.samples_slider, self.noise_slider, self.noise_note,
-                   self.new_data_button, self.new_weights_button),
-            column(self.hidden_text, self.activation_menu, self.loss_menu, self.init_menu,
+            column(self.dataset_menu, self.problem_note, self.samples_slider,
+                   self.noise_slider, self.noise_note, self.new_data_button, self.new_weights_button),
+            column(widgets.HBox([widgets.Label("input features", layout=widgets.Layout(
+                       width="110px")), *self.feature_buttons.values()],
+                       layout=widgets.Layout(flex_flow="row wrap")), self.features_note,
+                   self.hidden_text, self.activation_menu, self.loss_menu, self.init_menu,
                    self.range_button, self.save_button, self.restore_button),
         ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         self.image.add_class("nnlib-bench-figure")
@@ -269,19 +341,36 @@ class TestBench:
                 self._show_readout()
         return handler
 
+    def _draw(self, dataset, n_samples, noise, seed):
+        """The data (X, Y, X_test, Y_test) of a data-menu entry."""
+        if dataset == TARGET_NAME:
+            return target_data(self.target, n_samples, noise, seed=seed,
+                               target_inputs=self.target_inputs)
+        return make_data(dataset, n_samples, noise, seed=seed)
+
     def _new_data(self):
-        self.data = make_data(self.dataset_menu.value, self.samples_slider.value,
-                              self.noise_slider.value, seed=self.data_seed)
+        dataset = self.dataset_menu.value
+        self.data = self._draw(dataset, self.samples_slider.value, self.noise_slider.value,
+                               self.data_seed)
         n_train, slider = len(self.data[0]), self.batch_slider
         full = slider.value >= slider.max
+        regression = kind_of(dataset) == REGRESSION
         self._quiet = True     # the batch size follows the data: no run on the old data
         try:
             slider.max = n_train
             if full:
                 slider.value = n_train
+            # regression has one loss: the menu shows it, fixed, until a two-class set
+            if regression and not self.loss_menu.disabled:
+                self._classification_loss = self.loss_menu.value
+                self.loss_menu.value = REGRESSION_LOSS
+            elif not regression and self.loss_menu.disabled:
+                self.loss_menu.value = self._classification_loss
+            self.loss_menu.disabled = regression
         finally:
             self._quiet = False
-        self.noise_note.value = self._note(NOISE_MEANING[self.dataset_menu.value])
+        self.noise_note.value = self._note(NOISE_MEANING[dataset])
+        self.problem_note.value = self._note(PROBLEM_NOTES[kind_of(dataset)])
         self._new_network()
 
     @staticmethod
@@ -297,15 +386,46 @@ class TestBench:
             f"mini-batches of {batch} of the {n_train} training samples "
             f"({-(-n_train // batch)} steps per epoch)")
 
+    def _choose_features(self):
+        """The features the toggles choose (two-input data only), and a note: '' or why
+        the toggles are not used."""
+        two_inputs = self.data[0].shape[1] == 2
+        for button in self.feature_buttons.values():
+            button.disabled = not two_inputs
+        chosen = [name for name, button in self.feature_buttons.items() if button.value]
+        note = ""
+        if not two_inputs:
+            self.features_note.value = self._note(
+                f"input features are made from two inputs (x₁, x₂); these data have "
+                f"{self.data[0].shape[1]}, which the network takes as they are")
+            return None, note
+        if chosen:
+            self._features = check_features(chosen)
+        else:
+            note = ("choose at least one input feature: the network needs an input. Still "
+                    f"using {', '.join(FEATURES[name][0] for name in self._features)}.")
+        self.features_note.value = self._note(
+            "the network's inputs: " + ", ".join(FEATURES[name][0] for name in self._features))
+        return self._features, note
+
     def _new_network(self):
         note = ""
         try:
             self._hidden = parse_hidden(self.hidden_text.value)
         except ValueError as exc:
             note = f"{exc}. Still using hidden layers {self._hidden}."
-        self.net = build_net(self.data[0].shape[1], self._hidden, self.activation_menu.value,
+        features, features_note = self._choose_features()
+        note = " ".join(filter(None, (note, features_note)))
+        X, Y, X_test, Y_test = self.data
+        plain = features in (None, DEFAULT_FEATURES)    # the points as they are
+        self.net_data = self.data if plain else (
+            feature_matrix(X, features), Y, feature_matrix(X_test, features), Y_test)
+        regression = kind_of(self.dataset_menu.value) == REGRESSION
+        self.net = build_net(self.net_data[0].shape[1], self._hidden, self.activation_menu.value,
                              seed=self.weights_seed, loss=LOSSES[self.loss_menu.value],
-                             init_scale=self.init_menu.value)
+                             init_scale=self.init_menu.value,
+                             output="identity" if regression else "sigmoid")
+        self.view = self.net if plain else FeatureInputs(self.net, features)
         self.checkpoint = self.net.weights.flat.copy()
         self._start_note = ""
         self._clear_range_test()   # it was measured on the old data or network
@@ -361,7 +481,7 @@ class TestBench:
         # a run shown from a step is recorded as it trains (once, not again for the record)
         every = None if start is None else record_every(self.steps_slider.value,
                                                         self.net.weights.size)
-        self.run = train_run(self.net, self.data, lr=self.lr_slider.value,
+        self.run = train_run(self.net, self.net_data, lr=self.lr_slider.value,
                              steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                              batch_size=self.batch_slider.value, seed=self.data_seed,
                              checkpoint=self.checkpoint, record_every=every,
@@ -385,7 +505,7 @@ class TestBench:
     def recording(self):
         """The run's weights every few steps (recorded the first time they are needed)."""
         if self._recording is None:
-            self._recording = record_run(self.net, self.data, self.run, self.checkpoint,
+            self._recording = record_run(self.net, self.net_data, self.run, self.checkpoint,
                                          self.data_seed)
         return self._recording
 
@@ -403,7 +523,7 @@ class TestBench:
 
     def _redraw(self):
         """Draw the run, whole or (while a step is shown) up to that step, fast."""
-        settings = (self.net, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
+        settings = (self.view, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
                     self.previous_run)
         view = self.panel_buttons.value
         if self._shown is None:               # played: the weight maps keep its colours
@@ -417,7 +537,7 @@ class TestBench:
         hidden = len(self.net.sizes) > 2
         self.neuron_image.layout.display = None if hidden else "none"
         if hidden:
-            self.neuron_image.value = neuron_png(self.net, self.data[0])
+            self.neuron_image.value = neuron_png(self.view, self.data[0])
         self.neuron_caption.value = html.escape(neuron_caption(self.net))
         self._show_readout()
 
@@ -438,7 +558,7 @@ class TestBench:
         self.net.weights.flat[:] = self.checkpoint
         try:
             self.range_test = lr_range_test(
-                self.net, self.data[0], self.data[1], lrs=RANGE_TEST_LRS,
+                self.net, self.net_data[0], self.net_data[1], lrs=RANGE_TEST_LRS,
                 steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                 batch_size=self.batch_slider.value, seed=self.data_seed)
         finally:
@@ -463,8 +583,17 @@ class TestBench:
         """The readout as plain lines (what the HTML readout shows)."""
         start = (f"weights: {self._start_note}" if self._start_note
                  else f"weights seed {self.weights_seed}")
+        dataset = self.dataset_menu.value
         return readout_lines(self.run, self.net, self.data, f"data seed {self.data_seed} · "
-                             f"{self.dataset_menu.value}", start, self.range_test, self.message)
+                             f"{dataset} ({kind_of(dataset)}){self._inputs_text()}", start,
+                             self.range_test,
+                             self.message)
+
+    def _inputs_text(self):
+        """' · inputs x₁², x₂²' when features are the network's inputs, else ''."""
+        if self.view is self.net:
+            return ""
+        return " · inputs " + ", ".join(FEATURES[name][0] for name in self.view.features)
 
     def _show_readout(self):
         body = "<br>".join(html.escape(line, quote=False) for line in self.readout_text())

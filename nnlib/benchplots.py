@@ -6,7 +6,8 @@ is what makes a redraw fast enough to follow a slider (creating axes and tick
 labels from scratch costs far more than drawing them). The same figure drawn
 once, without widgets, is `plot_run(run, net, data)`.
 
-Conventions: X (N, n_in), Y (N, 1) with labels 0/1; the net has one sigmoid output.
+Conventions: X (N, n_in), Y (N, 1); classification: labels 0/1 and one sigmoid output
+(ModelPanel); regression: real targets and one identity output (ValuePanel).
 """
 
 import math
@@ -35,6 +36,7 @@ from ._figures import (
     set_log_limits,
 )
 from ._validate import integer_at_least, positive, real_array
+from .experiments import is_regression
 from .optim import SCIPY_METHODS
 
 SMOOTHING = ("raw", "moving average", "low-pass")
@@ -43,6 +45,9 @@ PALETTE_COLOURS = 255
 NOTE_BOX = dict(boxstyle="round", fc="mistyrose", ec="darkred")   # warnings on a panel
 KEY_ROOM = 0.3   # room above the data on the decision-boundary map, for its key (two rows)
 GHOST_COLOUR = "0.45"   # the previous run's loss curve
+VALUE_CMAP = "PuOr_r"   # regression: the output's value, diverging at 0 (not the classes' map)
+VALUE_LABEL = "network output"
+VALUE_POINTS = "tab:blue"   # regression with one input: the data around the output curve
 
 
 def smooth(losses, method="raw", width=None):
@@ -150,9 +155,11 @@ class LossPanel:
 
 
 class ModelPanel:
-    """Two or more inputs: the net's output as a colour map over the first two inputs,
-    its 0.5 contour (the decision boundary) and the data. One input: the output
+    """Classification. Two or more inputs: the net's output as a colour map over the first
+    two inputs, its 0.5 contour (the decision boundary) and the data. One input: the output
     curve over x with the data. Training points are filled, test points hollow."""
+
+    regression = False
 
     def __init__(self, ax, n_inputs, resolution=50):
         self.ax, self.n_inputs, self.resolution = ax, n_inputs, resolution
@@ -207,11 +214,7 @@ class ModelPanel:
         inputs = np.concatenate([X, data[2]])          # the view holds the test points too
         out = (self._show_curve(net, inputs, name) if self.n_inputs == 1
                else self._show_map(net, inputs, name))
-        problem = ("the weights are no longer finite" if not np.isfinite(net.weights.flat).all()
-                   else "the output overflows: not a finite number" if not np.isfinite(out).all()
-                   else "")
-        self.note.set_text(problem)
-        self.note.set_visible(bool(problem))
+        _show_problem(self.note, net, out)
 
     def _show_curve(self, net, X, name):
         x = np.linspace(X[:, 0].min(), X[:, 0].max(), 200)
@@ -236,6 +239,114 @@ class ModelPanel:
         self.ax.set(xlim=extent[:2], ylim=extent[2:])
         held = f" (other {self.n_inputs - 2} inputs at 0)" if self.n_inputs > 2 else ""
         fixed_title(self.ax, f"Decision boundary, {name}{held}")
+        return out
+
+
+def _show_problem(note, net, out):
+    """Say on the panel if the weights or the output `out` are not finite."""
+    problem = ("the weights are no longer finite" if not np.isfinite(net.weights.flat).all()
+               else "the output overflows: not a finite number" if not np.isfinite(out).all()
+               else "")
+    note.set_text(problem)
+    note.set_visible(bool(problem))
+
+
+class ValuePanel:
+    """Regression. Two or more inputs: the net's output VALUE as a diverging colour map over
+    the first two inputs (white at 0, ± the largest |target| at the ends; no boundary), its
+    colour bar labelled VALUE_LABEL, and the data coloured by their targets on the same
+    scale. One input: the output curve over x through the points (x, y). Training points
+    are filled, test points hollow."""
+
+    regression = True
+
+    def __init__(self, ax, n_inputs, resolution=50):
+        self.ax, self.n_inputs, self.resolution = ax, n_inputs, resolution
+        self.contour = self.colorbar = None
+        if n_inputs == 1:
+            (self.curve,) = ax.plot([], [], color="k", lw=1.8, label=VALUE_LABEL)
+            self.points = [ax.plot([], [], "o", ms=3, color=VALUE_POINTS, label="training")[0]]
+            self.test_points = [ax.plot([], [], "o", ms=3.5, mfc="none", mec=VALUE_POINTS,
+                                        mew=0.9, label="test")[0]]
+            ax.set(xlabel="x", ylabel="output a, target y")
+            fixed_label_positions(ax, -0.13, -0.14)
+            self.key = colour_key(ax, [(VALUE_LABEL, "k"), ("data (x, y)", VALUE_POINTS),
+                                       ("hollow: test data", POINT_EDGE)], 0.03, 0.97)
+        else:
+            self.image = ax.imshow(np.zeros((2, 2)), origin="lower", cmap=VALUE_CMAP,
+                                   vmin=-1, vmax=1, aspect="auto", alpha=PROBABILITY_ALPHA,
+                                   interpolation="bilinear")
+            self.points = [ax.scatter(np.zeros(0), np.zeros(0), s=18, marker="o",
+                                      edgecolors=POINT_EDGE, linewidths=0.6)]
+            # hollow: a ring in the target's colour inside a thin black one (seen at 0 too)
+            self.test_points = [ax.scatter(np.zeros(0), np.zeros(0), s=s_, marker="o",
+                                           facecolors="none", edgecolors=POINT_EDGE,
+                                           linewidths=w)
+                                for s_, w in ((38, 0.5), (22, 1.5))]
+            self.colorbar = ax.figure.colorbar(self.image, ax=ax, orientation="horizontal",
+                                               fraction=0.05, pad=0.12, aspect=30,
+                                               extend="both")
+            self.colorbar.set_label(VALUE_LABEL)
+            self.colorbar.locator = MaxNLocator(5)
+            ax.set(xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])
+            fixed_label_positions(ax, -0.06, -0.04)
+            ax.grid(False)
+            self.key = colour_key(ax, [("filled: training data", POINT_EDGE),
+                                       ("hollow: test data", POINT_EDGE)], 0.03, 0.97)
+        self.note = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                            fontsize=10, color="darkred", bbox=NOTE_BOX)
+
+    remove_colorbar = ModelPanel.remove_colorbar
+
+    @staticmethod
+    def value_limit(data):
+        """The colour scale's end: the largest |target| of the training and test data."""
+        largest = float(np.abs(np.concatenate([data[1], data[3]])).max())
+        return largest if largest > 0 else 1.0
+
+    def colours(self, values):
+        """RGBA (N, 4) of target values on the map's colour scale."""
+        return self.image.cmap(self.image.norm(values))
+
+    def update(self, net, data, name=""):
+        """Draw `net` over `data` = (X, Y, X_test, Y_test), Y real."""
+        X = data[0]
+        inputs = np.concatenate([X, data[2]])          # the view holds the test points too
+        if self.n_inputs == 1:
+            self.points[0].set_data(X[:, 0], data[1][:, 0])
+            self.test_points[0].set_data(data[2][:, 0], data[3][:, 0])
+            out = self._show_curve(net, inputs, np.concatenate([data[1], data[3]])[:, 0], name)
+        else:
+            limit = self.value_limit(data)
+            self.image.set_clim(-limit, limit)
+            self.points[0].set_offsets(X[:, :2])
+            self.points[0].set_facecolor(self.colours(data[1][:, 0]))
+            for ring in self.test_points:
+                ring.set_offsets(data[2][:, :2])
+            self.test_points[1].set_edgecolor(self.colours(data[3][:, 0]))
+            out = self._show_map(net, inputs, name)
+        _show_problem(self.note, net, out)
+
+    def _show_curve(self, net, X, targets, name):
+        x = np.linspace(X[:, 0].min(), X[:, 0].max(), 200)
+        with np.errstate(all="ignore"):
+            out = net.forward(x.reshape(-1, 1))[:, 0]
+        self.curve.set_data(x, out)
+        low, high = targets.min(), targets.max()
+        pad = 0.1 * (high - low) + 1e-9
+        self.ax.set(xlim=(x[0], x[-1]),    # room above the data for the key (three rows)
+                    ylim=(low - pad, high + pad + 0.45 * (high - low + 2 * pad)))
+        fixed_title(self.ax, f"Output and targets, {name}")
+        return out
+
+    def _show_map(self, net, X, name):
+        g0, g1, out = output_on_grid(net, X, self.resolution, room_above=KEY_ROOM)
+        extent = grid_extent(g0, g1)
+        self.image.set_data(out)
+        self.image.set_extent(extent)
+        self.ax.set(xlim=extent[:2], ylim=extent[2:])
+        held = f" (other {self.n_inputs - 2} inputs at 0)" if self.n_inputs > 2 else ""
+        fixed_title(self.ax, f"Network output, {name}{held}")
         return out
 
 
@@ -370,17 +481,19 @@ class BenchFigure:
 
     def update(self, run, net, data, name="", smoothing="raw", ghost=None, weight_limit=None,
                view=None):
-        """Draw `run` (a BenchRun), `net` (its trained MLP) and `data` = (X, Y, X_test, Y_test);
+        """Draw `run` (a BenchRun), `net` (its trained MLP, or nnlib.experiments.FeatureInputs
+        of it: the map is drawn over the points) and `data` = (X, Y, X_test, Y_test);
         `ghost`: the previous BenchRun, whose loss is drawn dashed, or None; weight_limit:
         the weight maps' colour scale ±limit (None: the largest |W| of `net`); view: what the
         top-right panel shows, one of STEP_VIEWS (None: as before)."""
         self.forget_background()
-        X = data[0]
-        if self.model is None or self.model.n_inputs != X.shape[1]:
+        X, regression = data[0], is_regression(net)
+        if self.model is None or (self.model.n_inputs, self.model.regression) != (X.shape[1],
+                                                                                  regression):
             if self.model is not None:
                 self.model.remove_colorbar()
             self.model_ax.clear()
-            self.model = ModelPanel(self.model_ax, X.shape[1])
+            self.model = (ValuePanel if regression else ModelPanel)(self.model_ax, X.shape[1])
         if self.weights is None or self.weights.sizes != list(net.sizes):
             if self.weights is not None:
                 self.weights.remove()

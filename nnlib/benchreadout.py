@@ -23,8 +23,7 @@ def readout_lines(run, net, data, data_text, start_text, range_test=None, messag
                 f"{run.history.steps} steps · training loss L₀ = {run.initial_loss:.3g} → "
                 f"L = {run.final_loss:.3g} · ln(L₀/L) = "
                 f"{np.log(run.initial_loss / run.final_loss):.2f} (factors of e the loss "
-                f"fell) · test loss {run.final_test_loss:.3g} · test accuracy "
-                f"{run.accuracy:.0%}")
+                f"fell) · test loss {run.final_test_loss:.3g} · " + score_text(run))
         if run.optimizer in SCIPY_METHODS:
             lines.append(f"{run.optimizer} chooses its own step sizes: the learning rate "
                          "and batch size are not used")
@@ -34,6 +33,14 @@ def readout_lines(run, net, data, data_text, start_text, range_test=None, messag
     if message:
         lines.append(f"⚠ {message}")
     return lines
+
+
+def score_text(run):
+    """The test score: accuracy for classification, R² (no accuracy) for regression."""
+    if run.accuracy is not None:
+        return f"test accuracy {run.accuracy:.0%}"
+    return (f"test R² {run.r_squared:.3f} (1: a perfect fit, 0: no better than the mean "
+            "target)")
 
 
 def gradcheck_text(run, net, n_train):

@@ -1,15 +1,19 @@
 """Seeded data sets. Each returns float64 X (N, n_in) and Y (N, n_out).
 
-DATASETS names the two-class sets the test bench offers; make_data draws one and
-splits it into training and test parts. scikit-learn is imported inside the
-functions that use it, so `import nnlib` does not load it. Every `seed` is None (fresh
+DATASETS names the sets the test bench offers, DATASET_KINDS says which are two-class
+('classification', labels 0/1) and which 'regression' (real targets); make_data draws
+one and splits it into training and test parts, and target_data draws a regression set
+from any function a student writes (check_target says what it must be). FEATURES and
+feature_matrix make TensorFlow Playground's input features (x₁², sin x₁, ...) of 2-D
+points. scikit-learn is imported inside the functions that use it, so `import nnlib`
+does not load it. Every `seed` is None (fresh
 randomness) or an integer ≥ 0 (below 2**32 where scikit-learn draws or splits); every
 `noise` a finite standard deviation ≥ 0.
 """
 
 import numpy as np
 
-from ._validate import SKLEARN_SEEDS, choice, matrix, nonnegative, positive
+from ._validate import SKLEARN_SEEDS, choice, matrix, nonnegative, positive, real_array
 from ._validate import seed as check_seed
 
 
@@ -122,32 +126,187 @@ def _halfplane(n, noise, seed):
     return noisy_halfplane(n, noise=max(noise, 1e-3), seed=seed)
 
 
+# -- the regression sets, as TensorFlow Playground's, on [−1, 1]² (Playground's is 12 wide) ---
+# Playground's six bumps, scaled from its ±6 square: (centre x₁, centre x₂, sign)
+GAUSSIAN_BUMPS = ((-2 / 3, 5 / 12, 1.0), (0.0, 5 / 12, -1.0), (2 / 3, 5 / 12, 1.0),
+                  (-2 / 3, -5 / 12, -1.0), (0.0, -5 / 12, 1.0), (2 / 3, -5 / 12, -1.0))
+BUMP_RADIUS = 1 / 3
+
+
+def _uniform_square(n, seed):
+    """n inputs drawn uniformly from [−1, 1]², (n, 2); the first draw of the seed's generator."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 1.0, size=(n, 2)), rng
+
+
+def _plane_value(X):
+    """(x₁ + x₂) / 2, (N,): a tilted plane from −1 to 1."""
+    return (X[:, 0] + X[:, 1]) / 2
+
+
+def _gaussians_value(X):
+    """Σₖ sₖ · max(0, 1 − ‖x − cₖ‖ / BUMP_RADIUS) over GAUSSIAN_BUMPS, (N,): six cones of
+    height ±1 that do not overlap (Playground keeps the bump largest in size, the same)."""
+    total = np.zeros(len(X))
+    for cx, cy, sign in GAUSSIAN_BUMPS:
+        distance = np.hypot(X[:, 0] - cx, X[:, 1] - cy)
+        total += sign * np.maximum(0.0, 1.0 - distance / BUMP_RADIUS)
+    return total
+
+
+def _regression(value):
+    """A registry entry: inputs uniform on [−1, 1]², targets value(X) + Normal(0, noise²)."""
+    def draw(n, noise, seed):
+        X, rng = _uniform_square(n, seed)
+        Y = value(X) + rng.normal(0.0, 1.0, size=n) * noise
+        return X, Y.reshape(-1, 1)
+    draw.__doc__ = f"{value.__doc__.split(',')[0]} of x uniform on [−1, 1]², plus noise."
+    return draw
+
+
 DATASETS = {
     "toy 1-D": _toy_1d_01,
     "XOR": _xor_n,
     "circles": lambda n, noise, seed: circles(n, noise=noise, seed=seed),
     "moons": lambda n, noise, seed: moons(n, noise=noise, seed=seed),
     "noisy half-plane": _halfplane,
+    "plane": _regression(_plane_value),
+    "gaussians": _regression(_gaussians_value),
 }
+CLASSIFICATION, REGRESSION = "classification", "regression"
+DATASET_KINDS = {name: REGRESSION if name in ("plane", "gaussians") else CLASSIFICATION
+                 for name in DATASETS}
+TARGET_INPUTS = (1, 2)    # a target function takes x₁ (a curve) or x₁, x₂ (a map)
+PROBE_POINTS = 7          # check_target tries the target on a 7-point (7 × 7 in 2-D) grid
 
 
 def make_data(name="moons", n=200, noise=0.1, seed=0, test_size=0.25):
-    """The data set DATASETS[name], seeded, split into training and test parts (stratified).
+    """The data set DATASETS[name], seeded, split into training and test parts.
 
     n:     total number of samples, an integer ≥ 8 (XOR: 4 · max(n // 4, 2)).
-    noise: standard deviation ≥ 0 of the Gaussian noise on the inputs; for 'toy 1-D'
-           relative to its input half-width 5, for 'noisy half-plane' on its 13 extra
-           inputs only, and there at least 1e-3 (so those inputs are never all zero).
+    noise: a standard deviation ≥ 0. Classification (DATASET_KINDS[name]): Gaussian noise on
+           the inputs; for 'toy 1-D' relative to its input half-width 5, for 'noisy
+           half-plane' on its 13 extra inputs only, and there at least 1e-3 (so those
+           inputs are never all zero). Regression ('plane', 'gaussians', inputs uniform
+           on [−1, 1]²): Gaussian noise added to the targets, y = f(x) + Normal(0, noise²).
     seed:  None (fresh randomness) or an integer ≥ 0, for the data and the split.
-    Returns X (n_train, n_in), Y (n_train, 1), X_test, Y_test, all float64, Y in {0, 1}.
+    Returns X (n_train, n_in), Y (n_train, 1), X_test, Y_test, all float64; Y in {0, 1}
+    for classification (the split stratified by class), real for regression.
     An unknown name raises ValueError listing the valid ones.
     """
     name = choice("data set", name, DATASETS)
+    n, noise, seed = _check_n_noise_seed(n, noise, seed)
+    X, Y = DATASETS[name](n, noise, seed)
+    X_train, X_test, Y_train, Y_test = train_test_split(
+        X, Y, test_size=test_size, seed=seed, stratify=DATASET_KINDS[name] == CLASSIFICATION)
+    return X_train, Y_train, X_test, Y_test
+
+
+# -- input features, as TensorFlow Playground offers them, of 2-D points X (N, 2) ---------
+FEATURES = {   # name: (label, the column it makes from X)
+    "x1": ("x₁", lambda X: X[:, 0]),
+    "x2": ("x₂", lambda X: X[:, 1]),
+    "x1^2": ("x₁²", lambda X: X[:, 0] ** 2),
+    "x2^2": ("x₂²", lambda X: X[:, 1] ** 2),
+    "x1*x2": ("x₁x₂", lambda X: X[:, 0] * X[:, 1]),
+    "sin x1": ("sin x₁", lambda X: np.sin(X[:, 0])),
+    "sin x2": ("sin x₂", lambda X: np.sin(X[:, 1])),
+}
+DEFAULT_FEATURES = ("x1", "x2")   # the points as they are
+
+
+def check_features(features):
+    """`features` as a tuple of FEATURES names in FEATURES' order (the network's input
+    order), or a TypeError/ValueError naming features: not a sequence of names, an unknown
+    or repeated name, or none at all."""
+    if isinstance(features, (str, bytes)) or not hasattr(features, "__iter__"):
+        raise TypeError(f"features must be a sequence of feature names like ('x1', 'x2') "
+                        f"(one feature: ('x1^2',)), got {features!r}")
+    names = list(features)
+    for name in names:
+        choice("feature", name, FEATURES)
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"features must name each feature once, got {repeated} more than once")
+    if not names:
+        raise ValueError(f"features must name at least one of {', '.join(map(repr, FEATURES))}, "
+                         "got none: the network needs an input")
+    return tuple(name for name in FEATURES if name in names)
+
+
+def feature_matrix(X, features=DEFAULT_FEATURES):
+    """The chosen features of 2-D points X (N, 2), one column each in FEATURES' order:
+    (N, len(features)). ('x1', 'x2') gives X itself."""
+    X = matrix("X", X, n_cols=2, what="inputs (features are made from points (x₁, x₂))")
+    return np.column_stack([FEATURES[name][1](X) for name in check_features(features)])
+
+
+def _check_n_noise_seed(n, noise, seed):
+    """n, noise and seed as make_data and target_data take them, or an error naming one."""
     n = positive("n", n, integer=True)
     if n < 8:  # below this a stratified split of two classes often has no room
         raise ValueError(f"n must be an integer ≥ 8 (enough samples for a stratified "
                          f"training/test split), got {n}")
-    noise, seed = nonnegative("noise", noise), check_seed(seed, below=SKLEARN_SEEDS)
-    X, Y = DATASETS[name](n, noise, seed)
-    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_size=test_size, seed=seed)
+    return n, nonnegative("noise", noise), check_seed(seed, below=SKLEARN_SEEDS)
+
+
+def check_target(target, target_inputs=2):
+    """`target` if it is a function that maps X (N, target_inputs) to N finite real values,
+    (N,) or (N, 1), tried on a grid of PROBE_POINTS per input over [−1, 1]; else a
+    TypeError or ValueError that names target, says what it got and what was expected."""
+    inputs = target_inputs
+    if isinstance(inputs, bool) or not isinstance(inputs, (int, np.integer)) \
+            or inputs not in TARGET_INPUTS:
+        raise ValueError(f"target_inputs must be 1 (a curve y = f(x₁)) or 2 (a map "
+                         f"y = f(x₁, x₂)), got {inputs!r}")
+    if not callable(target):
+        raise TypeError(f"target must be a function of X (N, {inputs}) returning N values, "
+                        f"like lambda X: X[:, 0] * X[:, 1]; got {target!r} "
+                        f"({type(target).__name__})")
+    axis = np.linspace(-1.0, 1.0, PROBE_POINTS)
+    probe = np.stack(np.meshgrid(*[axis] * inputs), axis=-1).reshape(-1, inputs)
+    target_values(target, probe)
+    return target
+
+
+def target_values(target, X):
+    """target(X) as (N, 1) float64, or a ValueError/TypeError naming target: it raised,
+    or gave the wrong shape, non-numbers, NaN or inf."""
+    expected = (f"N = {len(X)} finite real numbers, shape ({len(X)},) or ({len(X)}, 1), for "
+                f"X of shape {X.shape}")
+    try:
+        values = target(X.copy())
+    except Exception as exc:   # the student's code: say where the error came from
+        raise ValueError(f"target(X) raised {type(exc).__name__}: {exc} (X of shape "
+                         f"{X.shape}, values in [−1, 1]; target should return {expected})"
+                         ) from exc
+    try:
+        values = real_array("target(X)", values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"target must return {expected}; {exc}") from None
+    if values.shape not in ((len(X),), (len(X), 1)):
+        raise ValueError(f"target must return {expected}; got shape {values.shape}"
+                         + (" (one number for all rows: return one per row, e.g. np.full(len(X), 1.0))"
+                            if values.ndim == 0 else ""))
+    if not np.isfinite(values).all():
+        raise ValueError(f"target must return {expected}; got NaN or inf at x = "
+                         f"{X[~np.isfinite(values.reshape(-1))][0].tolist()}")
+    return values.reshape(-1, 1)
+
+
+def target_data(target, n=200, noise=0.1, seed=0, test_size=0.25, target_inputs=2):
+    """A regression set from any function: X (n, target_inputs) uniform on [−1, 1] in each
+    input and
+    Y = target(X) + Normal(0, noise²) (noise a standard deviation ≥ 0), split at random
+    into training and test parts. target: X (N, target_inputs) -> (N,) or (N, 1) finite
+    values (see check_target); n an integer ≥ 8; seed None or an integer ≥ 0.
+    Returns X (n_train, target_inputs), Y (n_train, 1), X_test, Y_test."""
+    inputs = target_inputs
+    check_target(target, inputs)
+    n, noise, seed = _check_n_noise_seed(n, noise, seed)
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(n, inputs))
+    Y = target_values(target, X) + rng.normal(0.0, 1.0, size=(n, 1)) * noise
+    X_train, X_test, Y_train, Y_test = train_test_split(X, Y, test_size=test_size, seed=seed,
+                                                        stratify=False)
     return X_train, Y_train, X_test, Y_test

@@ -1,6 +1,9 @@
 """Experiments on training runs, no widgets: one measured run and the learning-rate range test.
 
-    build_net(n_in, hidden, activation, seed)  -> the test bench's MLP, one sigmoid output
+    build_net(n_in, hidden, activation, seed)  -> the test bench's MLP, one output (sigmoid
+                                                  for classification, identity for regression)
+    FeatureInputs(net, features)               -> that net seen from 2-D points, whose
+                                                  features (nnlib.data.FEATURES) are its inputs
     train_run(net, data, lr, steps, ...)       -> BenchRun (History, test curve, gradient norms)
     lr_range_test(net, X, Y, lrs, ...)         -> RangeTest (final loss against learning rate)
     learning_potential(loss)                   -> −ln(loss)
@@ -15,9 +18,10 @@ import math
 
 import numpy as np
 
-from ._validate import nonnegative, number, positive, real_array, vector
+from ._validate import choice, nonnegative, number, positive, real_array, vector
 from ._validate import seed as check_seed
 from .curvature import sharpness
+from .data import check_features, feature_matrix
 from .gradcheck import GradientCheckReport, gradient_check
 from .history import History, TrainingDiverged
 from .network import MLP, check_network
@@ -31,25 +35,58 @@ SHARPNESS_POINTS = 25        # train_run(track_sharpness=True) measures λ_max t
 SHARPNESS_ITERATIONS = 30    # power iterations for the first measurement
 SHARPNESS_WARM = 6           # and for each later one, which starts from the last eigenvector
 RANGE_TEST_LRS = np.logspace(-4, 1, 21)  # lr_range_test's default rates
+OUTPUTS = ("sigmoid", "identity")        # build_net's output: classification, regression
 RANGE_TEST_LRS.flags.writeable = False
 
 
 def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0, loss="cross_entropy",
-              init_scale=1.0):
-    """MLP [n_in, *hidden, 1] with a sigmoid output and `loss` ('cross_entropy' or 'mse');
-    He initialisation for ReLU-type layers, Xavier otherwise, its weights (not the
+              init_scale=1.0, output="sigmoid"):
+    """MLP [n_in, *hidden, 1] with a sigmoid output and `loss` ('cross_entropy' or 'mse'),
+    or for regression (output='identity') an identity output, its loss 'mse'. He
+    initialisation for ReLU-type layers, Xavier otherwise, its weights (not the
     biases) times `init_scale` > 0. hidden: a sequence of widths (e.g. [8, 8], or [] for
     none); seed: None or an integer ≥ 0."""
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
         raise TypeError(f"hidden must be a sequence of layer widths like [8, 8] "
                         f"(one layer of 8: [8]), got {hidden!r}")
     init_scale = positive("init_scale", init_scale)
+    choice("output", output, OUTPUTS)
+    if output == "identity" and loss != "mse":
+        raise ValueError(f"loss must be 'mse' for a regression net (output='identity'), got "
+                         f"{loss!r}: cross-entropy needs outputs in (0, 1)")
     init = "he" if activation in ("relu", "leaky_relu") else "xavier"
-    net = MLP([n_in, *hidden, 1], activation=activation, output_activation="sigmoid",
+    net = MLP([n_in, *hidden, 1], activation=activation, output_activation=output,
               loss=loss, init=init, seed=seed)
     for W in net.Ws:
         W *= init_scale
     return net
+
+
+class FeatureInputs:
+    """`net`, whose inputs are the chosen `features` of 2-D points (nnlib.data.FEATURES),
+    seen from the points: forward(X) = net.forward(feature_matrix(X, features)) for X
+    (N, 2), and forward_all likewise; every other attribute is the net's own (its weights
+    included, so training the net moves this too). What the bench draws over (x₁, x₂)."""
+
+    def __init__(self, net, features):
+        self.net, self.features = check_network(net), check_features(features)
+        if net.sizes[0] != len(self.features):
+            raise ValueError(f"features: {len(self.features)} features {self.features} for a "
+                             f"net of {net.sizes[0]} inputs; they must match")
+
+    def __getattr__(self, name):
+        return getattr(self.net, name)
+
+    def forward(self, X):
+        """The net's output (N, 1) for points X (N, 2)."""
+        return self.net.forward(feature_matrix(X, self.features))
+
+    def forward_all(self, X):
+        """The net's Zs and As for points X (N, 2); As[0] holds their features."""
+        return self.net.forward_all(feature_matrix(X, self.features))
+
+    def __repr__(self):
+        return f"<FeatureInputs {self.features} of {self.net!r}>"
 
 
 def learning_potential(loss):
@@ -87,7 +124,12 @@ class BenchRun:
                      track it; else empty. Gradient descent is stable below λ_max = 2/lr.
     initial_loss:    training-set loss before the first step
     final_loss:      training-set loss after the last step; inf if the run diverged
-    final_test_loss, accuracy: on the test set; inf and 0.0 if the run diverged (never NaN)
+    final_test_loss, accuracy: on the test set; inf and 0.0 if the run diverged (never NaN);
+                     accuracy (output > 0.5 against label > 0.5) is None for a regression
+                     net (identity output)
+    r_squared:       regression: 1 − Σ(y − a)² / Σ(y − ȳ)² on the test set (1 a perfect fit,
+                     0 no better than the mean ȳ), −inf if the run diverged;
+                     None for classification
     potential:       learning_potential(final_loss)
     diverged:        True if the loss became non-finite
     message:         '' or a sentence about what went wrong, for the figure
@@ -112,7 +154,8 @@ class BenchRun:
     initial_loss: float
     final_loss: float
     final_test_loss: float
-    accuracy: float
+    accuracy: float | None
+    r_squared: float | None
     potential: float
     diverged: bool
     message: str
@@ -166,10 +209,11 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         raised = None
     except TrainingDiverged as exc:
         history, raised = exc.history, exc
-    final_loss, final_test_loss, accuracy = _scores(net, data)
+    final_loss, final_test_loss, accuracy, r_squared = _scores(net, data)
     diverged = raised is not None or not np.isfinite(final_loss)
     if diverged:
-        final_loss, final_test_loss, accuracy = math.inf, math.inf, 0.0
+        final_loss, final_test_loss = math.inf, math.inf
+        accuracy, r_squared = (None, -math.inf) if is_regression(net) else (0.0, None)
     message = _run_message(lr, optimizer, raised, diverged, initial_loss, final_loss)
     steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / batch)
     test_steps, test_losses = _test_curve(history, steps_per_epoch, final_test_loss)
@@ -186,6 +230,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
                     sharpness_steps=np.array(recorder.sharp_steps, dtype=int),
                     sharpness=np.array(recorder.sharp, dtype=float), initial_loss=initial_loss,
                     final_loss=final_loss, final_test_loss=final_test_loss, accuracy=accuracy,
+                    r_squared=r_squared,
                     potential=learning_potential(final_loss), diverged=diverged,
                     message=message, grad_check=report,
                     grad_check_verdict="skipped" if report is None else report.verdict)
@@ -245,11 +290,23 @@ class _StepRecorder:
 
 
 def _scores(net, data):
-    """Training loss, test loss and test accuracy (threshold 0.5) of `net` as it is now."""
+    """Training loss, test loss, and test accuracy (threshold 0.5) and None, or for a
+    regression net None and the test R², of `net` as it is now."""
     X, Y, X_test, Y_test = data
     with np.errstate(all="ignore"):
-        accuracy = float(((net.forward(X_test) > 0.5) == (Y_test > 0.5)).mean())
-        return float(net.loss(X, Y)), float(net.loss(X_test, Y_test)), accuracy
+        out = net.forward(X_test)
+        losses = float(net.loss(X, Y)), float(net.loss(X_test, Y_test))
+        if not is_regression(net):
+            return *losses, float(((out > 0.5) == (Y_test > 0.5)).mean()), None
+        spread = float(((Y_test - Y_test.mean()) ** 2).sum())
+        residual = float(((Y_test - out) ** 2).sum())
+        r_squared = 1.0 - residual / spread if spread > 0 else (1.0 if residual == 0 else 0.0)
+        return *losses, None, r_squared if np.isfinite(r_squared) else -math.inf
+
+
+def is_regression(net):
+    """True for a regression net (identity output, as build_net(output='identity') makes)."""
+    return net.output_activation.name == "identity"
 
 
 def _run_message(lr, optimizer, raised, diverged, initial_loss, final_loss):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nnlib
-from nnlib.data import make_data
+from nnlib.data import make_data, target_data
 from nnlib.experiments import (
     GRADCHECK_EPS,
     GRADCHECK_MAX_PARAMS,
@@ -262,3 +262,54 @@ def test_lr_range_test_refuses_bad_rates(lrs, got):
     error = TypeError if lrs == ["fast"] else ValueError  # text is the wrong kind, as for lr
     with pytest.raises(error, match=rf"lrs must be .*1-D.*finite.*> 0.*; got .*{got}"):
         lr_range_test(net, XOR_DATA[0], XOR_DATA[1], lrs=lrs, steps=5)
+
+
+# -- regression: an identity output, squared error, R² instead of accuracy -----------------
+def test_build_net_for_regression_has_an_identity_output_and_squared_error():
+    net = build_net(2, [5], "tanh", seed=3, loss="mse", output="identity")
+    twin = nnlib.MLP([2, 5, 1], activation="tanh", output_activation="identity", loss="mse",
+                     init="xavier", seed=3)
+    np.testing.assert_array_equal(net.weights.flat, twin.weights.flat)
+    X = np.random.default_rng(1).uniform(-1, 1, size=(7, 2))
+    Y = X[:, :1] * 3.0 - 2.0                      # targets far outside (0, 1)
+    W0, b0, W1, b1 = net.Ws[0], net.bs[0], net.Ws[1], net.bs[1]
+    by_hand = np.tanh(X @ W0.T + b0) @ W1.T + b1  # no squashing at the output
+    np.testing.assert_allclose(net.forward(X), by_hand, rtol=1e-12)
+    assert net.loss(X, Y) == pytest.approx(0.5 * np.mean((by_hand - Y) ** 2), rel=1e-12)
+    with pytest.raises(ValueError, match="loss must be 'mse' for a regression net"):
+        build_net(2, [5], output="identity")      # cross-entropy, the default loss
+    with pytest.raises(ValueError, match="unknown output 'softmax'"):
+        build_net(2, [5], output="softmax")
+
+
+def test_a_regression_run_scores_r_squared_and_no_accuracy():
+    data = target_data(lambda X: np.sin(2 * X[:, 0]) + X[:, 1], n=200, noise=0.05, seed=4)
+    net = build_net(2, [8], "tanh", seed=4, loss="mse", output="identity")
+    run = train_run(net, data, lr=0.2, steps=300, batch_size=None)
+    X_test, Y_test = data[2], data[3]
+    residual = np.sum((Y_test - net.forward(X_test)) ** 2)
+    assert run.r_squared == pytest.approx(1 - residual / np.sum((Y_test - Y_test.mean()) ** 2),
+                                          rel=1e-12)
+    assert run.accuracy is None and run.r_squared > 0.9   # seed 4: 0.965 (measured)
+    assert run.grad_check_verdict == "passed"
+    classified = train_run(build_net(2, [4], seed=0), make_data("moons", n=80, seed=0), steps=20)
+    assert classified.r_squared is None and 0 <= classified.accuracy <= 1
+    with np.errstate(all="ignore"):
+        blown = train_run(net, data, lr=100.0, steps=200, batch_size=None, grad_check=False)
+    assert blown.diverged and blown.r_squared == -math.inf and blown.accuracy is None
+
+
+def test_feature_inputs_is_the_net_seen_from_the_points():
+    from nnlib.experiments import FeatureInputs
+
+    net = build_net(3, [4], seed=0)
+    view = FeatureInputs(net, ["x1*x2", "x1", "sin x2"])
+    assert view.features == ("x1", "x1*x2", "sin x2") and view.sizes == net.sizes
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    inputs = np.column_stack([X[:, 0], X[:, 0] * X[:, 1], np.sin(X[:, 1])])
+    np.testing.assert_array_equal(view.forward(X), net.forward(inputs))
+    assert np.array_equal(view.forward_all(X)[1][0], inputs)
+    net.weights.flat[:] = 0.0                      # the same weights, not a copy
+    np.testing.assert_array_equal(view.forward(X), np.full((5, 1), 0.5))
+    with pytest.raises(ValueError, match="2 features .* for a net of 3 inputs"):
+        FeatureInputs(net, ["x1", "x2"])
