@@ -78,9 +78,9 @@ def test_weighted_checker_verdicts():
             lambda d, a, c: loop_weighted(d, a, np.ones(len(c))),
         "it divides by N instead of by Σ c": lambda d, a, c: loop_weighted(d, a, c) * c.sum() / len(c),
         "the division by Σ c is missing": lambda d, a, c: loop_weighted(d, a, c) * c.sum(),
-        "c enters twice (it scales δ⁽ⁿ⁾ and a⁽ⁿ⁾ both, so each term has c_n²)":
+        "c enters twice (it scales δ⁽ⁿ⁾ and a⁽ⁿ⁾ both, so each term has (c⁽ⁿ⁾)²)":
             lambda d, a, c: loop_weighted(d, a, c ** 2) * (c ** 2).sum() / c.sum(),
-        "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ)":
+        "the sums are taken before the product (Σ c δ times Σ a instead of Σ c⁽ⁿ⁾ δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ)":
             lambda d, a, c: np.array([[(c * d[:, i]).sum() * a[:, m].sum() for m in range(a.shape[1])]
                                       for i in range(d.shape[1])]) / c.sum(),
         "the sum over the samples is missing (a stack of N outer products)":

@@ -6,7 +6,7 @@ gradients are plain sums over the rows.
 
 check_weighted_weight_gradient(weighted_weight_gradient)
                                                 ∂𝓛/∂W for the weighted mean
-                                                𝓛 = Σ c_n C_n / Σ c_n, from the samples'
+                                                𝓛 = Σ c⁽ⁿ⁾ C⁽ⁿ⁾ / Σ c⁽ⁿ⁾, from the samples'
                                                 δ⁽ⁿ⁾ and a⁽ⁿ⁾ (rows): one matrix product
 check_gradient_fixed(gradient_fixed)            find the bug: the lesson's gradient_buggy,
                                                 fixed: batched backprop of a sigmoid network
@@ -36,9 +36,9 @@ def _check(candidate, reference, make_inputs, name, trials, seed=0, rtol=1e-6, a
 
 
 def reference_weighted_weight_gradient(deltas, A_prev, c):
-    """∂𝓛/∂W for 𝓛 = Σ_n c_n C_n / Σ_n c_n: deltas (N, j), row n the sample's δ⁽ⁿ⁾ = ∂C_n/∂z;
-    A_prev (N, k), row n its a⁽ⁿ⁾; c (N,) positive weights -> Σ_n c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ / Σ c, (j, k).
-    That is Δᵀ A_prev with row n of Δ = c_n δ⁽ⁿ⁾ᵀ / Σ c (c = 1 gives the plain mean's 1/N)."""
+    """∂𝓛/∂W for 𝓛 = Σ_n c⁽ⁿ⁾ C⁽ⁿ⁾ / Σ_n c⁽ⁿ⁾: deltas (N, j), row n the sample's δ⁽ⁿ⁾ = ∂C⁽ⁿ⁾/∂z;
+    A_prev (N, k), row n its a⁽ⁿ⁾; c (N,) positive weights -> Σ_n c⁽ⁿ⁾ δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ / Σ c, (j, k).
+    That is Δᵀ A_prev with row n of Δ = c⁽ⁿ⁾ δ⁽ⁿ⁾ᵀ / Σ c (c = 1 gives the plain mean's 1/N)."""
     Delta = deltas * (c / c.sum())[:, None]
     return Delta.T @ A_prev
 
@@ -50,9 +50,9 @@ WEIGHTED_SLIPS = {
         lambda d, a, c: (d * c[:, None]).T @ a / len(d),
     "the division by Σ c is missing":
         lambda d, a, c: (d * c[:, None]).T @ a,
-    "c enters twice (it scales δ⁽ⁿ⁾ and a⁽ⁿ⁾ both, so each term has c_n²)":
+    "c enters twice (it scales δ⁽ⁿ⁾ and a⁽ⁿ⁾ both, so each term has (c⁽ⁿ⁾)²)":
         lambda d, a, c: (d * c[:, None]).T @ (a * c[:, None]) / c.sum(),
-    "the sums are taken before the product (Σ c δ times Σ a instead of Σ c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ)":
+    "the sums are taken before the product (Σ c δ times Σ a instead of Σ c⁽ⁿ⁾ δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ)":
         lambda d, a, c: np.outer((d * c[:, None]).sum(axis=0), a.sum(axis=0)) / c.sum(),
     "the sum over the samples is missing (a stack of N outer products)":
         lambda d, a, c: np.einsum("nj,nk->njk", d * (c / c.sum())[:, None], a),
@@ -72,7 +72,7 @@ def _weighted_inputs(rng):
 
 
 def check_weighted_weight_gradient(candidate, name="weighted_weight_gradient"):
-    """Check weighted_weight_gradient(deltas, A_prev, c) -> Σ_n c_n δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ / Σ c, (j, k)."""
+    """Check weighted_weight_gradient(deltas, A_prev, c) -> Σ_n c⁽ⁿ⁾ δ⁽ⁿ⁾ a⁽ⁿ⁾ᵀ / Σ c, (j, k)."""
     return _check(candidate, reference_weighted_weight_gradient, _weighted_inputs, name,
                   trials=4, slips=WEIGHTED_SLIPS)
 
