@@ -345,7 +345,8 @@ CLIPPED_CONTROLS = """(node) => {
 def check_bench(page, node, where):
     """The bench's controls are all there, none is clipped, and each has a name that a
     screen reader says (axe-core's rules)."""
-    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 3, where
+    # activation, optimizer, data set, weight decay, loss, initial weights
+    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 6, where
     problems = page.evaluate(CLIPPED_CONTROLS, node)
     assert problems == [], f"{where}: {problems}"
     # the check sees clipping: a description squeezed narrower than its text is reported
