@@ -180,8 +180,8 @@ def relu_gain_per_layer(std, n_in=256, layers=8, samples=512, seed=0):
 
 
 def _measured_gain(candidate):
-    """The per-layer gain of Var(z) in a ReLU chain with the candidate's σ for n_in = 256,
-    or None if its answer there is not one positive number."""
+    """The per-layer gain of Var(z) in a ReLU chain with the candidate's standard deviation
+    for n_in = 256, or None if its answer there is not one positive number."""
     try:
         std = float(np.asarray(candidate(256), dtype=np.float64))
     except Exception:  # the learner's function may fail in any way; then say nothing more
@@ -197,14 +197,16 @@ def check_he_std(candidate):
     if verdict.status == "wrong values":
         gain = _measured_gain(candidate)
         if gain is not None:
-            verdict.message += (f" Measured on 8 ReLU layers of width 256, your σ makes Var(z) "
-                                f"change by a factor of {gain:.2g} per layer; He's keeps it near 1.")
+            verdict.message += (f" Measured on 8 ReLU layers of width 256, your standard deviation "
+                                f"makes Var(z) change by a factor of {gain:.2g} per layer; He's keeps "
+                                "it near 1.")
         return verdict
     if not verdict:
         return verdict
+    gain = relu_gain_per_layer(reference_he_std(256))
     return Verdict("correct", "he_std: correct! It matches √(2 / n_in) on 5 random layer sizes, and "
-                   "measured on 8 ReLU layers of width 256 it keeps Var(z): it changes by a factor "
-                   "between 0.9 and 1.1 per layer.", 0.0)
+                   f"measured on 8 ReLU layers of width 256 it keeps Var(z) about level: it changes by "
+                   f"a factor of {gain:.2g} per layer.", 0.0)
 
 
 EXERCISES = {
