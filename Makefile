@@ -160,7 +160,10 @@ $(AXE): package.json package-lock.json
 
 axe: $(AXE)
 
-# Speed, measured side by side in one run: writes docs/benchmarks.md and .png.
+# Speed, measured side by side in one run: writes docs/benchmarks.md and .png. Its "In the
+# browser" section times lesson 08's bench as a student meets it, in JupyterLab and Chromium
+# (benchmarks/browser.py: Play's pictures per second, slider key to new picture; alone:
+# `cd benchmarks && ../.venv/bin/python browser.py`); without Chromium or Playwright it says so.
 bench: $(READY)
 	cd benchmarks && ../$(BIN)/python run.py
 

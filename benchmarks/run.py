@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
 from baselines import gemm_only_epoch, per_example_epoch, sklearn_regressor, stacked_tensor_epoch  # noqa: E402
+from browser import KEY as BROWSER  # noqa: E402
 from common import LR, SIZES, interleaved, median_time, problem  # noqa: E402
 from extras import HOOKS  # noqa: E402
 from threadpoolctl import threadpool_info  # noqa: E402
@@ -220,8 +221,19 @@ def write_report(rows, memory, extras, trick_table, info, path_md, path_png):
               "(4 arrays of B × width per layer: grows with B · width)",
               f"- stacked tensor: {memory['stacked'] / 2**20:.1f} MiB "
               "(a (B, n_out, n_in) tensor per layer)", ""]
-    if extras:
-        lines += ["## Lessons and tools", ""] + [f"- {k}: {v}" for k, v in extras.items()] + [""]
+    browser = {k.removeprefix(BROWSER + ": "): v for k, v in extras.items()
+               if k.startswith(BROWSER + ": ")}
+    tools = {k: v for k, v in extras.items() if not k.startswith(BROWSER + ": ")}
+    if tools:
+        lines += ["## Lessons and tools", ""] + [f"- {k}: {v}" for k, v in tools.items()] + [""]
+    if browser:
+        lines += ["## In the browser", "",
+                  "The bench of lesson 08 as a student meets it: JupyterLab (the project's "
+                  "settings, localhost only) in headless Chromium at 1400×900, after Run All, "
+                  "default net (benchmarks/browser.py). Times are taken in the page: key event "
+                  "to the figure's new src, pictures on screen per animation frame; the "
+                  "machine's load average shows how busy it was.", ""]
+        lines += [f"- {k}: {v}" for k, v in browser.items()] + [""]
     lines += ["## What each engine trick buys", "",
               "One SGD epoch of `train` with each trick of nnlib/_engine.py taken away, as the "
               "extra time over the engine's own epoch (benchmarks/tricks.py). The engine keeps "

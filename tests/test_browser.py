@@ -16,6 +16,7 @@ Needs Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`) and th
 Without them the tests are skipped, except under CI (CI=true), where they fail.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -104,7 +105,15 @@ def browser():
 def lab(browser, tmp_path_factory):
     """A JupyterLab server on a temporary copy of notebooks/; yields (base_url, token).
     (It asks for the browser first, so that a missing browser skips before it starts.)"""
-    tmp_path = tmp_path_factory.mktemp("lab")
+    with jupyterlab(tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def jupyterlab(tmp_path):
+    """A JupyterLab server, with the course's settings, on a copy of notebooks/ in
+    `tmp_path` (and lesson 02's student edition in its student/); yields (base_url, token).
+    benchmarks/browser.py measures the bench in it too."""
     root = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
     (root / "student").mkdir()
@@ -158,6 +167,14 @@ def lab(browser, tmp_path_factory):
 def notebook_page(browser, lab, tmp_path):
     """A function that opens a notebook in a new tab and returns the page; afterwards the
     tab is closed and its kernel shut down."""
+    with notebook_opener(browser, lab, tmp_path) as open_notebook:
+        yield open_notebook
+
+
+@contextlib.contextmanager
+def notebook_opener(browser, lab, tmp_path):
+    """Yields open_notebook(name) -> the page of that notebook in a new tab, in the server
+    `lab` = (base_url, token); afterwards the tabs are closed and the kernels shut down."""
     base, token = lab
     pages = []
 
