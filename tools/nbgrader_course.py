@@ -167,11 +167,10 @@ def write_course(paths, out):
     return list(notebooks)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("build/nbgrader"))
-    args = parser.parse_args(argv)
+def refuse_bad_arguments(parser, args):
+    """Stop with a one-line message (parser.error) if a notebook in `args.notebooks` is
+    missing or given twice, or `args.out` is a file: the checks tools/otter_course.py
+    shares."""
     absent = [str(path) for path in args.notebooks if not path.is_file()]
     if absent:
         parser.error(f"notebooks: expected .ipynb files, these do not exist: {', '.join(absent)}")
@@ -181,6 +180,14 @@ def main(argv=None):
     twice = sorted({lesson for lesson in lessons if lessons.count(lesson) > 1})
     if twice:
         parser.error(f"notebooks: {', '.join(twice)} given twice; give each lesson once")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("build/nbgrader"))
+    args = parser.parse_args(argv)
+    refuse_bad_arguments(parser, args)
     try:
         names = write_course(args.notebooks, args.out)
     except ValueError as exc:

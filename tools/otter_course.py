@@ -45,7 +45,15 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from colab_cells import course_config  # noqa: E402
-from nbgrader_course import HEADING, POINTS, checker_calls, has_exercises, lesson_id, nbgrader_cells  # noqa: E402
+from nbgrader_course import (  # noqa: E402
+    HEADING,
+    POINTS,
+    checker_calls,
+    has_exercises,
+    lesson_id,
+    nbgrader_cells,
+    refuse_bad_arguments,
+)
 from student_edition import REGION, released  # noqa: E402
 
 from nnlib.exercises import lesson_exercises  # noqa: E402
@@ -191,18 +199,10 @@ def main(argv=None):
                         help="the otter command (such as .venv-graders/bin/otter): run "
                              "`otter assign` on each lesson into OUT/dist/<lesson>/")
     args = parser.parse_args(argv)
-    absent = [str(path) for path in args.notebooks if not path.is_file()]
-    if absent:
-        parser.error(f"notebooks: expected .ipynb files, these do not exist: {', '.join(absent)}")
-    if args.out.exists() and not args.out.is_dir():
-        parser.error(f"--out must be a folder, got {args.out}, which is an existing file")
+    refuse_bad_arguments(parser, args)
     if args.otter is not None and not args.otter.is_file():
         parser.error(f"--otter: {args.otter} does not exist; `make graders` installs Otter-Grader "
                      "into .venv-graders")
-    names = [path.stem for path in args.notebooks]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        parser.error(f"notebooks: {', '.join(twice)} given twice; give each lesson once")
     try:
         names = write_sources(args.notebooks, args.out)
     except ValueError as exc:
