@@ -154,14 +154,26 @@ def positive_or_nan(values):
     return values
 
 
-def set_log_limits(ax, values, margin, room_below=0.0):
+def nice_bound(value, up=True):
+    """The nearest 1, 2 or 5 × 10^k at or above `value` (at or below if not `up`), value > 0:
+    limits that move in steps, so that a figure whose data change a little keeps its axes."""
+    decade = 10.0 ** math.floor(math.log10(value))
+    steps = [decade * m for m in (0.5, 1, 2, 5, 10)]
+    return (min(s for s in steps if s >= value * (1 - 1e-12)) if up
+            else max(s for s in steps if s <= value * (1 + 1e-12)))
+
+
+def set_log_limits(ax, values, margin, room_below=0.0, snap=False):
     """y limits around the finite positive `values`, at most MAX_DECADES tall (anchored
     at the smallest value), with a factor `margin` of room, and the bottom `room_below`
-    of the axes height left free (for a key). No such values: unchanged."""
+    of the axes height left free (for a key). snap: the data's limits widened to the next
+    1, 2 or 5 × 10^k (nice_bound). No such values: unchanged."""
     values = values[np.isfinite(values) & (values > 0)]
     if values.size:
         lo, hi = values.min(), min(values.max(), values.min() * 10.0 ** MAX_DECADES)
         bottom, top = lo / margin, (hi * margin if hi > lo else lo * 2)
+        if snap:
+            bottom, top = nice_bound(bottom, up=False), nice_bound(top)
         ax.set_ylim(bottom * (bottom / top) ** (room_below / (1 - room_below)), top)
 
 

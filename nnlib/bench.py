@@ -491,7 +491,6 @@ class TestBench:
         self._recording = None if every is None else recording_of(
             self.run.history, self.net, self.checkpoint, every)
         self._shown = None
-        self._plot.forget_background()
         self._show_batch_note()
         total = self.run.history.steps
         self.live.new_run(total, every or record_every(total, self.net.weights.size),
@@ -525,15 +524,12 @@ class TestBench:
         """Draw the run, whole or (while a step is shown) up to that step, fast."""
         settings = (self.view, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
                     self.previous_run)
-        view = self.panel_buttons.value
-        if self._shown is None:               # played: the weight maps keep its colours
-            limit = None if self._recording is None else self._recording.weight_limit(self.net)
-            self._plot.update(self.run, *settings, weight_limit=limit, view=view)
-            self.image.value = self._plot.png()
-        else:
-            self._plot.frame(self.run, run_up_to(self.run, self._shown), *settings,
-                             weight_limit=self.recording.weight_limit(self.net), view=view)
-            self.image.value = self._plot.png(drawn=True)
+        # a played run's weight maps keep one colour scale, the run's
+        limit = None if self._recording is None else self._recording.weight_limit(self.net)
+        shown = self.run if self._shown is None else run_up_to(self.run, self._shown)
+        self._plot.frame(self.run, shown, *settings, weight_limit=limit,
+                         view=self.panel_buttons.value)
+        self.image.value = self._plot.png(drawn=True)
         hidden = len(self.net.sizes) > 2
         self.neuron_image.layout.display = None if hidden else "none"
         if hidden:

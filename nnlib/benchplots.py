@@ -29,6 +29,7 @@ from ._figures import (
     grid_extent,
     log_axis,
     new_figure,
+    nice_bound,
     output_on_grid,
     png_bytes,
     positive_or_nan,
@@ -145,7 +146,7 @@ class LossPanel:
         self.ghost.set_visible(len(shown) == 3)
         self.ghost_key.set_visible(len(shown) == 3)
         self.curves(run, smoothing)
-        set_log_limits(self.ax, np.concatenate(shown), 1.3, room_below=0.14)
+        set_log_limits(self.ax, np.concatenate(shown), 1.3, room_below=0.14, snap=True)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
         self.note.set_text(textwrap.fill(run.message, 48, break_long_words=False))
         self.note.set_visible(bool(run.message))
@@ -413,7 +414,7 @@ class StepPanel:
         values = self.series(run)[1].ravel()
         if self.limit is not None:
             values = np.append(values, 2 / run.lr)
-        set_log_limits(self.ax, values, 1.5, room_below=self.key_room)
+        set_log_limits(self.ax, values, 1.5, room_below=self.key_room, snap=True)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
 
 
@@ -447,10 +448,12 @@ class WeightPanels:
             ax.remove()
 
     def update(self, net, limit=None):
-        """Each map W of `net`, coloured from −limit to limit (None: the largest |W|)."""
+        """Each map W of `net`, coloured from −L to L: L = limit (None: the largest |W|),
+        widened to the next 1, 2 or 5 × 10^k."""
         if limit is None:
             finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
             limit = max((f.max() for f in finite if f.size), default=1.0) or 1.0
+        limit = nice_bound(limit)     # in steps: a slightly different run keeps its colour bar
         for image, W in zip(self.images, net.Ws):
             image.set_data(np.where(np.isfinite(W), W, np.nan))
             image.set_clim(-limit, limit)
@@ -477,7 +480,7 @@ class BenchFigure:
         self.model_ax = self.figure.add_subplot(self.grid[0, 1])
         self.model = None
         self.weights = None
-        self._frame_key = self._background = None
+        self._background = self._background_look = None
 
     def update(self, run, net, data, name="", smoothing="raw", ghost=None, weight_limit=None,
                view=None):
@@ -486,7 +489,6 @@ class BenchFigure:
         `ghost`: the previous BenchRun, whose loss is drawn dashed, or None; weight_limit:
         the weight maps' colour scale ±limit (None: the largest |W| of `net`); view: what the
         top-right panel shows, one of STEP_VIEWS (None: as before)."""
-        self.forget_background()
         X, regression = data[0], is_regression(net)
         if self.model is None or (self.model.n_inputs, self.model.regression) != (X.shape[1],
                                                                                   regression):
@@ -506,42 +508,49 @@ class BenchFigure:
 
     def frame(self, run, shown, net, data, name="", smoothing="raw", ghost=None,
               weight_limit=None, view=None):
-        """One frame of a played run, drawn fast: `shown` is `run` up to some step (see
-        nnlib.benchlive.run_up_to) and `net` holds that step's weights. The axes keep the
-        whole run's limits and the weight maps the colour scale ±`weight_limit`, so
-        everything but the curves and maps is drawn once per run, kept as a background
-        and copied back for each frame (blitting). Then png(drawn=True) encodes it."""
-        key = (id(run), id(net), id(ghost), id(data), name, smoothing, weight_limit, view)
-        canvas = self.figure.canvas
-        if key != self._frame_key:
-            self.update(run, net, data, name, smoothing, ghost, weight_limit, view)
-            changing = self._changing()
-            shown_before = [artist.get_visible() for artist in changing]
+        """Draw `shown` (`run` itself, or `run` up to some step: nnlib.benchlive.run_up_to)
+        with `net` holding its weights, fast. The axes keep the whole run's limits, widened
+        to 1-2-5 steps (nice_bound), so the next run of a slider usually keeps them too.
+        What then looks the same as in the last picture (axes, ticks, labels, keys) is not
+        drawn again: it is kept as a background and copied back (blitting), and only the
+        curves, maps, points and the texts that name the run are drawn on it. Then
+        png(drawn=True) encodes it."""
+        self.update(run, net, data, name, smoothing, ghost, weight_limit, view)
+        if shown is not run:
+            self.loss.curves(shown, smoothing)
+            self.per_step.curves(shown)
+        canvas, changing = self.figure.canvas, self._changing()
+        look = self._look(changing)
+        if look != self._background_look:
+            visible = [artist.get_visible() for artist in changing]
             for artist in changing:
                 artist.set_visible(False)
             canvas.draw()
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-            for artist, visible in zip(changing, shown_before):
-                artist.set_visible(visible)
-            self._frame_key = key
-        self.loss.curves(shown, smoothing)
-        self.per_step.curves(shown)
-        self.model.update(net, data, name)
-        self.weights.update(net, weight_limit)
+            self._background_look = look
+            for artist, shown_before in zip(changing, visible):
+                artist.set_visible(shown_before)
         canvas.restore_region(self._background)
-        for artist in self._changing():
+        for artist in changing:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
         return self.figure
 
-    def forget_background(self):
-        """The next frame draws its background anew (call it for a new run)."""
-        self._frame_key = None
+    def _look(self, changing):
+        """What the background shows: each axes' limits, colour scales and texts (those
+        of `changing` left out, which are drawn on it)."""
+        changing = set(map(id, changing))
+        return tuple(
+            (id(ax), ax.get_xlim(), ax.get_ylim(), tuple(image.get_clim() for image in ax.images),
+             tuple((text.get_text(), text.get_visible())
+                   for text in (*ax.texts, ax.title, ax.xaxis.label, ax.yaxis.label)
+                   if id(text) not in changing))
+            for ax in self.figure.axes)
 
     def _changing(self):
         """The artists a frame redraws, in drawing order (what lies on the model map and
         the weight maps too, as those are drawn over it)."""
-        model, loss = self.model, self.loss
+        model, loss, per_step = self.model, self.loss, self.per_step
         on_map = [model.image] if model.n_inputs > 1 else []
         on_map += [] if model.contour is None else [model.contour]
         on_map += [*model.points, *model.test_points, *model.key, model.note,
@@ -550,7 +559,10 @@ class BenchFigure:
             on_map.insert(0, model.curve)
         weights = [*self.weights.images, *(s for ax in self.weights.axes
                                             for s in ax.spines.values())]
-        return [loss.raw, loss.train, loss.test, *self.per_step.lines, *on_map, *weights]
+        on_loss = [loss.ghost, loss.raw, loss.train, loss.test, loss.ghost_key, loss.note,
+                   loss.ax.title]
+        on_step = [*per_step.lines, *([per_step.limit] if per_step.limit else [])]
+        return [*on_loss, *on_step, *on_map, *weights]
 
     def png(self, compact=False, drawn=False):
         """The figure as PNG bytes, compressed at zlib level 1: redraw speed matters more

@@ -26,6 +26,7 @@ from nnlib._bench_settings import (
     batch_range,
     parse_hidden,
 )
+from nnlib._figures import canvas_pixels, nice_bound
 from nnlib.bench import TestBench
 from nnlib.benchneurons import COLOURS, GAP, TILE, hidden_outputs, neuron_pixels
 from nnlib.benchplots import plot_run, smooth
@@ -299,6 +300,24 @@ def test_bench_shows_the_live_widget_or_a_picture_of_itself(bench):
 
 
 # -- what the bench shows --------------------------------------------------------------------
+def test_a_redraw_keeps_the_background_where_the_axes_look_the_same(bench, monkeypatch):
+    """A nearby learning rate keeps the (snapped) axes: the figure is not drawn again, only
+    the run's artists on the kept background, and the picture is the full draw's, but for
+    a few antialiased pixels where the blitted texts overlap."""
+    draws = []
+    canvas = bench.figure.canvas
+    monkeypatch.setattr(canvas, "draw", lambda *a, draw=canvas.draw: (draws.append(1), draw()))
+    bench.lr_slider.value = 0.31
+    assert draws == [], "a new background was drawn for axes that look the same"
+    blitted = canvas_pixels(bench.figure)
+    canvas.draw()
+    differ = np.abs(blitted.astype(int) - canvas_pixels(bench.figure)).max(axis=2) > 0
+    assert differ.mean() < 1e-3
+    assert "lr = 0.31" in bench._plot.loss.ax.get_title()
+    bench.steps_slider.value = 50          # new x limits: a new background
+    assert len(draws) == 2
+
+
 def test_titles_show_the_learning_rate_as_the_slider_does(bench):
     bench.lr_slider.value = 10 ** 0.2                  # 1.58…, shown by the slider as 1.6
     shown = format(bench.lr_slider.value, bench.lr_slider.readout_format)
@@ -497,7 +516,7 @@ def test_scrubber_shows_a_recorded_earlier_step(bench):
     np.testing.assert_array_equal(weights, weights_after(bench, 40))
     np.testing.assert_array_equal(bench._plot.loss.train.get_ydata(), history.losses[:40])
     assert bench.history is history           # showing a step does not retrain
-    limit = bench.recording.weight_limit(bench.net)
+    limit = nice_bound(bench.recording.weight_limit(bench.net))   # widened to 1-2-5 steps
     assert bench._plot.weights.images[0].get_clim() == (-limit, limit)   # one scale for the run
     bench.live.scrubber.value = 100           # the end: the run's final weights again
     assert bench._plot.weights.images[0].get_clim() == (-limit, limit)
