@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._validate import choice, nonnegative, number, positive, real_array, vector
+from ._validate import choice, number, positive, real_array, vector
 from ._validate import seed as check_seed
 from .curvature import sharpness
 from .data import check_features, feature_matrix
@@ -26,7 +26,7 @@ from .gradcheck import GradientCheckReport, gradient_check
 from .history import History, TrainingDiverged
 from .network import MLP, check_network
 from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
-from .training import train
+from .training import step_optimizer, train
 
 GRADCHECK_SAMPLES = 16       # train_run checks the gradient on this many training samples
 GRADCHECK_MAX_PARAMS = 1500  # and only for networks this small: it costs 2 losses per weight
@@ -110,8 +110,9 @@ class BenchRun:
     """What `train_run` measured.
 
     history:         the nnlib History (history.losses: (steps,) mini-batch losses)
-    lr, optimizer,   the settings of the run
-    weight_decay:
+    lr, optimizer,   the settings of the run (betas None: the optimizer's defaults)
+    weight_decay,
+    l1, betas:
     batch_size:      the rows per step actually used (the training-set size for full batch)
     steps_requested: the number of steps asked for; history.steps is fewer if it diverged
     test_steps,      (k,) step numbers and test-set losses at the end of each epoch,
@@ -143,6 +144,8 @@ class BenchRun:
     lr: float
     optimizer: str
     weight_decay: float
+    l1: float
+    betas: tuple | None
     batch_size: int
     steps_requested: int
     test_steps: np.ndarray
@@ -170,7 +173,7 @@ class BenchRun:
 
 def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed=0,
               checkpoint=None, grad_check=True, record_every=None, track_sharpness=False,
-              weight_decay=0.0):
+              weight_decay=0.0, l1=0.0, betas=None):
     """Train `net` for `steps` optimizer steps and measure everything the bench shows.
 
     data: (X, Y, X_test, Y_test), e.g. from nnlib.data.make_data. checkpoint: a flat
@@ -179,7 +182,8 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     step is one iteration and lr, batch_size are not used. grad_check: check the final
     network's gradient (small networks only, see GRADCHECK_MAX_PARAMS). record_every:
     keep the flat weights every this many steps in the History (as nnlib.train does).
-    weight_decay: λ ≥ 0 of L2 weight decay on the weights, not the biases (nnlib.train).
+    weight_decay, l1, betas: as nnlib.train takes them (λ of weight decay, λ₁ of L1, both on
+    the weights and not the biases; the running averages' β).
     track_sharpness: also measure λ_max on the training set at about SHARPNESS_POINTS
     evenly spaced steps (power iteration, warm-started; see nnlib.curvature).
     Every argument is checked before the weights change. Never raises for divergence:
@@ -190,9 +194,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     X, Y, X_test, Y_test = data = _check_data(net, data)
     optimizer = check_name(optimizer)
     lr = positive("lr", lr)
-    if nonnegative("weight_decay", weight_decay) and optimizer in SCIPY_METHODS:
-        raise ValueError(f"weight_decay is for 'sgd', 'momentum' and 'adam', got "
-                         f"weight_decay={weight_decay!r} with {optimizer!r}")
+    step_optimizer(net, optimizer, lr, weight_decay, l1, betas)   # checks them, changes nothing
     steps = positive("steps", steps, integer=True)
     batch = len(X) if batch_size is None else min(positive("batch_size", batch_size, True), len(X))
     seed = check_seed(seed)
@@ -204,7 +206,8 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     recorder = _StepRecorder(net, steps, (X, Y) if track_sharpness else None)
     try:
         history = train(net, X, Y, optimizer=optimizer, lr=lr, steps=steps, batch_size=batch,
-                        seed=seed, callback=recorder, weight_decay=weight_decay,
+                        seed=seed, callback=recorder, weight_decay=weight_decay, l1=l1,
+                        betas=betas,
                         test_data=(X_test, Y_test), record_every=record_every)
         raised = None
     except TrainingDiverged as exc:
@@ -223,7 +226,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
         with np.errstate(all="ignore"):
             report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
     return BenchRun(history=history, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
-                    batch_size=batch,
+                    l1=l1, betas=betas, batch_size=batch,
                     steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
                     grad_norms=recorder.norms[: history.steps],
                     update_ratios=recorder.ratios[: history.steps],

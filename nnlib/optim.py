@@ -10,6 +10,12 @@ not the biases) shrinks them first, θ ← θ − lr · λ · θ, and then the o
 own step. For SGD that is exactly a gradient step on the penalty (λ/2) Σ W² added to the
 loss; for Adam it is decoupled weight decay (AdamW, Loshchilov & Hutter 2019): the decay
 is not divided by √v̂, so every weight shrinks at the same rate.
+
+L1 (`l1` = λ₁, on the same entries) acts after the optimizer's step, by soft
+thresholding: θ ← sign(θ) · max(|θ| − lr · λ₁, 0). For SGD that is the proximal
+gradient step on the penalty λ₁ Σ |W| (ISTA): each weight moves lr · λ₁ towards 0 and
+stops there instead of crossing it, so weights that the loss does not need become
+exactly 0, as TensorFlow Playground's L1 makes them.
 """
 
 import numpy as np
@@ -26,18 +32,26 @@ def _decay(name, value):
 
 
 class Optimizer:
-    """What every optimizer shares: lr, and weight decay λ on the `decayed` entries
-    (a (n_params,) array of 1 for weights and 0 for biases; None: every entry)."""
+    """What every optimizer shares: lr, and weight decay λ and L1 λ₁ on the `decayed`
+    entries (a (n_params,) array of 1 for weights and 0 for biases; None: every entry)."""
 
-    def __init__(self, lr, weight_decay=0.0, decayed=None):
+    def __init__(self, lr, weight_decay=0.0, decayed=None, l1=0.0):
         self.lr = positive("lr", lr)
         self.weight_decay = nonnegative("weight_decay", weight_decay)
+        self.l1 = nonnegative("l1", l1)
         self.decayed = 1.0 if decayed is None else decayed
 
     def decay(self, flat):
         """θ ← θ − lr · λ · θ on the decayed entries, in place (nothing if λ = 0)."""
         if self.weight_decay:
             flat -= self.lr * self.weight_decay * self.decayed * flat
+
+    def shrink(self, flat):
+        """θ ← sign(θ) · max(|θ| − lr · λ₁, 0) on the decayed entries, in place (nothing
+        if λ₁ = 0): after the step, L1's soft thresholding."""
+        if self.l1:
+            np.copysign(np.maximum(np.abs(flat) - self.lr * self.l1 * self.decayed, 0.0), flat,
+                        out=flat)
 
 
 class SGD(Optimizer):
@@ -48,6 +62,7 @@ class SGD(Optimizer):
     def step(self, flat, grad):
         self.decay(flat)
         flat -= self.lr * grad
+        self.shrink(flat)
 
 
 class Momentum(Optimizer):
@@ -55,8 +70,8 @@ class Momentum(Optimizer):
 
     name = "momentum"
 
-    def __init__(self, lr, beta=0.9, weight_decay=0.0, decayed=None):
-        super().__init__(lr, weight_decay, decayed)
+    def __init__(self, lr, beta=0.9, weight_decay=0.0, decayed=None, l1=0.0):
+        super().__init__(lr, weight_decay, decayed, l1)
         self.beta = _decay("beta", beta)
         self.velocity = None
 
@@ -66,6 +81,7 @@ class Momentum(Optimizer):
         self.decay(flat)
         self.velocity[:] = self.beta * self.velocity - self.lr * grad
         flat += self.velocity
+        self.shrink(flat)
 
 
 class Adam(Optimizer):
@@ -75,13 +91,15 @@ class Adam(Optimizer):
         v ← β₂ v + (1 − β₂) g²                   running mean of its square
         m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)    bias correction for the zero start
         θ ← θ − lr · m̂ / (√v̂ + ε)
-    With weight_decay λ, AdamW: θ ← θ − lr · λ · θ on the weights first (module docstring).
+    With weight_decay λ, AdamW: θ ← θ − lr · λ · θ on the weights first; with l1, soft
+    thresholding after the step (module docstring).
     """
 
     name = "adam"
 
-    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, decayed=None):
-        super().__init__(lr, weight_decay, decayed)
+    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, decayed=None,
+                 l1=0.0):
+        super().__init__(lr, weight_decay, decayed, l1)
         self.beta1, self.beta2 = _decay("beta1", beta1), _decay("beta2", beta2)
         self.eps = positive("eps", eps)
         self.t = 0
@@ -98,6 +116,7 @@ class Adam(Optimizer):
         v_hat = self.v / (1 - b2 ** self.t)
         self.decay(flat)
         flat -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        self.shrink(flat)
 
 
 STEP_OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}

@@ -15,7 +15,7 @@ from .optim import SCIPY_METHODS, SGD, STEP_OPTIMIZERS, check_name
 
 def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle=True,
           seed=None, callback=None, record_every=None, test_data=None, steps=None,
-          weight_decay=0.0):
+          weight_decay=0.0, l1=0.0, betas=None):
     """Train `net` in place; return a History.
 
     X (N, n_in), Y (N, n_out). Each epoch visits the samples in mini-batches of
@@ -33,6 +33,10 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     test_data: optional (X_test, Y_test), scored after every complete epoch.
     weight_decay: λ ≥ 0, for 'sgd', 'momentum' and 'adam': each step first shrinks every
     weight (not the biases) by lr · λ of itself (see nnlib.optim).
+    l1: λ₁ ≥ 0, for the same optimizers: after each step every weight moves lr · λ₁
+    towards 0 and stops at 0 (L1's soft thresholding, see nnlib.optim).
+    betas: None (the defaults), or the running averages' decay rates, each in [0, 1):
+    (β,) for 'momentum' (0.9), (β₁, β₂) for 'adam' (0.9, 0.999).
     Every argument is checked before any weight changes. Raises TrainingDiverged,
     naming the optimizer, the step and lr, if the loss or the weights stop being
     finite, also on the last step: a returned net always has finite weights and loss.
@@ -55,7 +59,7 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     if record_every is not None:
         record_every = positive("record_every", record_every, integer=True)
     test_data = _check_test_data(net, test_data)
-    opt = _optimizer(net, optimizer, lr, weight_decay)
+    opt = step_optimizer(net, optimizer, lr, weight_decay, l1, betas)
     history = History(lr, optimizer)
     _check_start(net, history)
     try:
@@ -83,19 +87,39 @@ def _check_start(net, history):
                        "diverged?). Draw fresh ones with net.reset(seed).")
 
 
-def _optimizer(net, name, lr, weight_decay):
-    """The step optimizer `name` (None for SciPy's), with weight decay on the weights."""
+# the keyword of each running average's β, in the order `betas` gives them
+BETAS = {"sgd": (), "momentum": ("beta",), "adam": ("beta1", "beta2")}
+
+
+def step_optimizer(net, name, lr, weight_decay, l1=0.0, betas=None):
+    """The step optimizer `name` (None for SciPy's), with weight decay and L1 on the
+    weights and the running averages' `betas`."""
     if name in SCIPY_METHODS:
-        if weight_decay != 0:
-            raise ValueError(f"weight_decay is for 'sgd', 'momentum' and 'adam', got "
-                             f"weight_decay={weight_decay!r} with {name!r}")
+        for keyword, value in (("weight_decay", weight_decay), ("l1", l1)):
+            if value != 0:
+                raise ValueError(f"{keyword} is for 'sgd', 'momentum' and 'adam', got "
+                                 f"{keyword}={value!r} with {name!r}")
+        if betas is not None:
+            raise ValueError(f"betas are for 'momentum' and 'adam', got betas={betas!r} "
+                             f"with {name!r}")
         return None
+    options = {}
+    if betas is not None:
+        names = BETAS[name]
+        if not names:
+            raise ValueError(f"betas are for 'momentum' and 'adam', got betas={betas!r} "
+                             f"with {name!r}")
+        if not isinstance(betas, (tuple, list)) or len(betas) != len(names):
+            raise ValueError(f"betas for {name!r} must be a tuple of {len(names)} "
+                             f"({', '.join(names)}), each in [0, 1), got betas={betas!r}")
+        options = dict(zip(names, betas))
     decayed = None
-    if weight_decay:
+    if weight_decay or l1:
         decayed = np.zeros(net.weights.size)
         for W in net.weights.split(decayed)[0::2]:
             W[:] = 1.0                      # weights decay, biases do not
-    return STEP_OPTIMIZERS[name](lr, weight_decay=weight_decay, decayed=decayed)
+    return STEP_OPTIMIZERS[name](lr, weight_decay=weight_decay, decayed=decayed, l1=l1,
+                                 **options)
 
 
 def _check_test_data(net, test_data):
@@ -140,6 +164,7 @@ def _train_steps(net, X, Y, opt, epochs, batch_size, shuffle, seed, callback, re
             if fused_sgd:
                 opt.decay(flat)
                 flat -= grad                  # θ ← θ − lr · g, with lr · g from the engine
+                opt.shrink(flat)
             else:
                 opt.step(flat, grad)
             history._losses.append(loss)

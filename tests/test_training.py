@@ -212,3 +212,74 @@ def test_weight_decay_is_refused_where_it_does_not_apply():
         train(MLP([2, 3, 1], seed=0), X, Y, optimizer="lbfgs", weight_decay=0.1)
     with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0, got -1"):
         train(MLP([2, 3, 1], seed=0), X, Y, weight_decay=-1)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_l1_soft_thresholds_the_weights_after_the_step(optimizer):
+    """One full-batch step with L1 λ₁: the optimizer's own step, then each weight (not a
+    bias), entry by entry, moves lr · λ₁ towards 0 and stops at 0 if it would cross it."""
+    X, Y = data.moons(n=30, seed=0)
+    net = MLP([2, 4, 1], "tanh", seed=3)
+    theta, grad = net.weights.flat.copy(), net.gradient(X, Y)
+    lr, lam = 0.1, 2.0
+    stepped = theta.copy()
+    nnlib_optim.STEP_OPTIMIZERS[optimizer](lr).step(stepped, grad)
+    is_weight = np.zeros_like(theta)
+    for W in net.weights.split(is_weight)[0::2]:
+        W[:] = 1.0
+    expected = []
+    for value, weight in zip(stepped, is_weight):       # a plain loop, entry by entry
+        if weight and abs(value) <= lr * lam:
+            expected.append(0.0)
+        elif weight:
+            expected.append(value - lr * lam if value > 0 else value + lr * lam)
+        else:
+            expected.append(value)
+    train(net, X, Y, optimizer=optimizer, lr=lr, epochs=1, l1=lam)
+    assert np.abs(net.weights.flat - np.array(expected)).max() <= 1e-14
+    assert 0 < np.count_nonzero(net.weights.flat == 0) < np.count_nonzero(is_weight)
+
+
+def test_l1_zeroes_the_noise_inputs_weights_where_l2_only_shrinks_them():
+    """On the noisy half-plane (input 0 decides the label, the others are noise), L1 sets
+    every weight from a noise input exactly to 0 on each seed; the same strength of L2
+    leaves none at 0."""
+    for seed in range(3):
+        X, Y = data.noisy_halfplane(n=80, seed=seed)
+        l1, l2 = (MLP([X.shape[1], 1], loss="cross_entropy", seed=seed) for _ in range(2))
+        train(l1, X, Y, lr=0.5, epochs=300, l1=0.02)
+        train(l2, X, Y, lr=0.5, epochs=300, weight_decay=0.02)
+        assert np.all(l1.Ws[0][:, 2:] == 0) and l1.Ws[0][0, 0] > 0.5, seed
+        assert np.count_nonzero(l2.Ws[0] == 0) == 0, seed
+
+
+def test_betas_reach_momentum_and_adam():
+    X, Y = data.moons(n=40, seed=0)
+    for optimizer, betas, reference in (
+            ("momentum", (0.5,), nnlib_optim.Momentum(0.1, beta=0.5)),
+            ("adam", (0.8, 0.99), nnlib_optim.Adam(0.1, beta1=0.8, beta2=0.99))):
+        net = MLP([2, 4, 1], "tanh", seed=1)
+        flat = net.weights.flat.copy()
+        for _ in range(3):
+            net.weights.flat[:] = flat
+            reference.step(flat, net.gradient(X, Y))
+        net.reset(1)
+        train(net, X, Y, optimizer=optimizer, lr=0.1, epochs=3, betas=betas)
+        assert np.abs(net.weights.flat - flat).max() <= 1e-14, optimizer
+
+
+@pytest.mark.parametrize("arguments, words", [
+    (dict(optimizer="lbfgs", l1=0.1), "l1 is for 'sgd', 'momentum' and 'adam', got l1=0.1"),
+    (dict(l1=-1), "l1 must be a finite number ≥ 0, got -1"),
+    (dict(optimizer="sgd", betas=(0.9,)), "betas are for 'momentum' and 'adam', got betas=(0.9,)"),
+    (dict(optimizer="adam", betas=0.9), "betas for 'adam' must be a tuple of 2 (beta1, beta2)"),
+    (dict(optimizer="momentum", betas=(1.0,)), "beta must be in [0, 1)"),
+])
+def test_l1_and_betas_are_refused_where_they_do_not_apply(arguments, words):
+    X, Y = data.xor()
+    net = MLP([2, 3, 1], seed=0)
+    before = net.weights.flat.copy()
+    with pytest.raises(ValueError) as caught:
+        train(net, X, Y, **arguments)
+    assert words in str(caught.value)
+    assert np.array_equal(net.weights.flat, before)
