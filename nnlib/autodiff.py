@@ -1,10 +1,11 @@
 """A small reverse-mode automatic differentiation over NumPy arrays, for the autodiff lesson.
 
 A `Value` holds an array `data`, the Values it was computed from (`parents`) and a
-local backward rule: given dLoss/d(this value), add each parent's share to the parent's
-`grad`. `loss.backward()` runs those rules from the loss back to the inputs in reverse
-topological order. Gradients accumulate with `+=`: a Value used twice (`x * x`, a weight
-shared by two layers) receives the sum of both contributions.
+local backward rule (`rule`, None for an input): given dLoss/d(this value), add each
+parent's share to the parent's `grad`. `loss.backward()` runs those rules from the loss
+back to the inputs in reverse topological order (`topological_order`). Gradients
+accumulate with `+=`: a Value used twice (`x * x`, a weight shared by two layers) receives
+the sum of both contributions.
 
 It supports what an MLP and its losses need, no more: `@`, `+` and `-` (with
 broadcasting: the backward rule sums over the broadcast axes), element-wise `*` and `/`,
@@ -21,12 +22,13 @@ from .network import check_network
 
 class Value:
     """An array in a computation graph. data: float64 array; grad: dLoss/ddata, same
-    shape (zeros until `backward` runs); parents: the Values this one was computed from."""
+    shape (zeros until `backward` runs); parents: the Values this one was computed from;
+    rule: its backward rule, rule(grad) adds to the parents' grads (None for an input)."""
 
     def __init__(self, data, parents=(), rule=None):
         self.data = real_array("data", data)  # not None, text, complex or ragged lists
         self.grad = np.zeros_like(self.data)
-        self.parents, self._rule = parents, rule
+        self.parents, self.rule = parents, rule
 
     def __repr__(self):
         return f"Value(shape={self.data.shape})"
@@ -35,24 +37,13 @@ class Value:
         """dSelf/d(every Value it depends on), into their `.grad`. Self must be a scalar."""
         if self.data.shape != ():
             raise ValueError(f"backward() needs a scalar (a loss), got shape {self.data.shape}")
-        # depth first, with a stack instead of recursion (a chain of 3,000 `+` would
-        # exceed Python's recursion limit): a Value comes after everything it was computed from
-        order, seen, stack = [], {id(self)}, [(self, iter(self.parents))]
-        while stack:
-            v, parents = stack[-1]
-            parent = next(parents, None)
-            if parent is None:
-                stack.pop()
-                order.append(v)
-            elif id(parent) not in seen:
-                seen.add(id(parent))
-                stack.append((parent, iter(parent.parents)))
+        order = topological_order(self)
         for v in order:
             v.grad = np.zeros_like(v.data)
         self.grad = np.ones_like(self.data)
         for v in reversed(order):
-            if v._rule is not None:
-                v._rule(v.grad)
+            if v.rule is not None:
+                v.rule(v.grad)
 
     # -- operations -----------------------------------------------------------------------
     def __matmul__(self, other):
@@ -121,11 +112,29 @@ class Value:
     def apply(self, f, fprime):
         """f applied element-wise; fprime(z, a) is its derivative (a = f(z))."""
         out = Value(f(self.data), (self,))
-        out._rule = lambda g: self._add_grad(g * fprime(self.data, out.data))
+        out.rule = lambda g: self._add_grad(g * fprime(self.data, out.data))
         return out
 
     def _add_grad(self, g):
         self.grad += g  # +=, not =: a Value used twice gets both contributions
+
+
+def topological_order(root):
+    """Every Value that `root` was computed from, root included, each once, every one after
+    all the Values it was computed from (its `parents`): root comes last. A depth-first
+    search, with a stack instead of recursion (a chain of 3,000 `+` would exceed Python's
+    recursion limit). It reads only `.parents`, so it orders any such graph."""
+    order, seen, stack = [], {id(root)}, [(root, iter(root.parents))]
+    while stack:
+        v, parents = stack[-1]
+        parent = next(parents, None)
+        if parent is None:
+            stack.pop()
+            order.append(v)
+        elif id(parent) not in seen:
+            seen.add(id(parent))
+            stack.append((parent, iter(parent.parents)))
+    return order
 
 
 def _value(x, op):
@@ -153,7 +162,7 @@ def activation(z, f):
     if f.name != "softmax":
         return z.apply(f, f.derivative)
     out = Value(f(z.data), (z,))
-    out._rule = lambda g: z._add_grad(f.backward(g, z.data, out.data))
+    out.rule = lambda g: z._add_grad(f.backward(g, z.data, out.data))
     return out
 
 
@@ -171,12 +180,12 @@ def loss(Z, A, Y, name, output):
                          f"(sigmoid or softmax output), got {name!r} with {output!r}")
     if output == "sigmoid":  # log(1 + e^z) − y z per unit; d/dz log(1 + e^z) = σ(z)
         softplus = Value(np.logaddexp(0.0, Z.data), (Z,))
-        softplus._rule = lambda g: Z._add_grad(g * A.data)
+        softplus.rule = lambda g: Z._add_grad(g * A.data)
         return (softplus - Y * Z).sum() * Value(1.0 / N)
     # softmax: logsumexp(z) − y·z per row; d/dz logsumexp(z) = softmax(z)
     top = Z.data.max(axis=1, keepdims=True)
     lse = Value(top + np.log(np.exp(Z.data - top).sum(axis=1, keepdims=True)), (Z,))
-    lse._rule = lambda g: Z._add_grad(g * A.data)
+    lse.rule = lambda g: Z._add_grad(g * A.data)
     return (lse.sum() - (Y * Z).sum()) * Value(1.0 / N)
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnlib import MLP, activations, numerical_gradient
-from nnlib.autodiff import Value, mlp_gradient
+from nnlib.autodiff import Value, mlp_gradient, topological_order
 
 OUTPUT_AND_LOSS = [("identity", "mse"), ("sigmoid", "mse"), ("tanh", "mse"), ("relu", "mse"),
                    ("softmax", "mse"), ("sigmoid", "cross_entropy"),
@@ -127,3 +127,23 @@ def test_numbers_mix_with_values_as_constants_against_centred_differences():
     out.backward()
     numeric = numerical_gradient(f, theta)
     assert np.allclose(np.concatenate([W.grad.ravel(), R.grad]), numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_topological_order_lists_every_value_once_each_after_its_parents():
+    x = Value(np.array([1.0, 2.0]))
+    x2 = x * x
+    root = (x2 + x2 * x2 + x).sum()
+    order = topological_order(root)
+    where = {id(v): k for k, v in enumerate(order)}
+    assert order[-1] is root and len(where) == len(order) == 6
+    assert all(where[id(p)] < where[id(v)] for v in order for p in v.parents)
+    assert [v.rule is None for v in order] == [True, False, False, False, False, False]
+
+
+def test_topological_order_of_a_long_chain_needs_no_recursion():
+    x = Value(1.0)
+    y = x
+    for _ in range(3000):
+        y = y * x
+    order = topological_order(y)
+    assert len(order) == 3001 and order[0] is x and order[-1] is y

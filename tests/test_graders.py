@@ -34,11 +34,23 @@ NBGRADER = GRADERS / "bin" / "nbgrader"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
 GRADED = "10_autodiff"              # runs in seconds
-SLIPPED = "autodiff-ex2-solution"   # add_backward: db = g.sum(axis=0) made a mean
-RIGHT, SLIP = "g.sum(axis=0)", "g.mean(axis=0)"
-SLIP_NAME = "db is the mean over the rows, not their sum"   # as nnlib.exercises.autodiff names it
+SLIPPED = "autodiff-ex4-solution"   # penalised_loss: the penalty (λ/2) Σ W² without its ½
+RIGHT, SLIP = "Value(lam / 2)", "Value(lam)"
+SLIP_NAME = ("the penalty was taken as λ Σ W², without its ½ (weight decay λ is "
+             "(λ/2) Σ W²)")   # as nnlib.exercises.autodiff names it
 TIMEOUT = 600   # s, per nbgrader command
 
+
+
+def penalised_loss_with(factor):
+    """A penalised_loss (lesson 10, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
+    right, 1 the usual slip."""
+    from nnlib.autodiff import Value
+
+    def penalised_loss(X, Y, W, b, lam):
+        R = Value(X) @ W.T + b - Value(Y)
+        return (R * R).sum() * Value(0.5 / len(X)) + (W * W).sum() * Value(factor * lam)
+    return penalised_loss
 
 def nbgrader_meta(cell):
     return cell.metadata.get("nbgrader", {})
@@ -87,19 +99,19 @@ def test_every_exercise_is_a_solution_cell_and_a_test_cell_with_stable_ids(cours
 
 
 def test_a_test_cell_fails_with_the_checkers_message_unless_the_verdict_is_correct():
-    from nnlib.exercises.autodiff import check_add_backward
+    from nnlib.exercises.autodiff import check_penalised_loss
 
-    source = autograded_source("check_add_backward(add_backward)", "lesson 10, cell 1")
+    source = autograded_source("check_penalised_loss(penalised_loss)", "lesson 10, cell 1")
 
-    def run(add_backward):
-        exec(compile(source, "test cell", "exec"), {"check_add_backward": check_add_backward,
-                                                    "add_backward": add_backward})
+    def run(penalised_loss):
+        exec(compile(source, "test cell", "exec"), {"check_penalised_loss": check_penalised_loss,
+                                                    "penalised_loss": penalised_loss})
 
-    run(lambda g, x_shape, b_shape: (g, g.sum(axis=0)))
+    run(penalised_loss_with(0.5))
     with pytest.raises(AssertionError, match=re.escape(SLIP_NAME)):
-        run(lambda g, x_shape, b_shape: (g, g.mean(axis=0)))
+        run(penalised_loss_with(1.0))
     with pytest.raises(AssertionError, match="not implemented yet"):
-        run(lambda g, x_shape, b_shape: None)
+        run(lambda X, Y, W, b, lam: None)
 
 
 def test_a_test_cell_makes_every_checker_call_of_its_checker_cell():

@@ -36,13 +36,25 @@ OTTER = GRADERS / "bin" / "otter"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
 GRADED = "10_autodiff"              # runs in seconds
-SLIPPED = "autodiff-ex2"            # add_backward: db = g.sum(axis=0) made a mean
-RIGHT, SLIP = "g.sum(axis=0)", "g.mean(axis=0)"
-SLIP_NAME = "db is the mean over the rows, not their sum"   # as nnlib.exercises.autodiff names it
+SLIPPED = "autodiff-ex4"            # penalised_loss: the penalty (λ/2) Σ W² without its ½
+RIGHT, SLIP = "Value(lam / 2)", "Value(lam)"
+SLIP_NAME = ("the penalty was taken as λ Σ W², without its ½ (weight decay λ is "
+             "(λ/2) Σ W²)")   # as nnlib.exercises.autodiff names it
 NOT_YET = "not implemented yet"
 ANSWER_TAG = "otter_answer_cell"    # Otter's tag of the cells a student writes in
 TIMEOUT = 600   # s, per otter command
 
+
+
+def penalised_loss_with(factor):
+    """A penalised_loss (lesson 10, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
+    right, 1 the usual slip."""
+    from nnlib.autodiff import Value
+
+    def penalised_loss(X, Y, W, b, lam):
+        R = Value(X) @ W.T + b - Value(Y)
+        return (R * R).sum() * Value(0.5 / len(X)) + (W * W).sum() * Value(factor * lam)
+    return penalised_loss
 
 def exercise_count(path):
     nb = nbformat.read(path, as_version=4)
@@ -104,24 +116,24 @@ def test_every_exercise_is_a_question_with_its_solution_and_a_test(course, path)
 
 
 def test_a_test_fails_with_the_checkers_message_unless_the_verdict_is_correct():
-    source = otter_test("check_add_backward(add_backward)", SLIPPED, "autodiff", "lesson 10, cell 1")
-    assert source.startswith("def test_autodiff_ex2(add_backward):\n")
+    source = otter_test("check_penalised_loss(penalised_loss)", SLIPPED, "autodiff", "lesson 10, cell 1")
+    assert source.startswith("def test_autodiff_ex4(penalised_loss):\n")
     namespace = {}
     exec(compile(source, "test", "exec"), namespace)
-    run = namespace["test_autodiff_ex2"]
-    run(lambda g, x_shape, b_shape: (g, g.sum(axis=0)))
+    run = namespace["test_autodiff_ex4"]
+    run(penalised_loss_with(0.5))
     with pytest.raises(AssertionError, match=re.escape(SLIP_NAME)):
-        run(lambda g, x_shape, b_shape: (g, g.mean(axis=0)))
+        run(penalised_loss_with(1.0))
     with pytest.raises(AssertionError, match=NOT_YET):
-        run(lambda g, x_shape, b_shape: None)
+        run(lambda X, Y, W, b, lam: None)
 
 
 def test_a_test_imports_every_checker_of_its_checker_cell_and_no_other():
-    source = otter_test("print(check_tanh_backward(tanh_backward))\ncheck_add_backward(add_backward)",
+    source = otter_test("print(check_fixed_gradient(fixed_gradient))\ncheck_penalised_loss(penalised_loss)",
                          "autodiff-ex9", "autodiff", "lesson 10, cell 1")
-    assert source.startswith("def test_autodiff_ex9(tanh_backward, add_backward):\n")
-    assert "from nnlib.exercises.autodiff import check_tanh_backward, check_add_backward\n" in source
-    assert "verdicts = [check_tanh_backward(tanh_backward), check_add_backward(add_backward)]" in source
+    assert source.startswith("def test_autodiff_ex9(fixed_gradient, penalised_loss):\n")
+    assert "from nnlib.exercises.autodiff import check_fixed_gradient, check_penalised_loss\n" in source
+    assert "verdicts = [check_fixed_gradient(fixed_gradient), check_penalised_loss(penalised_loss)]" in source
     with pytest.raises(ValueError, match="cell 1: check_layer_forward is not one of the checkers of "
                                          "nnlib.exercises.autodiff"):
         otter_test("check_layer_forward(layer_forward)", "autodiff-ex1", "autodiff", "lesson 10, cell 1")
@@ -204,7 +216,7 @@ def graded(assigned, tmp_path_factory):
     for cell, source in zip(answers, solutions(ROOT / "notebooks" / f"{GRADED}.ipynb"), strict=True):
         cell.source = source
     slipped = copy.deepcopy(solved)
-    cell = next(c for c in slipped.cells if ANSWER_TAG in tags(c) and "def add_backward" in c.source)
+    cell = next(c for c in slipped.cells if ANSWER_TAG in tags(c) and "def penalised_loss" in c.source)
     assert RIGHT in cell.source
     cell.source = cell.source.replace(RIGHT, SLIP)
     autograder = next((assigned / "autograder").glob(f"{GRADED}-autograder_*.zip"))

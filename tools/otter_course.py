@@ -100,7 +100,7 @@ def otter_solution(source):
 
 def otter_test(checker_source, question, lesson, where):
     """The source of the Otter test of question `question` ("autodiff-ex2") made from the
-    checker cell whose code is `checker_source` ("check_add_backward(add_backward)"): a
+    checker cell whose code is `checker_source` ("check_penalised_loss(penalised_loss)"): a
     function whose arguments Otter takes from the graded notebook's globals."""
     calls = checker_calls(checker_source, where)
     known = {checker.__name__ for checker in lesson_exercises(lesson).values()}
