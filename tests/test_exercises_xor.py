@@ -1,6 +1,6 @@
 """Checkers of lesson 07: the right verdict for right, wrong and unfinished answers (each
-named slip recognised by name), and references that agree with nnlib and with finite
-differences."""
+named slip recognised by name, nothing raised), and references that agree with nnlib and
+with finite differences."""
 
 import json
 from pathlib import Path
@@ -11,15 +11,20 @@ from scipy.special import expit
 import nnlib
 from nnlib.exercises.xor import (
     AFFINE_SLIPS,
-    FORWARD_SLIPS,
+    CORNERS as X_CORNERS,
+    FROM_TO,
     GRADIENT_SLIPS,
     PLANTED_BUG,
+    SWAPPED_NEURONS,
+    TOO_SMALL,
+    XNOR,
+    XOR_WEIGHT_SLIPS,
     check_affine_backward,
-    check_forward_221,
     check_gradient_221,
+    check_xor_weights,
     reference_affine_backward,
-    reference_forward_221,
     reference_gradient_221,
+    xor_activations,
 )
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_xor.ipynb"
@@ -34,62 +39,79 @@ def dsigmoid(z):
     return s * (1 - s)
 
 
-# -- forward_221 ------------------------------------------------------------------------
-def explicit_forward_221(X, W0, b0, W1, b1):
-    """Neuron by neuron, as the lesson writes it out by hand."""
-    x0, x1 = X[:, 0], X[:, 1]
-    h0 = sigmoid(x0 * W0[0, 0] + x1 * W0[0, 1] + b0[0])
-    h1 = sigmoid(x0 * W0[1, 0] + x1 * W0[1, 1] + b0[1])
-    return sigmoid(h0 * W1[0, 0] + h1 * W1[0, 1] + b1[0]).reshape(-1, 1)
+# -- xor_weights -------------------------------------------------------------------------
+K = 10.0
+HAND = (np.array([[K, K], [K, K]]), np.array([-K / 2, -3 * K / 2]), np.array([[K, -K]]),
+        np.array([-K / 2]))                     # OR, AND, then "OR and not AND"
 
 
-def test_forward_221_reference_agrees_with_nnlib():
-    net = nnlib.MLP([2, 2, 1], activation="sigmoid", seed=3)
-    X = np.random.default_rng(0).normal(size=(7, 2))
-    expected = net.forward(X)
-    got = reference_forward_221(X, net.Ws[0], net.bs[0], net.Ws[1], net.bs[1])
-    assert np.allclose(got, expected, rtol=0, atol=1e-14)
+def hand_weights():
+    return tuple(a.copy() for a in HAND)
 
 
-def test_forward_221_accepts_a_solution_and_refuses_a_stub():
-    assert check_forward_221(explicit_forward_221).status == "correct"
+def test_xor_weights_accepts_a_derivation_and_refuses_a_stub():
+    verdict = check_xor_weights(hand_weights)
+    assert verdict and verdict.status == "correct" and "0.007, 0.992, 0.992, 0.007" in repr(verdict)
+    H, a = xor_activations(*HAND)            # the activations the checker judged, by hand
+    assert np.allclose(H[:, 0], sigmoid(K * X_CORNERS.sum(axis=1) - K / 2))
+    assert np.all(np.abs(a - [0, 1, 1, 0]) < 0.01)
 
-    def stub(X, W0, b0, W1, b1):
+    def xor_weights():
         raise NotImplementedError
 
-    assert check_forward_221(stub).status == "not implemented"
+    assert check_xor_weights(xor_weights).status == "not implemented"
+    assert check_xor_weights(lambda: None).status == "not implemented"
 
 
-def test_forward_221_names_each_slip():
-    def swapped_from_to(X, W0, b0, W1, b1):     # W[from, to] instead of W[to, from]
-        return explicit_forward_221(X, W0.T, b0, W1, b1)
+def test_xor_weights_accepts_other_solutions_in_lists():
+    W0, b0, W1, b1 = HAND
+    assert check_xor_weights(lambda: ((3 * W0).tolist(), list(3 * b0), 3 * W1, 3 * b1))
+    assert check_xor_weights(lambda: (W0 * [[1.0, 1.3], [0.9, 1.0]], b0, W1, b1))
 
-    def linear_hidden(X, W0, b0, W1, b1):
-        x0, x1 = X[:, 0], X[:, 1]
-        h0 = x0 * W0[0, 0] + x1 * W0[0, 1] + b0[0]
-        h1 = x0 * W0[1, 0] + x1 * W0[1, 1] + b0[1]
-        return sigmoid(h0 * W1[0, 0] + h1 * W1[0, 1] + b1[0]).reshape(-1, 1)
 
-    def linear_output(X, W0, b0, W1, b1):
-        out = explicit_forward_221(X, W0, b0, W1, b1)
-        return np.log(out / (1 - out))          # undo the output sigmoid: its z
-
-    def relu_hidden(X, W0, b0, W1, b1):         # the mix-up of the original notes
-        H = np.maximum(X @ W0.T + b0, 0)
-        return sigmoid(H @ W1.T + b1)
-
-    wrong = dict(zip(FORWARD_SLIPS, (swapped_from_to, linear_hidden, linear_output, relu_hidden)))
-    assert len(wrong) == len(FORWARD_SLIPS)
+def test_xor_weights_names_each_slip():
+    W0, b0, W1, b1 = HAND
+    asymmetric = W0 * np.array([[1.0, 1.3], [0.9, 1.0]])      # works, and differs from its transpose
+    wrong = {
+        SWAPPED_NEURONS: lambda: (W0[::-1], b0[::-1], W1[:, ::-1], b1),   # XOR, roles swapped
+        FROM_TO: lambda: (asymmetric.T, b0, W1, b1),
+        TOO_SMALL: lambda: (W0 / 3, b0 / 3, W1 / 3, b1 / 3),
+        XNOR: lambda: (W0, b0, -W1, -b1),
+    }
+    assert set(wrong) == set(XOR_WEIGHT_SLIPS)
+    assert check_xor_weights(lambda: (W0[::-1], b0[::-1], W1, b1)).slip == SWAPPED_NEURONS
+    assert check_xor_weights(lambda: (asymmetric, b0, W1, b1))
     for slip, candidate in wrong.items():
-        verdict = check_forward_221(candidate)
-        assert verdict.status == "wrong values" and verdict.slip == slip, slip
+        verdict = check_xor_weights(candidate)
+        assert verdict.status == "wrong values" and verdict.slip == slip, (slip, verdict)
         assert slip in repr(verdict)
 
 
-def test_forward_221_wrong_shape():
-    flat = check_forward_221(lambda X, W0, b0, W1, b1: explicit_forward_221(X, W0, b0, W1, b1).ravel())
-    assert flat.status == "wrong shape" and "shape (8,), expected (8, 1)" in repr(flat)
-    assert flat.slip is None
+def test_xor_weights_names_the_neuron_and_corner_that_are_wrong():
+    W0, b0, W1, b1 = HAND
+    verdict = check_xor_weights(lambda: (W0, np.array([-K / 2, -K / 2]), W1, b1))   # two ORs
+    assert verdict.status == "wrong values" and verdict.slip is None
+    assert "Hidden neuron 1 should compute AND, but at (x_0, x_1) = (0, 1) it gives 0.993" in repr(verdict)
+    verdict = check_xor_weights(lambda: (W0, b0, np.array([[K, 0.0]]), b1))          # output = OR
+    assert "The output should compute XOR, but at (x_0, x_1) = (1, 1)" in repr(verdict)
+
+
+def test_xor_weights_wrong_shapes_and_values_never_raise():
+    W0, b0, W1, b1 = HAND
+    column = check_xor_weights(lambda: (W0, b0, W1.T, b1))
+    assert column.status == "wrong shape" and column.slip == FROM_TO and "(2, 1)" in repr(column)
+    scalar = check_xor_weights(lambda: (W0, b0, W1, -K / 2))
+    assert scalar.status == "wrong shape" and "b1 has shape (), expected (1,)" in repr(scalar)
+    assert check_xor_weights(lambda: (W0, b0, W1)).status == "wrong shape"
+    assert "got int" in repr(check_xor_weights(lambda: 3))
+    assert check_xor_weights(lambda: ("a", b0, W1, b1)).status == "wrong shape"
+    assert check_xor_weights(lambda: (W0 * np.nan, b0, W1, b1)).status == "wrong values"
+    assert check_xor_weights(lambda: (W0, b0, W1, np.array([1e400]))).status == "wrong values"
+
+    def crashes():
+        return 1 / 0
+
+    assert check_xor_weights(crashes).status == "error"
 
 
 # -- affine_backward ---------------------------------------------------------------------

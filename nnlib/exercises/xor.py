@@ -1,54 +1,127 @@
-"""Checkers for the lesson "XOR, layers as modules".
+"""Checkers for the lesson "XOR".
 
-Conventions as everywhere in the course: samples are rows, W is (n_out, n_in),
-Z = A_in @ W.T + b. The 2-2-1 network has sigmoid hidden and output layers and the
-mean squared error, loss = mean over the N samples of ½(a − y)².
+Conventions as everywhere in the course: samples are rows, W is (n_out, n_in) with
+W[to, from], Z = A_in @ W.T + b. The 2-2-1 network has sigmoid hidden and output layers and
+the mean squared error, loss = mean over the N samples of ½(a − y)².
 
-check_forward_221(forward_221)          the forward pass of a 2-2-1 sigmoid network
-check_affine_backward(affine_backward)  the backward pass of an affine layer
+check_xor_weights(xor_weights)          XOR's weights set by hand: hidden neuron 0 computes
+                                        OR, hidden neuron 1 AND, the output "OR and not AND"
+check_affine_backward(affine_backward)  the backward pass of an affine layer, derived
 check_gradient_221(gradient_221)        find the bug: the whole gradient (dW0, db0, dW1,
                                         db1) of the 2-2-1 network, with the planted bug
                                         and the usual backprop slips named
+
+Each returns a Verdict that names the usual slip when it sees one, and never raises.
 """
 
 import numpy as np
 from scipy.special import expit
 
-from .core import check
+from .core import Verdict, call, check
 
 
-# -- Exercise 1: forward_221 --------------------------------------------------------------
-def reference_forward_221(X, W0, b0, W1, b1):
-    """Output (N, 1) of a 2-2-1 network with sigmoid hidden and output layers.
+# -- Exercise 1: xor_weights ----------------------------------------------------------------
+CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])   # rows (x_0, x_1)
+GATES = {"OR": np.array([0.0, 1.0, 1.0, 1.0]), "AND": np.array([0.0, 0.0, 0.0, 1.0]),
+         "XOR": np.array([0.0, 1.0, 1.0, 0.0])}
+CLOSE = 0.1     # every activation within 0.1 of its gate's 0 or 1
+SHAPES = {"W0": (2, 2), "b0": (2,), "W1": (1, 2), "b1": (1,)}
 
-    X (N, 2), W0 (2, 2), b0 (2,), W1 (1, 2), b1 (1,).
-    """
-    H = expit(X @ W0.T + b0)
-    return expit(H @ W1.T + b1)
-
-
-FORWARD_SLIPS = {
-    "W[from, to] was used instead of W[to, from] (X @ W0 instead of X @ W0.T)":
-        lambda X, W0, b0, W1, b1: expit(expit(X @ W0 + b0) @ W1.T + b1),
-    "the hidden layer has no sigmoid":
-        lambda X, W0, b0, W1, b1: expit((X @ W0.T + b0) @ W1.T + b1),
-    "the output layer has no sigmoid":
-        lambda X, W0, b0, W1, b1: expit(X @ W0.T + b0) @ W1.T + b1,
-    "the hidden layer uses ReLU instead of the sigmoid":
-        lambda X, W0, b0, W1, b1: expit(np.maximum(X @ W0.T + b0, 0.0) @ W1.T + b1),
-}
+SWAPPED_NEURONS = "the hidden neurons are swapped: neuron 0 computes AND and neuron 1 OR"
+FROM_TO = "W[from, to] was used instead of W[to, from] (W0 transposed)"
+TOO_SMALL = "the weights are too small to saturate the sigmoid"
+XNOR = "the output computes XNOR, not XOR: its signs are flipped"
+XOR_WEIGHT_SLIPS = (SWAPPED_NEURONS, FROM_TO, TOO_SMALL, XNOR)
 
 
-def _forward_221_inputs(rng):
-    n = int(rng.integers(3, 9))
-    return (rng.normal(size=(n, 2)), rng.normal(0, 2, size=(2, 2)), rng.normal(size=2),
-            rng.normal(0, 2, size=(1, 2)), rng.normal(size=1))
+def xor_activations(W0, b0, W1, b1):
+    """(H (4, 2), a (4,)): the hidden activations and outputs at the four corners."""
+    H = expit(CORNERS @ W0.T + b0)
+    return H, expit(H @ W1.T + b1)[:, 0]
 
 
-def check_forward_221(candidate):
-    """Compare `candidate(X, W0, b0, W1, b1)` with the reference 2-2-1 sigmoid forward pass."""
-    return check(candidate, reference_forward_221, _forward_221_inputs, name="forward_221",
-                 slips=FORWARD_SLIPS)
+def _fits(H, a, order=("OR", "AND")):
+    """Whether hidden neurons 0 and 1 compute the gates `order` and (unless `a` is None)
+    the output XOR, each within CLOSE at every corner."""
+    hidden = np.all(np.abs(H - np.column_stack([GATES[g] for g in order])) < CLOSE)
+    return bool(hidden and (a is None or np.all(np.abs(a - GATES["XOR"]) < CLOSE)))
+
+
+def _arrays(name, got):
+    """The four results as float arrays of the right shapes, or a Verdict saying why not."""
+    if not isinstance(got, (tuple, list)) or len(got) != 4:
+        return Verdict("wrong shape", f"{name} should return 4 arrays (W0, b0, W1, b1), got "
+                       f"{type(got).__name__}" + (f" of length {len(got)}" if
+                                                  isinstance(got, (tuple, list)) else ""))
+    arrays = []
+    for (label, shape), value in zip(SHAPES.items(), got):
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):
+            return Verdict("wrong shape", f"{name}: {label} is {type(value).__name__}, "
+                           "expected an array of numbers")
+        if array.shape != shape:
+            slip = FROM_TO if label == "W1" and array.shape == (2, 1) else None
+            why = " (W1 is W[to, from]: one row, for the one output neuron)" if slip else ""
+            return Verdict("wrong shape", f"{name}: {label} has shape {array.shape}, expected "
+                           f"{shape}{why}.", slip=slip)
+        if not np.isfinite(array).all():
+            return Verdict("wrong values", f"{name}: {label} holds inf or nan")
+        arrays.append(array)
+    return arrays
+
+
+def _diagnose_xor(name, W0, b0, W1, b1):
+    """The Verdict for weights that do not fit: the slip if one is recognised, else the first
+    neuron and corner that are wrong."""
+    H, a = xor_activations(W0, b0, W1, b1)
+    wrong = f"{name}: wrong values."
+    if _fits(H, None, order=("AND", "OR")):
+        return Verdict("wrong values", f"{wrong} It looks like {SWAPPED_NEURONS}. Row j of W0 "
+                       "and entry j of b0 belong to hidden neuron j, and so does column j of W1.",
+                       slip=SWAPPED_NEURONS)
+    if _fits(*xor_activations(W0.T, b0, W1, b1)):
+        return Verdict("wrong values", f"{wrong} It looks like {FROM_TO}: row j of W0 must "
+                       "hold the weights into hidden neuron j.", slip=FROM_TO)
+    targets = np.column_stack([GATES["OR"], GATES["AND"], GATES["XOR"]])
+    values = np.column_stack([H, a])
+    if np.all((values > 0.5) == (targets > 0.5)):
+        return Verdict("wrong values", f"{wrong} It looks like {TOO_SMALL}: every neuron is on "
+                       "the right side of 0.5, but σ(z) is within 0.1 of 0 or 1 only where "
+                       "|z| > 2.2. Scale up the weights and biases.", slip=TOO_SMALL)
+    if np.all(np.abs(H - targets[:, :2]) < CLOSE) and np.all(np.abs(a - (1 - GATES["XOR"])) < CLOSE):
+        return Verdict("wrong values", f"{wrong} It looks like {XNOR} (σ(−z) = 1 − σ(z)).",
+                       slip=XNOR)
+    for j, gate in enumerate(("OR", "AND", "XOR")):
+        for corner, value, target in zip(CORNERS, values[:, j], targets[:, j]):
+            if abs(value - target) >= CLOSE:
+                who = f"Hidden neuron {j}" if j < 2 else "The output"
+                return Verdict("wrong values", f"{wrong} {who} should compute {gate}, but at "
+                               f"(x_0, x_1) = ({corner[0]:.0f}, {corner[1]:.0f}) it gives "
+                               f"{value:.3g}, not {target:.0f} (within {CLOSE}).")
+    return Verdict("wrong values", wrong)   # not reached: a fit would have been correct
+
+
+def check_xor_weights(candidate):
+    """Judge `candidate()` -> (W0, b0, W1, b1) of a 2-2-1 sigmoid network: hidden neuron 0
+    must compute OR, hidden neuron 1 AND, the output XOR, each within 0.1 at the four corners."""
+    name = getattr(candidate, "__name__", "xor_weights")
+    got, verdict = call(candidate, name)
+    if verdict is not None:
+        return verdict
+    try:
+        arrays = _arrays(name, got)
+        if isinstance(arrays, Verdict):
+            return arrays
+        H, a = xor_activations(*arrays)
+        if _fits(H, a):
+            loss = 0.5 * np.mean((a - GATES["XOR"]) ** 2)
+            return Verdict("correct", f"{name}: correct! The outputs at (0, 0), (0, 1), (1, 0) "
+                           f"and (1, 1) are {', '.join(f'{v:.3f}' for v in a)}: XOR, through an "
+                           f"OR and an AND neuron (loss {loss:.1e}).", 0.0)
+        return _diagnose_xor(name, *arrays)
+    except Exception as exc:  # a checker never raises: report what went wrong instead
+        return Verdict("error", f"checking {name} failed: {type(exc).__name__}: {exc}")
 
 
 # -- Exercise 2: affine_backward ----------------------------------------------------------
@@ -62,7 +135,7 @@ def reference_affine_backward(grad_out, A_in, W):
 
 
 AFFINE_SLIPS = {
-    "grad_A_in uses W.T where W belongs (per sample M g instead of Mᵀ g)":
+    "grad_A_in uses W.T where W belongs (per sample W δ instead of Wᵀ δ)":
         lambda G, A, W: (G @ W.T, G.T @ A, G.sum(axis=0)),
     "the bias gradient is averaged over the batch instead of summed":
         lambda G, A, W: (G @ W, G.T @ A, G.mean(axis=0)),
@@ -172,5 +245,5 @@ def check_gradient_221(candidate):
                  slips=GRADIENT_SLIPS)
 
 
-EXERCISES = {"forward_221": check_forward_221, "affine_backward": check_affine_backward,
+EXERCISES = {"xor_weights": check_xor_weights, "affine_backward": check_affine_backward,
              "gradient_221": check_gradient_221}
