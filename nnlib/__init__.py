@@ -16,7 +16,7 @@ The public API the lessons use:
   gradient_per_example; FlatWeights (weights.py): one buffer, per-layer views
 - train (training.py), History and TrainingDiverged (history.py); OPTIMIZERS (optim.py)
 - numerical_gradient, relative_error, gradient_check (gradcheck.py)
-- data: seeded data sets; experiments: train_run and lr_range_test
+- data: seeded data sets; experiments: train_run and lr_grid_search
 - over_seeds and Spread (spread.py): one experiment over several seeds, shown as a spread
 - exercises: the lessons' checkers
 - plots, animation, benchplots, TestBench (bench.py): figures, movies and the widget

@@ -18,16 +18,20 @@ LR_DECADES = (-4, 2, 0.1)
 STEPS_RANGE = (10, 2000, 10)
 SAMPLES_RANGE = (20, 1000, 10)
 NOISE_RANGE = (0.0, 0.5, 0.01)
-WEIGHT_DECAYS = (0.0, 1e-4, 1e-3, 1e-2, 1e-1)   # λ of L2 weight decay, as Playground offers them
+# regularisation, as Playground offers it: L1 (nnlib.train's l1) or L2 (its weight_decay)
+REGULARISATIONS = ("none", "L1", "L2")
+REGULARISATION_RATES = (1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
+BETAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)    # momentum's β and Adam's β₁ (0 forgets at once)
+BETA2S = (0.9, 0.99, 0.999, 0.9999)         # Adam's β₂
 LOSSES = {"cross-entropy": "cross_entropy", "squared error": "mse"}
 REGRESSION_LOSS = "squared error"    # the only loss of a regression net (identity output)
 TARGET_NAME = "your target"    # the data menu's entry for TestBench(target=...)
 INIT_SCALES = (0.1, 0.5, 1.0, 2.0, 4.0)    # times the Xavier (He for ReLUs) starting weights
 # the batch size runs from 1 to the number of training samples (full batch): batch_range
 BATCH_MIN = 1
-# the bench's range test: rates 10^0.25 apart, as lr_range_test's, up to the slider's 100
-RANGE_TEST_LRS = np.logspace(-4, 2, 25)
-RANGE_TEST_LRS.flags.writeable = False
+# the bench's grid of learning rates: 10^0.25 apart, as lr_grid_search's, up to the slider's 100
+BENCH_GRID_LRS = np.logspace(-4, 2, 25)
+BENCH_GRID_LRS.flags.writeable = False
 
 # what the noise slider does, for each data set (see nnlib.data.make_data)
 NOISE_MEANING = {
@@ -105,8 +109,8 @@ def check_batch(batch_size, n_train):
 
 
 def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
-                   smoothing, weight_decay=0.0, loss="cross-entropy", init_scale=1.0,
-                   target=False):
+                   smoothing, regularisation="none", regularisation_rate=0.01, beta=0.9,
+                   beta2=0.999, loss="cross-entropy", init_scale=1.0, target=False):
     """Refuse at the door what a control could not show: never move a value silently.
     target: True if the bench has a target function (TARGET_NAME is then a data set)."""
     if not isinstance(hidden, str):
@@ -122,7 +126,10 @@ def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples,
     in_range("steps", steps, STEPS_RANGE, integer=True)
     in_range("n_samples", n_samples, SAMPLES_RANGE, integer=True)
     in_range("noise", noise, NOISE_RANGE)
-    one_of("weight_decay", weight_decay, WEIGHT_DECAYS)
+    choice("regularisation", regularisation, REGULARISATIONS)
+    one_of("regularisation_rate", regularisation_rate, REGULARISATION_RATES)
+    one_of("beta", beta, BETAS)
+    one_of("beta2", beta2, BETA2S)
     check_loss(loss, dataset)
     one_of("init_scale", init_scale, INIT_SCALES)
 
@@ -153,3 +160,14 @@ def parse_hidden(text):
         raise ValueError(f"hidden layers: {len(widths)} layers is more than this bench "
                          f"trains live (at most {MAX_HIDDEN_LAYERS})")
     return widths
+
+
+def regularisation_options(regularisation, rate):
+    """nnlib.train's keywords for a regularisation-menu entry: {'l1': rate} for 'L1',
+    {'weight_decay': rate} for 'L2', {} for 'none'."""
+    return {"none": {}, "L1": {"l1": rate}, "L2": {"weight_decay": rate}}[regularisation]
+
+
+def betas_of(optimizer, beta, beta2):
+    """nnlib.train's betas for `optimizer`: (β,) for momentum, (β₁, β₂) for Adam, else None."""
+    return {"momentum": (beta,), "adam": (beta, beta2)}.get(optimizer)

@@ -1,10 +1,12 @@
 """The test bench widget: controls that retrain one small network and redraw its figure.
 
-This module only builds the controls and connects them. Each change retrains from the same
-checkpoint (the starting flat weights) with nnlib.experiments.train_run, on a data set of
-nnlib.data.DATASETS (or from a student's target function, nnlib.data.target_data), drawn
-by nnlib.benchplots.BenchFigure; nnlib.benchlive plays a run step by step. Show a
-`TestBench()` as the last expression of a notebook cell.
+This module connects the controls (nnlib.benchcontrols) to what they change. Each change
+retrains from the same checkpoint (the starting flat weights) with
+nnlib.experiments.train_run, on a data set of nnlib.data.DATASETS (or from a student's
+target function, nnlib.data.target_data), drawn by nnlib.benchplots.BenchFigure, with the
+network diagram of nnlib.benchdiagram and the neuron maps of nnlib.benchneurons;
+nnlib.benchlive plays a run step by step. Show a `TestBench()` as the last expression of a
+notebook cell.
 """
 
 import base64
@@ -14,36 +16,31 @@ import traceback
 
 import numpy as np
 
-from ._a11y import name_widgets
 from ._bench_settings import (
-    ACTIVATIONS,
-    INIT_SCALES,
     LOSSES,
-    LR_DECADES,
+    MAX_HIDDEN_LAYERS,
     NOISE_MEANING,
-    NOISE_RANGE,
     PROBLEM_NOTES,
-    RANGE_TEST_LRS,
+    BENCH_GRID_LRS,
     REGRESSION_LOSS,
-    SAMPLES_RANGE,
-    STEPS_RANGE,
     TARGET_NAME,
-    WEIGHT_DECAYS,
-    batch_range,
+    betas_of,
     check_batch,
     check_loss,
     check_settings,
     kind_of,
     parse_hidden,
+    regularisation_options,
 )
 from ._validate import choice
 from ._validate import seed as check_seed
+from .benchcontrols import FIGURE_ALT, NEW_LAYER_WIDTH, BenchControls, note_html
+from .benchdiagram import network_svg
 from .benchlive import LiveControls, record_every, record_run, recording_of, run_up_to
-from .benchneurons import NEURON_ALT, neuron_caption, neuron_png
-from .benchplots import LR_FORMAT, SMOOTHING, STEP_VIEWS, BenchFigure, plot_lr_range_test
+from .benchneurons import neuron_caption, neuron_png
+from .benchplots import LR_FORMAT, STEP_VIEWS, BenchFigure, plot_lr_grid
 from .benchreadout import readout_lines
 from .data import (
-    DATASETS,
     DEFAULT_FEATURES,
     FEATURES,
     REGRESSION,
@@ -53,27 +50,16 @@ from .data import (
     make_data,
     target_data,
 )
-from .experiments import FeatureInputs, build_net, lr_range_test, train_run
-from .optim import OPTIMIZERS, SCIPY_METHODS
+from .experiments import FeatureInputs, build_net, lr_grid_search, train_run
+from .optim import SCIPY_METHODS
 
-RANGE_TEST_DPI = 100
+GRID_DPI = 100
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 alike
-FIGURE_ALT = ("The bench's figure for the current settings: the loss at each training step "
-              "(top left), the network's output over the inputs with the training data filled "
-              "and the test data hollow (top middle; for classification the probability of "
-              "class 1 and its 0.5 boundary, for regression the output's value on a diverging "
-              "colour scale, the points coloured by their targets; for one input a curve "
-              "through the data; with input features the map stays over x₁ and x₂), "
-              "what the right-panel buttons choose at each step (top right: each layer's "
-              "gradient norm, or its update-to-weight ratio, or the sharpness against 2/lr), and "
-              "each weight matrix as a heat map (bottom). The text above it gives the numbers.")
-RANGE_ALT = ("The learning-rate range test: the loss after a short run at each learning rate, "
-             "on a log axis. The text above names the best rate and where training diverges.")
 STATIC_NOTE = ("A picture of the test bench: its controls need a running kernel. "
                "Run the cell to use them.")
 
 
-class TestBench:
+class TestBench(BenchControls):
     """Sliders and menus for one network, its data and its training; every change
     retrains from the same checkpoint and redraws one figure.
 
@@ -81,6 +67,14 @@ class TestBench:
     it and the range, or lists the valid names); batch_size None (or the number of
     training samples) is full batch; seed None draws a fresh one, else it seeds both the
     data and the starting weights.
+
+    Training: the learning rate (log slider, 10⁻⁴ … 100), steps, batch size (up to the
+    whole training set), optimizer, β (momentum's, or Adam's β₁) and Adam's β₂ (greyed
+    where the optimizer has none), regularisation 'none', 'L1' (nnlib.train's l1: weights
+    step towards 0 and stop there) or 'L2' (its weight_decay; for Adam decoupled, AdamW)
+    and its rate λ, on the weights and not the biases. The network: hidden layers as text
+    ("8, 8") or with the "+ layer", "− layer" and per-layer "+ a_l", "− a_l" buttons (at
+    most MAX_HIDDEN_LAYERS layers of 1 … MAX_WIDTH), activation, loss, initial scale.
 
     Problem type follows from the data set, as in TensorFlow Playground: the two-class sets
     are classification (a sigmoid output, cross-entropy or squared error, the map shows the
@@ -134,18 +128,19 @@ class TestBench:
     None), history (the run's History), recording (the run's recorded weights,
     nnlib.benchlive.Recording), saved (the saved flat weights, or None), live (the
     LiveControls), figure, message (the latest warning or error, '' if none), error (the
-    exception of the latest failed action, or None), range_test (the latest RangeTest),
-    readout, image, neuron_image and neuron_caption (every hidden neuron's output over the
-    inputs, nnlib.benchneurons), range_image, widget (the layout).
+    exception of the latest failed action, or None), grid_search (the latest GridSearch),
+    readout, image, diagram (the network with its weights, nnlib.benchdiagram), neuron_image
+    and neuron_caption (every hidden neuron's output over the inputs, nnlib.benchneurons),
+    grid_image, widget (the layout).
     """
 
     __test__ = False  # not a pytest test class, despite its name
 
     def __init__(self, dataset=None, hidden="8, 8", activation="tanh", optimizer="sgd",
                  lr=0.3, steps=200, batch_size=32, n_samples=200, noise=0.15, seed=0,
-                 smoothing="raw", panel="gradient norms", weight_decay=0.0,
-                 loss=None, init_scale=1.0, target=None, target_inputs=2,
-                 features=DEFAULT_FEATURES):
+                 smoothing="raw", panel="gradient norms", regularisation="none",
+                 regularisation_rate=0.01, beta=0.9, beta2=0.999, loss=None, init_scale=1.0,
+                 target=None, target_inputs=2, features=DEFAULT_FEATURES):
         import ipywidgets as widgets  # only the widget needs it
 
         if target is not None:
@@ -157,7 +152,8 @@ class TestBench:
         if dataset is None:
             dataset = "moons" if target is None else TARGET_NAME
         check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
-                       smoothing, weight_decay, loss, init_scale, target=target is not None)
+                       smoothing, regularisation, regularisation_rate, beta, beta2, loss,
+                       init_scale, target=target is not None)
         loss = check_loss(loss, dataset)
         self._features = features = check_features(features)
         # the loss a classification set goes back to after a regression set
@@ -170,7 +166,7 @@ class TestBench:
         self.data_seed = self.weights_seed = seed
         n_train = len(self._draw(dataset, n_samples, noise, seed)[0])
         batch_size = check_batch(batch_size, n_train)
-        self.net = self.data = self.checkpoint = self.run = self.range_test = None
+        self.net = self.data = self.checkpoint = self.run = self.grid_search = None
         self.view = self.net_data = None   # the net seen from the points, the data it takes
         self.previous_run = self.saved = self._recording = self._shown = None
         self._saved_note = self._start_note = ""
@@ -179,97 +175,24 @@ class TestBench:
         self.message, self.error = "", None
         self._plot = BenchFigure()
         self.figure = self._plot.figure
-        # widths that follow the page: each control fills its column, columns wrap
-        style = {"style": {"description_width": "110px"},
-                 "layout": widgets.Layout(width="auto", min_width="280px")}
-        self._make_sliders(widgets, style, lr, steps, (batch_size, n_train), n_samples, noise)
-        self._make_menus(widgets, style, hidden, activation, optimizer, dataset, smoothing)
-        self.problem_note = widgets.HTML(layout=widgets.Layout(width="auto",
-                                                               margin="0 0 4px 118px"))
-        self.decay_menu = widgets.Dropdown(options=WEIGHT_DECAYS, value=weight_decay,
-                                           description="L2 weight decay", **style)
-        self.loss_menu = widgets.Dropdown(options=list(LOSSES), value=loss, description="loss",
-                                          disabled=kind_of(dataset) == REGRESSION, **style)
-        self.init_menu = widgets.Dropdown(
-            options=[(f"× {scale:g}", scale) for scale in INIT_SCALES], value=init_scale,
-            description="initial weights", **style)
-        self.panel_buttons = widgets.ToggleButtons(options=list(STEP_VIEWS), value=panel,
-                                                   description="right panel",
-                                                   style=style["style"])
-        self._make_buttons(widgets)
-        self.feature_buttons = {name: widgets.ToggleButton(
-            value=name in features, description=label, tooltip=f"input feature {label}",
-            layout=widgets.Layout(width="auto")) for name, (label, _) in FEATURES.items()}
-        self.features_note = widgets.HTML(layout=widgets.Layout(width="auto",
-                                                                margin="0 0 4px 118px"))
-        self.live = LiveControls(widgets, style, self._show_step, self._guard)
-        self.controls = {control.description: control for control in (
-            self.lr_slider, self.steps_slider, self.batch_slider, self.samples_slider,
-            self.noise_slider, self.hidden_text, self.activation_menu, self.optimizer_menu,
-            self.dataset_menu, self.smoothing_buttons, self.decay_menu, self.loss_menu,
-            self.init_menu)}
+        settings = dict(dataset=dataset, hidden=hidden, activation=activation,
+                        optimizer=optimizer, lr=lr, steps=steps, batch_size=batch_size,
+                        n_samples=n_samples, noise=noise, smoothing=smoothing, panel=panel,
+                        regularisation=regularisation, regularisation_rate=regularisation_rate,
+                        beta=beta, beta2=beta2, loss=loss, init_scale=init_scale,
+                        features=features)
+        self._widgets = widgets
+        self._build_controls(widgets, settings, n_train)
+        self.live = LiveControls(widgets, self._style, self._show_step, self._guard)
         self._connect()
         self.widget = self._layout(widgets)
         self._new_data()
 
-    # -- building the controls ---------------------------------------------------------
-    def _make_sliders(self, widgets, style, lr, steps, batch, n_samples, noise):
-        def slider(kind, value, limits, description, **options):
-            low, high, step = limits
-            return kind(value=value, min=low, max=high, step=step, description=description,
-                        continuous_update=False, **style, **options)
-
-        self.lr_slider = slider(widgets.FloatLogSlider, lr, LR_DECADES, "learning rate",
-                                base=10, readout_format=LR_FORMAT)
-        self.steps_slider = slider(widgets.IntSlider, steps, STEPS_RANGE, "training steps")
-        self.batch_slider = slider(widgets.IntSlider, batch[0], batch_range(batch[1]),
-                                   "batch size")
-        self.samples_slider = slider(widgets.IntSlider, n_samples, SAMPLES_RANGE, "samples")
-        self.noise_slider = slider(widgets.FloatSlider, noise, NOISE_RANGE, "noise")
-        # what the batch size and the noise mean here, under each
-        note = dict(layout=widgets.Layout(width="auto", margin="0 0 4px 118px"))
-        self.batch_note, self.noise_note = widgets.HTML(**note), widgets.HTML(**note)
-
-    def _make_menus(self, widgets, style, hidden, activation, optimizer, dataset, smoothing):
-        def menu(options, value, description):
-            return widgets.Dropdown(options=options, value=value, description=description,
-                                    **style)
-
-        self.hidden_text = widgets.Text(value=hidden, description="hidden layers",
-                                        placeholder="e.g. 8, 8", continuous_update=False,
-                                        **style)
-        self.activation_menu = menu(ACTIVATIONS, activation, "activation")
-        self.optimizer_menu = menu(OPTIMIZERS, optimizer, "optimizer")
-        self.dataset_menu = menu(list(DATASETS) + ([TARGET_NAME] if self.target else []),
-                                 dataset, "data set")
-        self.smoothing_buttons = widgets.ToggleButtons(options=SMOOTHING, value=smoothing,
-                                                       description="loss curve",
-                                                       style=style["style"])
-
-    def _make_buttons(self, widgets):
-        auto = widgets.Layout(width="auto")
-        self.new_data_button = widgets.Button(
-            description="new data", icon="refresh", layout=auto,
-            tooltip="new samples, split and mini-batch order; the same starting weights")
-        self.new_weights_button = widgets.Button(
-            description="new starting weights", icon="random", layout=auto,
-            tooltip="new starting weights; the same data")
-        self.save_button = widgets.Button(description="save this net", icon="floppy-o",
-                                          tooltip="keep a copy of the weights shown",
-                                          layout=auto)
-        self.restore_button = widgets.Button(
-            description="back to saved", icon="undo", disabled=True, layout=auto,
-            tooltip="start again from the saved weights")
-        lrs = RANGE_TEST_LRS
-        self.range_button = widgets.Button(
-            description="learning-rate range test", icon="line-chart",
-            tooltip=f"train at {lrs.size} rates from {lrs.min():g} to {lrs.max():g}",
-            layout=widgets.Layout(width="auto"))
-
     def _connect(self):
         actions = {
             self._retrain: (self.lr_slider, self.steps_slider, self.batch_slider,
-                            self.optimizer_menu, self.decay_menu),
+                            self.optimizer_menu, self.beta_menu, self.beta2_menu,
+                            self.regularisation_menu, self.rate_menu),
             self._new_data: (self.samples_slider, self.noise_slider, self.dataset_menu),
             self._new_network: (self.hidden_text, self.activation_menu, self.loss_menu,
                                 self.init_menu),
@@ -286,44 +209,31 @@ class TestBench:
         self.new_weights_button.on_click(self._guard(self._new_weights_seed))
         self.save_button.on_click(self._guard(self._save))
         self.restore_button.on_click(self._guard(self._restore))
-        self.range_button.on_click(self._guard(self._range_test))
+        self.grid_button.on_click(self._guard(self._grid_search))
+        self.add_layer_button.on_click(self._guard(lambda: self._set_hidden(
+            self._hidden + [NEW_LAYER_WIDTH])))
+        self.remove_layer_button.on_click(self._guard(lambda: self._set_hidden(
+            self._hidden[:-1])))
 
-    def _layout(self, widgets):
-        """The outputs, and everything arranged: three columns of controls above them."""
-        self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        # hidden until the first range test: an empty image shows as a broken one
-        self.range_image = widgets.Image(format="png",
-                                         layout=widgets.Layout(max_width="100%", display="none"))
-        self.neuron_caption = widgets.HTML()
-        self.neuron_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    def _set_hidden(self, widths):
+        """Write `widths` into the hidden-layers text, which builds the new network."""
+        self.hidden_text.value = ", ".join(map(str, widths[:MAX_HIDDEN_LAYERS]))
 
-        def column(*controls):
-            return widgets.VBox(list(controls), layout=widgets.Layout(
-                flex="1 1 300px", min_width="280px", max_width="420px"))
+    def _show_neuron_buttons(self):
+        """One '−' and one '+' button per hidden layer, for the layers now built."""
+        made = self._neuron_buttons_for(self._widgets, self._hidden)
+        for l, change, button in made:
+            widths = list(self._hidden)
+            widths[l - 1] += change
+            button.on_click(self._guard(lambda widths=widths: self._set_hidden(widths)))
+        self.neuron_buttons.children = [button for *_, button in made]
 
-        columns = widgets.Box([
-            column(self.lr_slider, self.steps_slider, self.batch_slider, self.batch_note,
-                   self.optimizer_menu, self.decay_menu),
-            column(self.dataset_menu, self.problem_note, self.samples_slider,
-                   self.noise_slider, self.noise_note, self.new_data_button, self.new_weights_button),
-            column(widgets.HBox([widgets.Label("input features", layout=widgets.Layout(
-                       width="110px")), *self.feature_buttons.values()],
-                       layout=widgets.Layout(flex_flow="row wrap")), self.features_note,
-                   self.hidden_text, self.activation_menu, self.loss_menu, self.init_menu,
-                   self.range_button, self.save_button, self.restore_button),
-        ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
-        self.image.add_class("nnlib-bench-figure")
-        self.range_image.add_class("nnlib-bench-range")
-        self.neuron_image.add_class("nnlib-bench-neurons")
-        layout = widgets.VBox([columns, self.live.widget, self.smoothing_buttons,
-                               self.panel_buttons, self.readout,
-                               self.image, self.neuron_caption, self.neuron_image,
-                               self.range_image])
-        layout.children += (name_widgets(widgets, layout, {
-            "nnlib-bench-figure": FIGURE_ALT, "nnlib-bench-range": RANGE_ALT,
-            "nnlib-bench-neurons": NEURON_ALT}),)
-        return layout
+    def _show_option_menus(self):
+        """Each menu that the current optimizer or regularisation does not use is greyed."""
+        optimizer = self.optimizer_menu.value
+        self.beta_menu.disabled = optimizer not in ("momentum", "adam")
+        self.beta2_menu.disabled = optimizer != "adam"
+        self.rate_menu.disabled = self.regularisation_menu.value == "none"
 
     # -- what each control does --------------------------------------------------------
     def _guard(self, action):
@@ -369,18 +279,13 @@ class TestBench:
             self.loss_menu.disabled = regression
         finally:
             self._quiet = False
-        self.noise_note.value = self._note(NOISE_MEANING[dataset])
-        self.problem_note.value = self._note(PROBLEM_NOTES[kind_of(dataset)])
+        self.noise_note.value = note_html(NOISE_MEANING[dataset])
+        self.problem_note.value = note_html(PROBLEM_NOTES[kind_of(dataset)])
         self._new_network()
-
-    @staticmethod
-    def _note(text):
-        return (f"<div style='font-size: 11px; line-height: 1.3; white-space: normal'>"
-                f"{html.escape(text, quote=False)}</div>")
 
     def _show_batch_note(self):
         n_train, batch = len(self.data[0]), self.batch_slider.value
-        self.batch_note.value = self._note(
+        self.batch_note.value = note_html(
             f"full batch: all {n_train} training samples, one step per epoch"
             if batch >= n_train else
             f"mini-batches of {batch} of the {n_train} training samples "
@@ -395,7 +300,7 @@ class TestBench:
         chosen = [name for name, button in self.feature_buttons.items() if button.value]
         note = ""
         if not two_inputs:
-            self.features_note.value = self._note(
+            self.features_note.value = note_html(
                 f"input features are made from two inputs (x₁, x₂); these data have "
                 f"{self.data[0].shape[1]}, which the network takes as they are")
             return None, note
@@ -404,7 +309,7 @@ class TestBench:
         else:
             note = ("choose at least one input feature: the network needs an input. Still "
                     f"using {', '.join(FEATURES[name][0] for name in self._features)}.")
-        self.features_note.value = self._note(
+        self.features_note.value = note_html(
             "the network's inputs: " + ", ".join(FEATURES[name][0] for name in self._features))
         return self._features, note
 
@@ -428,12 +333,13 @@ class TestBench:
         self.view = self.net if plain else FeatureInputs(self.net, features)
         self.checkpoint = self.net.weights.flat.copy()
         self._start_note = ""
-        self._clear_range_test()   # it was measured on the old data or network
+        self._clear_grid_search()   # it was measured on the old data or network
+        self._show_neuron_buttons()
         self._retrain(note)
 
-    def _clear_range_test(self):
-        self.range_test = None
-        self.range_image.layout.display = "none"
+    def _clear_grid_search(self):
+        self.grid_search = None
+        self.grid_image.layout.display = "none"
 
     def _new_seed(self, old):
         while (seed := int(self._seeds.integers(1, 10_000))) == old:
@@ -466,7 +372,7 @@ class TestBench:
         else:
             self.checkpoint = self.saved.copy()
             self._start_note = self._saved_note
-            self._clear_range_test()
+            self._clear_grid_search()
             self._retrain(start=0)
             return
         self._show_readout()
@@ -478,6 +384,7 @@ class TestBench:
             self.previous_run = self.run
         if start is None and self.live.playing:
             start = 0
+        self._show_option_menus()
         # a run shown from a step is recorded as it trains (once, not again for the record)
         every = None if start is None else record_every(self.steps_slider.value,
                                                         self.net.weights.size)
@@ -486,7 +393,10 @@ class TestBench:
                              batch_size=self.batch_slider.value, seed=self.data_seed,
                              checkpoint=self.checkpoint, record_every=every,
                              track_sharpness=self.panel_buttons.value == "sharpness",
-                             weight_decay=self.decay_menu.value)
+                             betas=betas_of(self.optimizer_menu.value, self.beta_menu.value,
+                                            self.beta2_menu.value),
+                             **regularisation_options(self.regularisation_menu.value,
+                                                      self.rate_menu.value))
         self.message = note or self.run.message
         self._recording = None if every is None else recording_of(
             self.run.history, self.net, self.checkpoint, every)
@@ -530,6 +440,7 @@ class TestBench:
         self._plot.frame(self.run, shown, *settings, weight_limit=limit,
                          view=self.panel_buttons.value)
         self.image.value = self._plot.png(drawn=True)
+        self.diagram.value = network_svg(self.net, self._input_names())
         hidden = len(self.net.sizes) > 2
         self.neuron_image.layout.display = None if hidden else "none"
         if hidden:
@@ -545,30 +456,30 @@ class TestBench:
         else:
             self._redraw()
 
-    def _range_test(self):
+    def _grid_search(self):
         if self.optimizer_menu.value in SCIPY_METHODS:
             self.message = (f"{self.optimizer_menu.value} takes no learning rate: choose sgd, "
-                            "momentum or adam for a range test")
+                            "momentum or adam for a grid of learning rates")
             self._show_readout()
             return
         self.net.weights.flat[:] = self.checkpoint
         try:
-            self.range_test = lr_range_test(
-                self.net, self.net_data[0], self.net_data[1], lrs=RANGE_TEST_LRS,
+            self.grid_search = lr_grid_search(
+                self.net, self.net_data[0], self.net_data[1], lrs=BENCH_GRID_LRS,
                 steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                 batch_size=self.batch_slider.value, seed=self.data_seed)
         finally:
             self._retrain(ghost=False)  # the net shows the current settings' run again
-        self.range_image.value = self._range_png()
-        self.range_image.layout.display = None
+        self.grid_image.value = self._grid_png()
+        self.grid_image.layout.display = None
         self._show_readout()
 
-    def _range_png(self):
+    def _grid_png(self):
         from matplotlib.figure import Figure
 
         # outside pyplot, so never shown on its own; savefig renders it with Agg
-        figure = Figure(figsize=(8, 3.8), dpi=RANGE_TEST_DPI, layout="constrained")
-        plot_lr_range_test(self.range_test, ax=figure.add_subplot(),
+        figure = Figure(figsize=(8, 3.8), dpi=GRID_DPI, layout="constrained")
+        plot_lr_grid(self.grid_search, ax=figure.add_subplot(),
                            current_lr=self.lr_slider.value)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
@@ -582,8 +493,14 @@ class TestBench:
         dataset = self.dataset_menu.value
         return readout_lines(self.run, self.net, self.data, f"data seed {self.data_seed} · "
                              f"{dataset} ({kind_of(dataset)}){self._inputs_text()}", start,
-                             self.range_test,
+                             self.grid_search,
                              self.message)
+
+    def _input_names(self):
+        """The network's inputs' names: its features, or x₁, x₂ (x for one input)."""
+        if self.view is not self.net:
+            return [FEATURES[name][0] for name in self.view.features]
+        return ["x"] if self.net.sizes[0] == 1 else None
 
     def _inputs_text(self):
         """' · inputs x₁², x₂²' when features are the network's inputs, else ''."""

@@ -24,7 +24,7 @@ from .training import train
 
 RECORD_BUDGET = 32 * 2 ** 20       # bytes of recorded weights a run may keep
 TICKS_PER_RUN = 100                # Play shows a run in about this many updates
-MIN_INTERVAL = 100                 # ms between two updates while playing, at least
+MIN_INTERVAL = 60                  # ms between two updates while playing, at least
 
 
 @dataclasses.dataclass(eq=False)
@@ -61,8 +61,8 @@ def record_every(steps, n_params):
 
 def record_run(net, data, run, checkpoint, seed):
     """Train `net` again from `checkpoint` as `run` was trained (nnlib.train with the
-    run's optimizer, lr, weight decay, batch size and `seed`, with a callback as train_run has, so the
-    same update formula), recording the weights; returns a Recording and leaves the net
+    run's optimizer, lr, regularisation, betas, batch size and `seed`, with a callback as
+    train_run has, so the same update formula), recording the weights; returns a Recording and leaves the net
     at the run's last weights."""
     X, Y = data[0], data[1]
     steps = run.history.steps
@@ -73,7 +73,8 @@ def record_run(net, data, run, checkpoint, seed):
     try:
         history = train(net, X, Y, optimizer=run.optimizer, lr=run.lr, steps=steps,
                         batch_size=run.batch_size, seed=seed, record_every=every,
-                        weight_decay=run.weight_decay, callback=lambda *_: None)
+                        weight_decay=run.weight_decay, l1=run.l1, betas=run.betas,
+                        callback=lambda *_: None)
     except TrainingDiverged as exc:
         history = exc.history
     return recording_of(history, net, checkpoint, every)

@@ -1,5 +1,5 @@
 """The test bench's figures: loss curves, the model on its data, gradient norms,
-weight heat maps, and the learning-rate range test.
+weight heat maps, and the learning-rate grid search.
 
 `BenchFigure` keeps one matplotlib Figure and updates its artists in place, which
 is what makes a redraw fast enough to follow a slider (creating axes and tick
@@ -10,11 +10,14 @@ Conventions: X (N, n_in), Y (N, 1); classification: labels 0/1 and one sigmoid o
 (ModelPanel); regression: real targets and one identity output (ValuePanel).
 """
 
+import contextlib
 import math
 import textwrap
 
 import numpy as np
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from ._figures import (
     CLASS_COLORS,
@@ -227,20 +230,28 @@ class ModelPanel:
         return out
 
     def _show_map(self, net, X, name):
-        g0, g1, out = output_on_grid(net, X, self.resolution, room_above=KEY_ROOM)
-        extent = grid_extent(g0, g1)
-        self.image.set_data(out)
-        self.image.set_extent(extent)
+        out, extent = _show_output_map(self, net, X, f"Decision boundary, {name}")
         if self.contour is not None:
             self.contour.remove()
             self.contour = None
         if np.isfinite(out).all() and out.min() < 0.5 < out.max():
             self.contour = self.ax.contour(out, levels=[0.5], colors="k", linewidths=1.5,
                                            extent=extent, origin="lower")
-        self.ax.set(xlim=extent[:2], ylim=extent[2:])
-        held = f" (other {self.n_inputs - 2} inputs at 0)" if self.n_inputs > 2 else ""
-        fixed_title(self.ax, f"Decision boundary, {name}{held}")
         return out
+
+
+def _show_output_map(panel, net, X, title):
+    """The net's output on a grid over the first two inputs of X as `panel`'s image, the
+    axes fitted to it, and the title (saying where the other inputs are held); returns
+    (output grid, extent)."""
+    g0, g1, out = output_on_grid(net, X, panel.resolution, room_above=KEY_ROOM)
+    extent = grid_extent(g0, g1)
+    panel.image.set_data(out)
+    panel.image.set_extent(extent)
+    panel.ax.set(xlim=extent[:2], ylim=extent[2:])
+    held = f" (other {panel.n_inputs - 2} inputs at 0)" if panel.n_inputs > 2 else ""
+    fixed_title(panel.ax, f"{title}{held}")
+    return out, extent
 
 
 def _show_problem(note, net, out):
@@ -341,14 +352,7 @@ class ValuePanel:
         return out
 
     def _show_map(self, net, X, name):
-        g0, g1, out = output_on_grid(net, X, self.resolution, room_above=KEY_ROOM)
-        extent = grid_extent(g0, g1)
-        self.image.set_data(out)
-        self.image.set_extent(extent)
-        self.ax.set(xlim=extent[:2], ylim=extent[2:])
-        held = f" (other {self.n_inputs - 2} inputs at 0)" if self.n_inputs > 2 else ""
-        fixed_title(self.ax, f"Network output, {name}{held}")
-        return out
+        return _show_output_map(self, net, X, f"Network output, {name}")[0]
 
 
 # What the top-right panel can show: {view: (title, y label)}
@@ -459,6 +463,19 @@ class WeightPanels:
             image.set_clim(-limit, limit)
 
 
+@contextlib.contextmanager
+def _hidden(artists):
+    """Hide `artists` for a while (to draw what lies under them)."""
+    visible = [artist.get_visible() for artist in artists]
+    for artist in artists:
+        artist.set_visible(False)
+    try:
+        yield
+    finally:
+        for artist, shown in zip(artists, visible):
+            artist.set_visible(shown)
+
+
 class BenchFigure:
     """The bench's figure: loss | model and data | gradient norms on top, one weight
     heat map per layer below. `update(...)` redraws in place; `png()` renders it."""
@@ -480,7 +497,7 @@ class BenchFigure:
         self.model_ax = self.figure.add_subplot(self.grid[0, 1])
         self.model = None
         self.weights = None
-        self._background = self._background_look = None
+        self._background = self._background_looks = self._boxes = None
 
     def update(self, run, net, data, name="", smoothing="raw", ghost=None, weight_limit=None,
                view=None):
@@ -520,32 +537,58 @@ class BenchFigure:
             self.loss.curves(shown, smoothing)
             self.per_step.curves(shown)
         canvas, changing = self.figure.canvas, self._changing()
-        look = self._look(changing)
-        if look != self._background_look:
-            visible = [artist.get_visible() for artist in changing]
-            for artist in changing:
-                artist.set_visible(False)
-            canvas.draw()
+        looks, before = self._looks(changing), self._background_looks
+        if self._background is None or looks.keys() != before.keys():
+            with _hidden(changing):
+                canvas.draw()
+                self._boxes = self._tight_boxes()
+        elif stale := [ax for ax in self.figure.axes if looks[id(ax)] != before[id(ax)]]:
+            with _hidden(changing):
+                self._redraw_axes(stale)
+        if looks != before:
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._background_look = look
-            for artist, shown_before in zip(changing, visible):
-                artist.set_visible(shown_before)
+            self._background_looks = looks
         canvas.restore_region(self._background)
         for artist in changing:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
         return self.figure
 
-    def _look(self, changing):
-        """What the background shows: each axes' limits, colour scales and texts (those
-        of `changing` left out, which are drawn on it)."""
+    def _redraw_axes(self, stale):
+        """Draw the axes `stale` again on the kept background: clear the boxes they took
+        and take now (tick labels and all), and draw again every axes in those boxes."""
+        canvas = self.figure.canvas
+        canvas.restore_region(self._background)
+        boxes = {**self._boxes, **self._tight_boxes(stale)}
+        cleared = [Bbox.union([self._boxes[id(ax)], boxes[id(ax)]]) for ax in stale]
+        for box in cleared:
+            x0, y0 = np.floor(box.p0) - 1
+            x1, y1 = np.ceil(box.p1) + 1
+            blank = Rectangle((x0, y0), x1 - x0, y1 - y0, transform=IdentityTransform(),
+                              facecolor=self.figure.get_facecolor(), edgecolor="none")
+            blank.set_figure(self.figure)
+            self.figure.draw_artist(blank)
+        for ax in self.figure.axes:
+            if any(boxes[id(ax)].overlaps(box) for box in cleared):
+                self.figure.draw_artist(ax)
+        self._boxes = boxes
+
+    def _tight_boxes(self, axes=None):
+        """{id(ax): its box on the canvas, in pixels, with tick labels and titles} for
+        each of `axes` (None: all)."""
+        renderer = self.figure.canvas.get_renderer()
+        return {id(ax): ax.get_tightbbox(renderer) for ax in axes or self.figure.axes}
+
+    def _looks(self, changing):
+        """{id(axes): what the background shows of it}: its limits, colour scales and
+        texts (those of `changing` left out, which are drawn on it)."""
         changing = set(map(id, changing))
-        return tuple(
-            (id(ax), ax.get_xlim(), ax.get_ylim(), tuple(image.get_clim() for image in ax.images),
-             tuple((text.get_text(), text.get_visible())
-                   for text in (*ax.texts, ax.title, ax.xaxis.label, ax.yaxis.label)
-                   if id(text) not in changing))
-            for ax in self.figure.axes)
+        return {id(ax): (ax.get_xlim(), ax.get_ylim(),
+                         tuple(image.get_clim() for image in ax.images),
+                         tuple((text.get_text(), text.get_visible())
+                               for text in (*ax.texts, ax.title, ax.xaxis.label, ax.yaxis.label)
+                               if id(text) not in changing))
+                for ax in self.figure.axes}
 
     def _changing(self):
         """The artists a frame redraws, in drawing order (what lies on the model map and
@@ -582,8 +625,8 @@ def plot_run(run, net, data, name="", smoothing="raw", dpi=80):
     return BenchFigure(dpi=dpi, pyplot=True).update(run, net, data, name, smoothing)
 
 
-def plot_lr_range_test(result, ax=None, current_lr=None):
-    """Final loss against learning rate (log-log) from `lr_range_test`, with the best
+def plot_lr_grid(result, ax=None, current_lr=None):
+    """Final loss against learning rate (log-log) from `lr_grid_search`, with the best
     rate and the diverged rates marked. Returns the Axes."""
     if ax is None:
         import matplotlib.pyplot as plt
@@ -609,7 +652,7 @@ def plot_lr_range_test(result, ax=None, current_lr=None):
     log_axis(ax.xaxis)
     log_axis(ax.yaxis)
     ax.set(xlabel="learning rate (log scale)", ylabel="final loss (log scale)",
-           title=f"Learning-rate range test ({result.steps} steps of {result.optimizer})")
+           title=f"Learning-rate grid search ({result.steps} steps of {result.optimizer})")
     # beside the axes, where it covers no point
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, borderaxespad=0)
     return ax

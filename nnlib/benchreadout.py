@@ -6,10 +6,10 @@ from .experiments import GRADCHECK_MAX_PARAMS, GRADCHECK_SAMPLES
 from .optim import SCIPY_METHODS
 
 
-def readout_lines(run, net, data, data_text, start_text, range_test=None, message=""):
+def readout_lines(run, net, data, data_text, start_text, grid_search=None, message=""):
     """The readout's lines: the data (`data_text` names them, e.g. "data seed 0 · moons"),
     the network and its starting weights (`start_text`), the BenchRun `run` (or None),
-    the RangeTest `range_test` (or None) and a warning `message` ('' for none)."""
+    the GridSearch `grid_search` (or None) and a warning `message` ('' for none)."""
     X, X_test = data[0], data[2]
     lines = [f"{data_text}: {len(X)} training and {len(X_test)} test samples · network "
              f"{net.sizes} ({net.activation.name}), {net.weights.size} parameters · starting "
@@ -28,8 +28,8 @@ def readout_lines(run, net, data, data_text, start_text, range_test=None, messag
             lines.append(f"{run.optimizer} chooses its own step sizes: the learning rate "
                          "and batch size are not used")
         lines.append(gradcheck_text(run, net, len(X)))
-    if range_test is not None:
-        lines.append(range_text(range_test))
+    if grid_search is not None:
+        lines.append(grid_text(grid_search))
     if message:
         lines.append(f"⚠ {message}")
     return lines
@@ -65,10 +65,10 @@ def gradcheck_text(run, net, n_train):
             f"{GRADCHECK_MAX_PARAMS}); run nnlib.gradient_check(bench.net, X[:16], Y[:16])")
 
 
-def range_text(result):
-    """The range test's answer in one line."""
+def grid_text(result):
+    """The grid search's answer in one line."""
     best = "none" if result.best_lr is None else f"{result.best_lr:.3g}"
     where = ("no rate diverged" if result.divergence_lr is None
              else f"diverges from lr = {result.divergence_lr:.3g}")
-    return (f"range test ({result.steps} steps of {result.optimizer}): best lr = {best}, "
+    return (f"grid of {result.lrs.size} rates ({result.steps} steps of {result.optimizer}): best lr = {best}, "
             f"{where}")

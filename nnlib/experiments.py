@@ -1,11 +1,15 @@
-"""Experiments on training runs, no widgets: one measured run and the learning-rate range test.
+"""Experiments on training runs, no widgets: one measured run, and runs at many learning rates.
 
     build_net(n_in, hidden, activation, seed)  -> the test bench's MLP, one output (sigmoid
                                                   for classification, identity for regression)
     FeatureInputs(net, features)               -> that net seen from 2-D points, whose
                                                   features (nnlib.data.FEATURES) are its inputs
     train_run(net, data, lr, steps, ...)       -> BenchRun (History, test curve, gradient norms)
-    lr_range_test(net, X, Y, lrs, ...)         -> RangeTest (final loss against learning rate)
+    lr_grid_search(net, X, Y, lrs, ...)        -> GridSearch: one run per learning rate, from
+                                                  the same weights (final loss against the rate)
+    gradient_descent_losses(net, X, Y, lrs)    -> full-batch loss curves of many rates at once
+    sharpness_every_step(net, X, Y, lr, steps) -> the loss, λ_max and the offset along its
+                                                  eigenvector at every step of one run
     learning_potential(loss)                   -> −ln(loss)
 
 Runs are compared from a checkpoint, a copy of the flat weight vector
@@ -34,9 +38,9 @@ GRADCHECK_EPS = 1e-5
 SHARPNESS_POINTS = 25        # train_run(track_sharpness=True) measures λ_max this often per run
 SHARPNESS_ITERATIONS = 30    # power iterations for the first measurement
 SHARPNESS_WARM = 6           # and for each later one, which starts from the last eigenvector
-RANGE_TEST_LRS = np.logspace(-4, 1, 21)  # lr_range_test's default rates
+GRID_LRS = np.logspace(-4, 1, 21)        # lr_grid_search's default rates
 OUTPUTS = ("sigmoid", "identity")        # build_net's output: classification, regression
-RANGE_TEST_LRS.flags.writeable = False
+GRID_LRS.flags.writeable = False
 
 
 def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0, loss="cross_entropy",
@@ -347,14 +351,13 @@ def _test_curve(history, steps_per_epoch, final_test_loss):
     return test_steps, test_losses
 
 
-# -- learning-rate range test ----------------------------------------------------------
+# -- many learning rates ---------------------------------------------------------------
 @dataclasses.dataclass(eq=False)
-class RangeTest:
-    """Result of `lr_range_test`; the arrays are in order of increasing learning rate.
+class GridSearch:
+    """Result of `lr_grid_search`; the arrays are in order of increasing learning rate.
 
     lrs (k,):          the learning rates tried, ascending
     final_losses (k,): training-set loss after `steps` steps (inf where it was not finite)
-    potentials (k,):   learning_potential of each final loss (−inf where not finite)
     diverged (k,):     bool, the final loss is not finite or above initial_loss
     best_lr:           the rate with the lowest final loss among those that did not
                        diverge, the smaller one on a tie (None if all diverged)
@@ -365,7 +368,6 @@ class RangeTest:
 
     lrs: np.ndarray
     final_losses: np.ndarray
-    potentials: np.ndarray
     diverged: np.ndarray
     best_lr: float | None
     divergence_lr: float | None
@@ -376,30 +378,31 @@ class RangeTest:
     def __repr__(self):
         best = "none" if self.best_lr is None else f"{self.best_lr:.3g}"
         div = "none" if self.divergence_lr is None else f"{self.divergence_lr:.3g}"
-        return (f"<RangeTest of {self.lrs.size} rates, {self.steps} steps of {self.optimizer}: "
+        return (f"<GridSearch of {self.lrs.size} rates, {self.steps} steps of {self.optimizer}: "
                 f"best lr {best}, diverges from {div}>")
 
 
-def lr_range_test(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=None, seed=0):
-    """Train `net` from its current weights once per learning rate, `steps` steps each,
-    and record the final training-set loss. The weights are restored afterwards, also
-    when training raises.
+def lr_grid_search(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=None, seed=0):
+    """A grid search over the learning rate: train `net` from its current weights once per
+    rate, `steps` steps each, and record the final training-set loss. (Smith's range
+    test is a different thing: one run whose rate rises at every step.) The weights are
+    restored afterwards, also when training raises.
 
-    lrs: learning rates, finite and > 0, in any order (default RANGE_TEST_LRS,
+    lrs: learning rates, finite and > 0, in any order (default GRID_LRS,
     np.logspace(-4, 1, 21)). X (N, n_in), Y (N, 1). optimizer: one that takes a
-    learning rate ('sgd', 'momentum', 'adam'). Returns a RangeTest.
+    learning rate ('sgd', 'momentum', 'adam'). Returns a GridSearch.
     """
     net = check_network(net)
     X, Y = net.check_XY(X, Y)
     if check_name(optimizer) not in STEP_OPTIMIZERS:
-        raise ValueError(f"lr_range_test needs an optimizer that takes a learning rate, one "
+        raise ValueError(f"lr_grid_search needs an optimizer that takes a learning rate, one "
                          f"of {', '.join(map(repr, STEP_OPTIMIZERS))}; {optimizer!r} takes "
                          "none, so every rate would give the same run")
     steps = positive("steps", steps, integer=True)
     if batch_size is not None:
         positive("batch_size", batch_size, integer=True)
     seed = check_seed(seed)
-    lrs = np.sort(RANGE_TEST_LRS if lrs is None else _check_lrs(lrs))
+    lrs = np.sort(GRID_LRS if lrs is None else _check_lrs(lrs))
     checkpoint = net.weights.flat.copy()
     with np.errstate(all="ignore"):
         initial_loss = float(net.loss(X, Y))
@@ -419,13 +422,97 @@ def lr_range_test(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=No
     final[~np.isfinite(final)] = np.inf
     diverged = ~np.isfinite(final) | (final > initial_loss)
     ok = ~diverged
-    return RangeTest(
-        lrs=lrs, final_losses=final,
-        potentials=np.array([learning_potential(loss) for loss in final]),
-        diverged=diverged,
+    return GridSearch(
+        lrs=lrs, final_losses=final, diverged=diverged,
         best_lr=float(lrs[ok][np.argmin(final[ok])]) if ok.any() else None,
         divergence_lr=float(lrs[diverged].min()) if diverged.any() else None,
         initial_loss=initial_loss, steps=steps, optimizer=optimizer)
+
+
+def gradient_descent_losses(net, X, Y, lrs, steps=200):
+    """Full-batch gradient descent from `net`'s current weights, one run per learning rate,
+    all the runs at once (stacked weights, one matrix product per layer for all of them).
+
+    Returns the training-set loss before each step and after the last, shape
+    (len(lrs), steps + 1), inf where it is not finite. Run k is nnlib.train(net.copy(), X,
+    Y, lr=lrs[k], steps=steps): the same arithmetic, equal up to rounding (a chaotic run
+    soon amplifies that). lrs: finite rates > 0, in any order. Not for a softmax output.
+    `net`'s weights do not change.
+    """
+    net = check_network(net)
+    X, Y = net.check_XY(X, Y)
+    if net.output_activation.name == "softmax":
+        raise ValueError("gradient_descent_losses is for element-wise outputs (sigmoid, "
+                         "identity, ...), not softmax")
+    lrs = _check_lrs(lrs)
+    steps = positive("steps", steps, integer=True)
+    runs, N, last = lrs.size, len(X), net.n_layers - 1
+    Ws = [np.repeat(W[None], runs, axis=0) for W in net.Ws]     # (runs, n_out, n_in)
+    bs = [np.repeat(b[None], runs, axis=0) for b in net.bs]     # (runs, n_out)
+    fs = [net.layer_activation(l) for l in range(net.n_layers)]
+    inputs = np.broadcast_to(X, (runs, *X.shape))
+    losses = np.empty((runs, steps + 1))
+    with np.errstate(all="ignore"):
+        for step in range(steps + 1):
+            Zs, As = [], [inputs]
+            for W, b, f in zip(Ws, bs, fs):
+                Zs.append(As[-1] @ W.transpose(0, 2, 1) + b[:, None, :])
+                As.append(f(Zs[-1]))
+            losses[:, step] = _stacked_loss(net, Zs[last], As[-1], Y)
+            if step == steps:
+                break
+            if net.loss_fn.matched_to_output:                   # cross-entropy: A − Y
+                delta = (As[-1] - Y) / N
+            else:                                               # squared error
+                delta = fs[last].backward(As[-1] - Y, Zs[last], As[-1]) / N
+            for l in range(last, -1, -1):
+                dW, db = delta.transpose(0, 2, 1) @ As[l], delta.sum(axis=1)
+                if l > 0:
+                    delta = (delta @ Ws[l]) * fs[l - 1].derivative(Zs[l - 1], As[l])
+                Ws[l] -= lrs[:, None, None] * dW
+                bs[l] -= lrs[:, None] * db
+    losses[~np.isfinite(losses)] = np.inf
+    return losses
+
+
+def _stacked_loss(net, Z, A, Y):
+    """net's loss for each run of stacked outputs Z, A (runs, N, n_out)."""
+    if net.loss_fn.name == "cross_entropy":        # sigmoid output: log(1 + e^z) − y z
+        return (np.logaddexp(0.0, Z) - Y * Z).sum(axis=(1, 2)) / len(Y)
+    return 0.5 * ((A - Y) ** 2).sum(axis=(1, 2)) / len(Y)
+
+
+def sharpness_every_step(net, X, Y, lr, steps, iterations=10):
+    """Full-batch gradient descent from `net`'s weights at rate `lr`, measuring before
+    every step the sharpness λ_max (nnlib.curvature.sharpness; its power iteration starts
+    from the last step's eigenvector v, `iterations` rounds, 3 × that many the first time)
+    and the weights' offset along v: the gradient's component along v divided by λ_max.
+    On a quadratic loss that is exactly the distance from the minimum along v; each v is
+    given the sign of the one before, so the offset's sign can be followed.
+
+    Returns (losses (steps + 1,), sharpness (steps,), offsets (steps,)); the loss before
+    each step and after the last. `net`'s weights are put back afterwards.
+    """
+    net = check_network(net)
+    X, Y = net.check_XY(X, Y)
+    lr = positive("lr", lr)
+    steps = positive("steps", steps, integer=True)
+    iterations = positive("iterations", iterations, integer=True)
+    start, flat = net.weights.flat.copy(), net.weights.flat
+    losses, lams, offsets, v = np.empty(steps + 1), np.empty(steps), np.empty(steps), None
+    try:
+        with np.errstate(all="ignore"):
+            for step in range(steps):
+                lam, new = sharpness(net, X, Y, iterations=iterations * (3 if v is None else 1),
+                                     start=v)
+                v = new if v is None or new @ v >= 0 else -new
+                losses[step], gradient = net.loss_and_gradient(X, Y)
+                lams[step], offsets[step] = lam, gradient @ v / lam
+                flat -= lr * gradient
+            losses[steps] = net.loss(X, Y)
+    finally:
+        flat[:] = start
+    return losses, lams, offsets
 
 
 def _check_lrs(lrs):

@@ -25,7 +25,7 @@ from nnlib import (
     relative_error,
     train,
 )
-from nnlib.experiments import build_net, lr_range_test, train_run
+from nnlib.experiments import build_net, lr_grid_search, train_run
 from nnlib.optim import Adam, Momentum
 
 X, Y = data.xor()
@@ -61,7 +61,7 @@ SEED_TAKERS = {
     "make_data": lambda seed: data.make_data("moons", n=20, seed=seed),
     "build_net": lambda seed: build_net(2, [3], seed=seed),
     "train_run": lambda seed: train_run(SEED_NET, SEED_DATA, steps=2, seed=seed),
-    "lr_range_test": lambda seed: lr_range_test(SEED_NET, X, Y, lrs=[0.1], steps=2, seed=seed),
+    "lr_grid_search": lambda seed: lr_grid_search(SEED_NET, X, Y, lrs=[0.1], steps=2, seed=seed),
 }
 SEED_NET = MLP([2, 3, 1], seed=0)
 SEED_DATA = data.make_data("XOR", n=16, seed=0)
@@ -122,7 +122,7 @@ def test_the_arguments_in_the_wrong_order_name_the_net():
     refused(lambda: gradient_check(None, X, Y), TypeError, "net must be an nnlib.MLP",
             "NoneType")
     refused(lambda: train_run(SEED_DATA, net), TypeError, "net must be an nnlib.MLP", net=net)
-    refused(lambda: lr_range_test(X, net, Y), TypeError, "net must be an nnlib.MLP", net=net)
+    refused(lambda: lr_grid_search(X, net, Y), TypeError, "net must be an nnlib.MLP", net=net)
 
 
 @pytest.mark.parametrize("batch_size", [4, 5, 10**30])
@@ -513,12 +513,12 @@ def test_build_net_needs_a_sequence_of_widths():
     refused(lambda: build_net(2, 8), TypeError, "hidden", "[8, 8]", "[8]")
 
 
-def test_lr_range_test_refuses_an_optimizer_without_a_learning_rate():
+def test_lr_grid_search_refuses_an_optimizer_without_a_learning_rate():
     net = build_net(2, [4], seed=0)
     for name in ("lbfgs", "cg"):
-        refused(lambda name=name: lr_range_test(net, X, Y, lrs=[0.1, 1.0], optimizer=name), ValueError,
+        refused(lambda name=name: lr_grid_search(net, X, Y, lrs=[0.1, 1.0], optimizer=name), ValueError,
                 "takes a learning rate", repr(name), "'sgd'", net=net)
-    refused(lambda: lr_range_test(net, X, Y, steps=0), ValueError, "steps", net=net)
+    refused(lambda: lr_grid_search(net, X, Y, steps=0), ValueError, "steps", net=net)
 
 
 @pytest.mark.parametrize("lrs, error, words", [
@@ -527,10 +527,10 @@ def test_lr_range_test_refuses_an_optimizer_without_a_learning_rate():
     ([0.1 + 1j], TypeError, ["lrs must be", "complex", "got [(0.1+1j)]"]),
     ([[0.1], [0.1, 1.0]], ValueError, ["lrs must be a rectangular array", "ragged"]),
 ])
-def test_lr_range_test_refuses_rates_that_are_not_real_numbers(lrs, error, words):
+def test_lr_grid_search_refuses_rates_that_are_not_real_numbers(lrs, error, words):
     # lrs=['0.1'] was parsed, although lr="0.1" is refused everywhere else
     net = build_net(2, [4], seed=0)
-    refused(lambda: lr_range_test(net, X, Y, lrs=lrs, steps=2), error, *words, net=net)
+    refused(lambda: lr_grid_search(net, X, Y, lrs=lrs, steps=2), error, *words, net=net)
 
 
 # -- the bench's smoothing and figure ---------------------------------------------------------

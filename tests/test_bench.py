@@ -28,10 +28,11 @@ from nnlib._bench_settings import (
 )
 from nnlib._figures import canvas_pixels, nice_bound
 from nnlib.bench import TestBench
+from nnlib.benchlive import MIN_INTERVAL
 from nnlib.benchneurons import COLOURS, GAP, TILE, hidden_outputs, neuron_pixels
 from nnlib.benchplots import plot_run, smooth
 from nnlib.data import DATASET_KINDS, DATASETS, make_data
-from nnlib.experiments import build_net, lr_range_test, train_run
+from nnlib.experiments import build_net, lr_grid_search, train_run
 
 
 # -- parsing the hidden-layers text ----------------------------------------------------
@@ -116,7 +117,7 @@ def test_bench_starts_trained_with_all_controls(bench):
                             (bench.samples_slider, SAMPLES_RANGE),
                             (bench.noise_slider, NOISE_RANGE)]:
         assert (control.min, control.max, control.step) == limits
-    assert len(bench.controls) == 13
+    assert len(bench.controls) == 16
     for name, control in bench.controls.items():
         assert control.description == name
     assert list(bench.dataset_menu.options) == list(DATASETS)
@@ -248,22 +249,22 @@ def test_smoothing_redraws_without_retraining(bench):
     np.testing.assert_array_equal(bench._plot.loss.train.get_ydata(), raw)
 
 
-def test_range_test_button(bench):
+def test_grid_button(bench):
     history = bench.history
-    bench.range_button.click()
-    assert bench.error is None and bench.range_test is not None
-    assert bench.range_image.value[:4] == b"\x89PNG"
-    np.testing.assert_array_equal(bench.range_test.lrs, np.logspace(-4, 2, 25))   # to 100
+    bench.grid_button.click()
+    assert bench.error is None and bench.grid_search is not None
+    assert bench.grid_image.value[:4] == b"\x89PNG"
+    np.testing.assert_array_equal(bench.grid_search.lrs, np.logspace(-4, 2, 25))   # to 100
     np.testing.assert_array_equal(bench.history.losses, history.losses)  # retrained the same
     X, Y = bench.data[0], bench.data[1]
-    direct = lr_range_test(build_net(2, [8, 8], "tanh", seed=0), X, Y,
+    direct = lr_grid_search(build_net(2, [8, 8], "tanh", seed=0), X, Y,
                            lrs=np.logspace(-4, 2, 25), steps=100, batch_size=32, seed=0)
-    np.testing.assert_array_equal(bench.range_test.final_losses, direct.final_losses)
-    assert f"{bench.range_test.best_lr:.3g}" in bench.readout.value
-    result = bench.range_test
+    np.testing.assert_array_equal(bench.grid_search.final_losses, direct.final_losses)
+    assert f"{bench.grid_search.best_lr:.3g}" in bench.readout.value
+    result = bench.grid_search
     bench.optimizer_menu.value = "lbfgs"  # takes no learning rate: refused with a message
-    bench.range_button.click()
-    assert bench.range_test is result and bench.message and bench.error is None
+    bench.grid_button.click()
+    assert bench.grid_search is result and bench.message and bench.error is None
 
 
 def test_unexpected_errors_show_in_the_readout(bench, monkeypatch):
@@ -302,20 +303,34 @@ def test_bench_shows_the_live_widget_or_a_picture_of_itself(bench):
 # -- what the bench shows --------------------------------------------------------------------
 def test_a_redraw_keeps_the_background_where_the_axes_look_the_same(bench, monkeypatch):
     """A nearby learning rate keeps the (snapped) axes: the figure is not drawn again, only
-    the run's artists on the kept background, and the picture is the full draw's, but for
-    a few antialiased pixels where the blitted texts overlap."""
-    draws = []
+    the run's artists on the kept background. A rate whose losses need other limits draws
+    those axes again, and only those. Either way the picture is the full draw's, but for a
+    few antialiased pixels where the blitted texts overlap."""
+    draws, axes_drawn = [], []
     canvas = bench.figure.canvas
     monkeypatch.setattr(canvas, "draw", lambda *a, draw=canvas.draw: (draws.append(1), draw()))
+    draw_artist = bench.figure.draw_artist
+    monkeypatch.setattr(bench.figure, "draw_artist", lambda artist: (
+        axes_drawn.append(artist) if artist in bench.figure.axes else None, draw_artist(artist)))
+
+    def differs_from_a_full_draw():
+        blitted = canvas_pixels(bench.figure)
+        canvas.draw()
+        full = canvas_pixels(bench.figure)
+        return (np.abs(blitted.astype(int) - full).max(axis=2) > 0).mean()
+
     bench.lr_slider.value = 0.31
-    assert draws == [], "a new background was drawn for axes that look the same"
-    blitted = canvas_pixels(bench.figure)
-    canvas.draw()
-    differ = np.abs(blitted.astype(int) - canvas_pixels(bench.figure)).max(axis=2) > 0
-    assert differ.mean() < 1e-3
+    assert draws == [] and axes_drawn == [], "axes that look the same were drawn again"
     assert "lr = 0.31" in bench._plot.loss.ax.get_title()
-    bench.steps_slider.value = 50          # new x limits: a new background
-    assert len(draws) == 2
+    assert differs_from_a_full_draw() < 1e-3
+    loss_ylim = bench._plot.loss.ax.get_ylim()
+    bench.lr_slider.value = 0.003                   # the losses hardly fall: other y limits
+    assert bench._plot.loss.ax.get_ylim() != loss_ylim
+    assert len(draws) == 1 and bench._plot.loss.ax in axes_drawn
+    assert bench._plot.model_ax not in axes_drawn and len(axes_drawn) < len(bench.figure.axes)
+    assert differs_from_a_full_draw() < 1e-3
+    bench.steps_slider.value = 50                   # new x limits: only the step plots again
+    assert len(draws) == 2 and bench._plot.model_ax not in axes_drawn
 
 
 def test_titles_show_the_learning_rate_as_the_slider_does(bench):
@@ -344,18 +359,18 @@ def test_readout_gives_the_log_ratio_of_the_losses(bench):
     assert "−ln(loss)" not in text and "potential" not in text
 
 
-def test_range_test_image_is_hidden_until_used_and_cleared_by_a_new_seed(bench):
-    assert bench.range_image.layout.display == "none" and bench.range_test is None
-    bench.range_button.click()
-    assert bench.range_image.layout.display is None and bench.range_test is not None
-    png = Image.open(BytesIO(bench.range_image.value))
+def test_grid_image_is_hidden_until_used_and_cleared_by_a_new_seed(bench):
+    assert bench.grid_image.layout.display == "none" and bench.grid_search is None
+    bench.grid_button.click()
+    assert bench.grid_image.layout.display is None and bench.grid_search is not None
+    png = Image.open(BytesIO(bench.grid_image.value))
     assert png.size == (800, 380)                     # 8 × 3.8 inches at 100 dpi
     bench.new_data_button.click()
-    assert bench.range_image.layout.display == "none" and bench.range_test is None
-    assert "range test" not in "\n".join(bench.readout_text())
-    bench.range_button.click()
+    assert bench.grid_image.layout.display == "none" and bench.grid_search is None
+    assert "grid of" not in "\n".join(bench.readout_text())
+    bench.grid_button.click()
     bench.hidden_text.value = "3"                     # a new network: the test is stale
-    assert bench.range_test is None
+    assert bench.grid_search is None
 
 
 # -- refused at the door --------------------------------------------------------------------
@@ -497,7 +512,7 @@ def test_play_ticks_and_pause_stops(bench):
         live.clock.value = value
     assert live.step_shown == 3 and live.scrubber.value == 3
     np.testing.assert_array_equal(bench.net.weights.flat, weights_after(bench, 3))
-    assert live.seconds_per_update > 0 and live.clock.interval >= 100
+    assert live.seconds_per_update > 0 and live.clock.interval >= MIN_INTERVAL
     live.pause_button.click()
     assert not live.playing and live.step_shown == 3
     live.play_button.click()                   # on from where it paused
@@ -564,7 +579,7 @@ def test_the_ghost_curve_holds_the_previous_run(bench):
     second = bench.history.losses
     bench.batch_slider.value = 8
     np.testing.assert_array_equal(ghost.get_ydata(), second)
-    bench.range_button.click()                           # the same run again: no new ghost
+    bench.grid_button.click()                           # the same run again: no new ghost
     np.testing.assert_array_equal(ghost.get_ydata(), second)
 
 
@@ -688,20 +703,29 @@ def test_the_right_panel_shows_update_ratios_or_sharpness_against_two_over_lr():
         TestBench(panel="curvature")
 
 
-def test_weight_decay_loss_and_initial_scale_reach_the_run_and_the_net():
+@pytest.mark.parametrize("regularisation, keyword", [("L2", "weight_decay"), ("L1", "l1")])
+def test_regularisation_loss_and_initial_scale_reach_the_run_and_the_net(regularisation, keyword):
     bench = TestBench(steps=40)
     start = bench.checkpoint.copy()
-    bench.decay_menu.value = 0.1
-    assert bench.run.weight_decay == 0.1 and bench.error is None
+    assert bench.rate_menu.disabled                 # "none": its rate means nothing
+    bench.regularisation_menu.value = regularisation
+    bench.rate_menu.value = 0.1
+    assert not bench.rate_menu.disabled and bench.error is None
+    assert (bench.run.weight_decay, bench.run.l1) == ((0.1, 0.0) if keyword == "weight_decay"
+                                                      else (0.0, 0.1))
     X, Y = bench.data[0], bench.data[1]
     by_hand = build_net(2, [8, 8], "tanh", seed=bench.weights_seed)
     by_hand.weights.flat[:] = start
     history = nnlib.train(by_hand, X, Y, lr=0.3, steps=40, batch_size=32, seed=bench.data_seed,
-                          weight_decay=0.1, callback=lambda *_: None)
+                          callback=lambda *_: None, **{keyword: 0.1})
     assert np.allclose(bench.run.history.losses, history.losses, rtol=1e-12)
-    bench.live.start_button.click()                 # a recorded step keeps the decay
+    bench.live.start_button.click()                 # a recorded step keeps the regularisation
     bench.live.scrubber.value = 40
     assert np.allclose(bench.net.weights.flat, by_hand.weights.flat, rtol=1e-12)
+    if keyword == "l1":                             # L1 zeroes weights: the diagram drops them
+        zeros = sum(int(np.count_nonzero(W == 0)) for W in bench.net.Ws)
+        assert zeros > 0
+        assert bench.diagram.value.count("<line") == sum(W.size for W in bench.net.Ws) - zeros
     bench.loss_menu.value = "squared error"
     assert "mse" in repr(bench.net)
     bench.init_menu.value = 4.0
@@ -709,12 +733,77 @@ def test_weight_decay_loss_and_initial_scale_reach_the_run_and_the_net():
     for W, W_plain, b, b_plain in zip(bench.net.weights.split(bench.checkpoint)[0::2], plain.Ws,
                                       bench.net.weights.split(bench.checkpoint)[1::2], plain.bs):
         assert np.allclose(W, 4.0 * W_plain) and np.array_equal(b, b_plain)
-    bench.optimizer_menu.value = "lbfgs"            # L-BFGS takes no weight decay: said plainly
-    assert "weight_decay is for 'sgd', 'momentum' and 'adam'" in bench.message
+    bench.optimizer_menu.value = "lbfgs"            # L-BFGS takes no regularisation: said plainly
+    assert f"{keyword} is for 'sgd', 'momentum' and 'adam'" in bench.message
+
+
+def test_the_beta_menus_reach_momentum_and_adam_and_grey_out_elsewhere():
+    bench = TestBench(steps=30)
+    assert bench.beta_menu.disabled and bench.beta2_menu.disabled        # sgd has no β
+    X, Y = bench.data[0], bench.data[1]
+    for optimizer, betas in (("momentum", (0.5,)), ("adam", (0.5, 0.99))):
+        bench.optimizer_menu.value = optimizer
+        bench.beta_menu.value = 0.5
+        bench.beta2_menu.value = 0.99
+        assert bench.run.betas == betas and not bench.beta_menu.disabled
+        assert bench.beta2_menu.disabled == (optimizer == "momentum")
+        by_hand = build_net(2, [8, 8], "tanh", seed=bench.weights_seed)
+        by_hand.weights.flat[:] = bench.checkpoint
+        history = nnlib.train(by_hand, X, Y, optimizer=optimizer, lr=0.3, steps=30,
+                              batch_size=32, seed=bench.data_seed, betas=betas,
+                              callback=lambda *_: None)
+        assert np.allclose(bench.run.history.losses, history.losses, rtol=1e-12), optimizer
+
+
+def test_layer_and_neuron_buttons_edit_the_hidden_layers(bench):
+    def press(text):
+        [button] = [b for b in (bench.add_layer_button, bench.remove_layer_button,
+                                *bench.neuron_buttons.children) if b.description == text]
+        button.click()
+
+    assert [b.description for b in bench.neuron_buttons.children] == ["− a₁", "+ a₁", "− a₂",
+                                                                       "+ a₂"]
+    press("+ a₂")
+    assert bench.hidden_text.value == "8, 9" and bench.net.sizes == [2, 8, 9, 1]
+    press("− a₁")
+    assert bench.net.sizes == [2, 7, 9, 1]
+    press("+ layer")
+    assert bench.net.sizes == [2, 7, 9, 4, 1] and len(bench.neuron_buttons.children) == 6
+    for _ in range(3):
+        press("− layer")
+    assert bench.net.sizes == [2, 1] and bench.remove_layer_button.disabled
+    assert bench.neuron_buttons.children == ()
+    assert bench.error is None
+    bench.hidden_text.value = "1, 2, 3, 4, 5"        # the most layers: no more can be added
+    assert bench.add_layer_button.disabled
+    [narrowest] = [b for b in bench.neuron_buttons.children if b.description == "− a₁"]
+    assert narrowest.disabled                         # a layer keeps at least one neuron
+
+
+def test_the_network_diagram_draws_each_weight_by_sign_and_size(bench):
+    """One line per nonzero weight, red if positive and blue if negative, the widest for the
+    largest |w|; a circle per neuron; the inputs named; a name for a screen reader."""
+    from nnlib.benchdiagram import DIAGRAM_ALT, NEGATIVE, POSITIVE, WIDTH_RANGE
+
+    svg = bench.diagram.value
+    weights = np.concatenate([W.ravel() for W in bench.net.Ws])
+    lines = re.findall(r'<line [^>]*stroke="(#\w+)" stroke-width="([\d.]+)"', svg)
+    assert len(lines) == weights.size == 2 * 8 + 8 * 8 + 8
+    order = [W.T for W in bench.net.Ws]         # drawn layer by layer
+    assert [c for c, _ in lines].count(POSITIVE) == int((weights > 0).sum())
+    assert [c for c, _ in lines].count(NEGATIVE) == int((weights < 0).sum())
+    assert max(float(w) for _, w in lines) == pytest.approx(WIDTH_RANGE[1], abs=0.01)
+    assert svg.count("<circle") == sum(bench.net.sizes) and len(order) == 3
+    assert ">x₁<" in svg and ">x₂<" in svg and f'aria-label="{DIAGRAM_ALT}"' in svg
+    bench.feature_buttons["x1^2"].value = True
+    assert ">x₁²<" in bench.diagram.value
 
 
 @pytest.mark.parametrize("keyword, value, words", [
-    ("weight_decay", 0.5, ["weight_decay must be one of 0, 0.0001, 0.001, 0.01, 0.1", "0.5"]),
+    ("regularisation_rate", 0.5, ["regularisation_rate must be one of 0.0001, 0.001", "0.5"]),
+    ("regularisation", "L3", ["unknown regularisation 'L3'", "'none', 'L1', 'L2'"]),
+    ("beta", 0.999, ["beta must be one of 0, 0.5, 0.8, 0.9, 0.95, 0.99", "0.999"]),
+    ("beta2", 0.5, ["beta2 must be one of 0.9, 0.99, 0.999, 0.9999", "0.5"]),
     ("init_scale", 3, ["init_scale must be one of 0.1, 0.5, 1, 2, 4", "3"]),
     ("loss", "hinge", ["unknown loss 'hinge'", "'cross-entropy', 'squared error'"]),
 ])

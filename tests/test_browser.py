@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 from chromium import chromium  # noqa: E402
 from student_edition import write_student_edition  # noqa: E402
 
+from nnlib.benchdiagram import DIAGRAM_ALT  # noqa: E402
 from nnlib.benchneurons import GAP, NEURON_ALT, TILE  # noqa: E402
 
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
@@ -274,7 +275,7 @@ def output_cells(page):
             if any(PICTURES & set(output["mimes"]) for output in cell["outputs"])]
 
 
-# every <img> on show (a hidden one, like the bench's unused range-test image, shows no
+# every <img> on show (a hidden one, like the bench's unused grid-search image, shows no
 # broken-image icon) has loaded
 SHOWN_IMAGES = "[...node.querySelectorAll('.jp-OutputArea img')].filter(img => img.getClientRects().length)"
 IMAGES_LOADED = f"""(node) => {SHOWN_IMAGES}.every(img => img.complete && img.naturalWidth > 0)"""
@@ -362,8 +363,8 @@ CLIPPED_CONTROLS = """(node) => {
 def check_bench(page, node, where):
     """The bench's controls are all there, none is clipped, and each has a name that a
     screen reader says (axe-core's rules)."""
-    # activation, optimizer, data set, weight decay, loss, initial weights
-    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 6, where
+    # optimizer, β, β₂, regularisation, its rate, data set, activation, loss, initial weights
+    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 9, where
     problems = page.evaluate(CLIPPED_CONTROLS, node)
     assert problems == [], f"{where}: {problems}"
     # the check sees clipping: a description squeezed narrower than its text is reported
@@ -385,6 +386,18 @@ def check_bench(page, node, where):
     assert neurons is not None, f"{where}: no neuron maps"
     assert neurons[:2] == [8 * (TILE + GAP) - GAP, 2 * (TILE + GAP) - GAP], where
     assert neurons[2] == NEURON_ALT, where
+    # the network diagram: one line per weight of [2, 8, 8, 1], named for a screen reader;
+    # "− a₁", "+ a₁", "− a₂", "+ a₂" beside the layer buttons
+    diagram = node.evaluate("n => { const s = n.querySelector('.nnlib-bench-network svg'); "
+                            "return s && [s.querySelectorAll('line').length, "
+                            "s.getAttribute('role'), s.getAttribute('aria-label'), "
+                            "s.getBoundingClientRect().width]; }")
+    assert diagram is not None, f"{where}: no network diagram"
+    assert diagram[:3] == [2 * 8 + 8 * 8 + 8, "img", DIAGRAM_ALT], where
+    assert 200 < diagram[3] <= node.evaluate("n => n.getBoundingClientRect().width"), where
+    buttons = node.evaluate("n => [...n.querySelectorAll('.widget-button')]"
+                            ".map(b => b.textContent.trim())")
+    assert {"+ layer", "− layer", "− a₁", "+ a₁", "− a₂", "+ a₂"} <= set(buttons), buttons
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -484,6 +497,28 @@ def test_student_edition_in_jupyterlab(notebook_page):
         }""", arg=stub + 1, timeout=30_000)
 
 
+# Pixels of the ghost's grey (GHOST_COLOUR, 0.45: rgb(115, 115, 115)) in the top-left
+# third of the bench's figure, the loss plot, decoded in the page: 9 before any ghost is
+# drawn (antialiased tick labels), over a hundred with the dashed curve and its key.
+GHOST_PIXELS = """async (img) => {
+    const image = new Image();
+    image.src = img.src;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, Math.floor(canvas.width / 3),
+                                      Math.floor(canvas.height / 2)).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i] - 115) <= 1 && data[i + 1] === data[i] && data[i + 2] === data[i])
+            count++;
+    return count;
+}"""
+
+
 def bench_reacts_to_the_learning_rate_slider(page, node):
     """Lesson 08's bench, after Run All: moving the learning-rate slider retrains and
     redraws. (Part of the lesson's test: a second Run All would double its time.)"""
@@ -512,6 +547,9 @@ def bench_reacts_to_the_learning_rate_slider(page, node):
 
     assert values == sorted(values) and len(set(values)) == len(values)
     assert readout.inner_text() != readout_before
+    # the previous run stays on the loss plot as the grey dashed ghost
+    ghost = image.evaluate(GHOST_PIXELS)
+    assert ghost >= 60, f"no ghost curve on the loss plot ({ghost} grey pixels)"
     assert image.get_attribute("src") != image_before
     text = node.evaluate("n => n.querySelector('.jp-OutputArea').innerText")
     assert "Traceback" not in text

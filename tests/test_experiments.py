@@ -16,8 +16,10 @@ from nnlib.experiments import (
     GRADCHECK_MAX_PARAMS,
     GRADCHECK_SAMPLES,
     build_net,
+    gradient_descent_losses,
     learning_potential,
-    lr_range_test,
+    lr_grid_search,
+    sharpness_every_step,
     train_run,
 )
 
@@ -171,7 +173,7 @@ def test_a_too_large_rate_that_does_not_blow_up_is_flagged():
     assert run.grad_check_verdict in ("passed", "rounding")
 
 
-# -- range test -------------------------------------------------------------------------
+# -- grid search over the rate ---------------------------------------------------------------------
 XOR_DATA = make_data("XOR", n=40, noise=0.1, seed=0)
 RATES = np.array([1e-3, 1e-1, 1.0, 30.0, 1e4])
 
@@ -190,11 +192,11 @@ def separate_runs(lrs, steps=30):
     return np.array(finals)
 
 
-def test_lr_range_test_agrees_with_separate_runs_and_keeps_the_weights():
+def test_lr_grid_search_agrees_with_separate_runs_and_keeps_the_weights():
     X, Y = XOR_DATA[0], XOR_DATA[1]
     net = build_net(2, [4], "tanh", seed=2)
     start = net.weights.flat.copy()
-    result = lr_range_test(net, X, Y, lrs=RATES, steps=30, batch_size=None)
+    result = lr_grid_search(net, X, Y, lrs=RATES, steps=30, batch_size=None)
     np.testing.assert_array_equal(net.weights.flat, start)
     np.testing.assert_array_equal(result.lrs, RATES)
     expected = separate_runs(RATES)
@@ -206,13 +208,11 @@ def test_lr_range_test_agrees_with_separate_runs_and_keeps_the_weights():
     assert diverged[-1] and not diverged[0]
     assert result.best_lr == RATES[~diverged][np.argmin(expected[~diverged])]
     assert result.divergence_lr == RATES[diverged].min()
-    np.testing.assert_array_equal(result.potentials,
-                                  [learning_potential(loss) for loss in expected])
 
 
 @functools.cache
-def range_test_in_order():
-    return lr_range_test(build_net(2, [4], "tanh", seed=2), XOR_DATA[0], XOR_DATA[1],
+def grid_in_order():
+    return lr_grid_search(build_net(2, [4], "tanh", seed=2), XOR_DATA[0], XOR_DATA[1],
                          lrs=RATES, steps=10)
 
 
@@ -220,8 +220,8 @@ def range_test_in_order():
 @given(st.permutations(RATES.tolist()))
 def test_the_order_of_the_rates_does_not_matter(lrs):
     X, Y = XOR_DATA[0], XOR_DATA[1]
-    reference = range_test_in_order()
-    result = lr_range_test(build_net(2, [4], "tanh", seed=2), X, Y, lrs=lrs, steps=10)
+    reference = grid_in_order()
+    result = lr_grid_search(build_net(2, [4], "tanh", seed=2), X, Y, lrs=lrs, steps=10)
     np.testing.assert_array_equal(result.lrs, RATES)  # reported in increasing order
     np.testing.assert_array_equal(result.final_losses, reference.final_losses)
     diverged = [lr for lr in lrs if reference.diverged[RATES == lr][0]]  # in the given order
@@ -229,7 +229,7 @@ def test_the_order_of_the_rates_does_not_matter(lrs):
     assert result.best_lr == reference.best_lr
 
 
-def test_lr_range_test_restores_the_weights_when_training_raises(monkeypatch):
+def test_lr_grid_search_restores_the_weights_when_training_raises(monkeypatch):
     X, Y = XOR_DATA[0], XOR_DATA[1]
     net = build_net(2, [4], "tanh", seed=2)
     start = net.weights.flat.copy()
@@ -242,7 +242,7 @@ def test_lr_range_test_restores_the_weights_when_training_raises(monkeypatch):
             raise KeyboardInterrupt  # e.g. the learner stops the cell
     monkeypatch.setattr("nnlib.experiments.train", train_then_fail)
     with pytest.raises(KeyboardInterrupt):
-        lr_range_test(net, X, Y, lrs=RATES, steps=5)
+        lr_grid_search(net, X, Y, lrs=RATES, steps=5)
     assert len(calls) == 2
     np.testing.assert_array_equal(net.weights.flat, start)
 
@@ -257,11 +257,66 @@ def test_lr_range_test_restores_the_weights_when_training_raises(monkeypatch):
     (0.1, r"shape \(\)"),
     (["fast"], "fast"),
 ])
-def test_lr_range_test_refuses_bad_rates(lrs, got):
+def test_lr_grid_search_refuses_bad_rates(lrs, got):
     net = build_net(2, [4], "tanh", seed=2)
     error = TypeError if lrs == ["fast"] else ValueError  # text is the wrong kind, as for lr
     with pytest.raises(error, match=rf"lrs must be .*1-D.*finite.*> 0.*; got .*{got}"):
-        lr_range_test(net, XOR_DATA[0], XOR_DATA[1], lrs=lrs, steps=5)
+        lr_grid_search(net, XOR_DATA[0], XOR_DATA[1], lrs=lrs, steps=5)
+
+
+def test_gradient_descent_losses_are_separate_runs_of_nnlib_train_at_once():
+    """Each row is nnlib.train's full-batch run at that rate (loss before each step, then
+    after the last), for cross-entropy and for squared error; the net is not moved."""
+    X, Y = XOR_DATA[0], XOR_DATA[1]
+    for net in (build_net(2, [4, 3], "tanh", seed=2),
+                build_net(2, [5], "sigmoid", seed=4, loss="mse", output="identity")):
+        start, rates = net.weights.flat.copy(), [0.3, 0.05, 1.0]
+        losses = gradient_descent_losses(net, X, Y, rates, steps=25)
+        np.testing.assert_array_equal(net.weights.flat, start)
+        assert losses.shape == (3, 26)
+        for row, lr in zip(losses, rates):
+            twin = net.copy()
+            history = nnlib.train(twin, X, Y, lr=lr, steps=25)
+            np.testing.assert_allclose(row[:-1], history.losses, rtol=1e-10)
+            assert row[-1] == pytest.approx(twin.loss(X, Y), rel=1e-10)
+
+
+def test_gradient_descent_losses_marks_a_blown_up_run_inf_and_refuses_softmax():
+    net = build_net(2, [4], "leaky_relu", seed=0, loss="mse", output="identity")
+    losses = gradient_descent_losses(net, XOR_DATA[0], XOR_DATA[1], [0.1, 1e6], steps=40)
+    assert np.isfinite(losses[0]).all() and losses[1, -1] == np.inf
+    soft = nnlib.MLP([2, 3, 2], output_activation="softmax", loss="cross_entropy", seed=0)
+    with pytest.raises(ValueError, match="softmax"):
+        gradient_descent_losses(soft, XOR_DATA[0], np.eye(2)[XOR_DATA[1][:, 0].astype(int)],
+                                [0.1])
+    with pytest.raises(ValueError, match="lrs must be"):
+        gradient_descent_losses(net, XOR_DATA[0], XOR_DATA[1], [0.1, -1.0])
+
+
+def test_sharpness_every_step_on_a_quadratic_loss():
+    """A linear net with squared error has a constant Hessian H = X̃ᵀX̃/N: the sharpness is
+    its top eigenvalue at every step, and the offset along the eigenvector is the weights'
+    distance from the least-squares minimum along it; the losses are a plain run's."""
+    rng = np.random.default_rng(5)
+    X, Y = rng.normal(size=(40, 2)) * [1.0, 3.0], rng.normal(size=(40, 1))
+    net = nnlib.MLP([2, 1], activation="identity", output_activation="identity", loss="mse",
+                    seed=1)
+    start = net.weights.flat.copy()
+    X1 = np.column_stack([X, np.ones(len(X))])
+    values, vectors = np.linalg.eigh(X1.T @ X1 / len(X))
+    best = np.linalg.lstsq(X1, Y, rcond=None)[0].ravel()     # the flat layout is w₁, w₂, b
+    lr = 1.9 / values[-1]
+    losses, lams, offsets = sharpness_every_step(net, X, Y, lr, steps=30, iterations=30)
+    np.testing.assert_array_equal(net.weights.flat, start)
+    np.testing.assert_allclose(lams, values[-1], rtol=1e-6)
+    twin, theta = net.copy(), start.copy()
+    history = nnlib.train(twin, X, Y, lr=lr, steps=30)
+    np.testing.assert_allclose(losses[:-1], history.losses, rtol=1e-12)
+    for step in range(30):
+        along = (theta - best) @ vectors[:, -1]
+        assert abs(offsets[step]) == pytest.approx(abs(along), rel=1e-5)
+        theta = theta - lr * (X1.T @ (X1 @ theta - Y[:, 0]) / len(X))
+    assert np.all(np.sign(offsets[1:]) == -np.sign(offsets[:-1]))  # lr·λ > 1: it flips
 
 
 # -- regression: an identity output, squared error, R² instead of accuracy -----------------

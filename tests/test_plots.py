@@ -213,14 +213,14 @@ def test_bench_keys_cover_no_data(dataset, hidden):
             assert panel.ax.get_window_extent().contains(*text.get_window_extent().p0)
 
 
-def test_range_test_plot_marks_best_and_diverged_rates():
+def test_grid_plot_marks_best_and_diverged_rates():
     lrs = np.geomspace(1e-3, 10, 9)
     final = np.array([0.69, 0.6, 0.4, 0.2, 0.1, 0.15, 0.9, np.inf, np.nan])
     diverged = ~np.isfinite(final) | (final > 0.69)
     result = SimpleNamespace(lrs=lrs, final_losses=final, diverged=diverged, best_lr=lrs[4],
                              divergence_lr=lrs[6], initial_loss=0.69, steps=30,
                              optimizer="sgd")
-    ax = benchplots.plot_lr_range_test(result, current_lr=0.1)
+    ax = benchplots.plot_lr_grid(result, current_lr=0.1)
     assert ax.get_xscale() == ax.get_yscale() == "log" and ax.get_title()
     assert ax.get_xlabel() and ax.get_ylabel()
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), lrs[~diverged])
