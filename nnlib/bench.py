@@ -17,11 +17,11 @@ import traceback
 import numpy as np
 
 from ._bench_settings import (
+    BENCH_GRID_LRS,
     LOSSES,
     MAX_HIDDEN_LAYERS,
     NOISE_MEANING,
     PROBLEM_NOTES,
-    BENCH_GRID_LRS,
     REGRESSION_LOSS,
     TARGET_NAME,
     betas_of,

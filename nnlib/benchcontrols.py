@@ -8,6 +8,7 @@ import html
 from ._a11y import name_widgets
 from ._bench_settings import (
     ACTIVATIONS,
+    BENCH_GRID_LRS,
     BETA2S,
     BETAS,
     INIT_SCALES,
@@ -16,7 +17,6 @@ from ._bench_settings import (
     MAX_HIDDEN_LAYERS,
     MAX_WIDTH,
     NOISE_RANGE,
-    BENCH_GRID_LRS,
     REGULARISATION_RATES,
     REGULARISATIONS,
     SAMPLES_RANGE,

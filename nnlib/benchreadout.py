@@ -70,5 +70,5 @@ def grid_text(result):
     best = "none" if result.best_lr is None else f"{result.best_lr:.3g}"
     where = ("no rate diverged" if result.divergence_lr is None
              else f"diverges from lr = {result.divergence_lr:.3g}")
-    return (f"grid of {result.lrs.size} rates ({result.steps} steps of {result.optimizer}): best lr = {best}, "
-            f"{where}")
+    return (f"grid of {result.lrs.size} rates ({result.steps} steps of {result.optimizer}): "
+            f"best lr = {best}, {where}")

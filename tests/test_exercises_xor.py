@@ -11,7 +11,6 @@ from scipy.special import expit
 import nnlib
 from nnlib.exercises.xor import (
     AFFINE_SLIPS,
-    CORNERS as X_CORNERS,
     FROM_TO,
     GRADIENT_SLIPS,
     PLANTED_BUG,
@@ -25,6 +24,9 @@ from nnlib.exercises.xor import (
     reference_affine_backward,
     reference_gradient_221,
     xor_activations,
+)
+from nnlib.exercises.xor import (
+    CORNERS as X_CORNERS,
 )
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_xor.ipynb"

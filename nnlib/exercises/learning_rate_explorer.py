@@ -142,7 +142,7 @@ def check_power_iteration(candidate, name="power_iteration"):
         values, vectors = np.linalg.eigh(H)
         top = int(np.argmax(np.abs(values)))
         given = v.copy()
-        got, verdict = call(candidate, name, lambda u: H @ u, given, POWER_ITERATIONS)
+        got, verdict = call(candidate, name, lambda u, H=H: H @ u, given, POWER_ITERATIONS)
         if verdict is not None:
             return verdict
         if not np.array_equal(given, v):
@@ -168,7 +168,7 @@ def check_power_iteration(candidate, name="power_iteration"):
                 "the eigenvalue is ‖Hv‖, which has no sign: the largest eigenvalue in size is "
                 "negative here; vᵀHv keeps the sign": abs(values[top]),
                 "v is never divided by its norm, so vᵀHv is the eigenvalue times ‖v‖² (and v "
-                "grows until it overflows)": _never_normalised(lambda u: H @ u, v,
+                "grows until it overflows)": _never_normalised(lambda u, H=H: H @ u, v,
                                                                 POWER_ITERATIONS)})
         if not np.isclose(np.linalg.norm(vector), 1.0, rtol=1e-6):
             return Verdict("wrong values", f"{name}: the vector has length "

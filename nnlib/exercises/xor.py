@@ -19,7 +19,6 @@ from scipy.special import expit
 
 from .core import Verdict, call, check
 
-
 # -- Exercise 1: xor_weights ----------------------------------------------------------------
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])   # rows (x_0, x_1)
 GATES = {"OR": np.array([0.0, 1.0, 1.0, 1.0]), "AND": np.array([0.0, 0.0, 0.0, 1.0]),
