@@ -1,21 +1,23 @@
-"""Lesson 11's checkers: the references against scikit-learn, centred differences and
-hand-worked curves; each checker passes an independent solution, names every slip, and
-calls a stub not implemented."""
+"""Lesson 11's checkers: the references against hand-worked curves, scikit-learn and SciPy;
+each checker passes an independent solution, names every slip (and only on evidence from
+every input it tried), and calls a stub not implemented."""
+
+import math
 
 import numpy as np
 import pytest
+from scipy.stats import binomtest
 from sklearn.metrics import confusion_matrix
 
-import nnlib
 from nnlib.exercises import digits as checkers
 from nnlib.exercises.core import TRANSPOSED, matches
 from nnlib.exercises.digits import (
-    check_best_epoch,
     check_confusion,
-    check_softmax_ce_delta,
-    reference_best_epoch,
+    check_early_stopping,
+    check_mcnemar_p,
     reference_confusion,
-    reference_softmax_ce_delta,
+    reference_early_stopping,
+    reference_mcnemar_p,
 )
 
 
@@ -24,42 +26,51 @@ def stub(*_):
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(checkers.EXERCISES) == ["softmax_ce_delta", "best_epoch", "confusion"]
+    assert list(checkers.EXERCISES) == ["early_stopping", "confusion", "mcnemar_p"]
 
 
 # -- the references are right ----------------------------------------------------------------
 
-def test_reference_softmax_ce_delta_is_the_gradient_of_the_mean_cross_entropy():
-    rng = np.random.default_rng(0)
-    Z = rng.normal(0, 2, size=(7, 4))
-    Y = np.eye(4)[rng.integers(0, 4, size=7)]
+class ScriptedNet:
+    """Stands in for a net whose validation loss after each epoch is scripted."""
 
-    def mean_cross_entropy(flat):
-        Zf = flat.reshape(7, 4)
-        log_p = Zf - np.log(np.exp(Zf).sum(axis=1, keepdims=True))
-        return float(-(Y * log_p).sum() / 7)
+    def __init__(self, losses):
+        self.losses, self.epoch = losses, 0
+        self.weights = type("Weights", (), {"flat": np.zeros(1)})()
 
-    numeric = nnlib.numerical_gradient(mean_cross_entropy, Z.ravel().copy())
-    np.testing.assert_allclose(reference_softmax_ce_delta(Z, Y).ravel(), numeric,
-                               rtol=1e-6, atol=1e-9)
+    def loss(self, X, Y):
+        return self.losses[self.epoch - 1]
 
 
-def test_reference_softmax_ce_delta_matches_nnlib_backprop():
-    # nnlib's gradient of a one-layer softmax net: dW = Δᵀ X, with Δ from the reference
-    rng = np.random.default_rng(1)
-    X = rng.normal(size=(9, 5))
-    Y = np.eye(3)[rng.integers(0, 3, size=9)]
-    net = nnlib.MLP([5, 3], output_activation="softmax", loss="cross_entropy", seed=0)
-    delta = reference_softmax_ce_delta(X @ net.Ws[0].T + net.bs[0], Y)
-    dW, db = net.weights.split(net.gradient(X, Y))
-    np.testing.assert_allclose(dW, delta.T @ X, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(db, delta.sum(axis=0), rtol=1e-12, atol=1e-15)
+def scripted_run(losses, patience, steps_per_epoch=3):
+    """Run the reference's callback over a scripted curve: (the step it stopped at, best)."""
+    callback, best = reference_early_stopping(None, None, patience, steps_per_epoch)
+    net = ScriptedNet(losses)
+    for step in range(1, len(losses) * steps_per_epoch + 1):
+        net.epoch = math.ceil(step / steps_per_epoch)
+        net.weights.flat[:] = net.epoch          # the weights "of" each epoch
+        if callback(step, net, 99.0, None):
+            return step, best
+    return step, best
 
 
-def test_reference_softmax_ce_delta_stays_finite_for_huge_z():
-    Z = np.array([[800.0, 0.0, -800.0]])
-    delta = reference_softmax_ce_delta(Z, np.array([[1.0, 0.0, 0.0]]))
-    assert np.isfinite(delta).all() and np.abs(delta).max() < 1e-300
+def test_reference_early_stopping_by_hand():
+    losses = [1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.65, 0.9, 0.95, 1.0]
+    step, best = scripted_run(losses, patience=3)          # epochs 4, 5, 6 bring no new low
+    assert step == 6 * 3 and best["epoch"] == 3 and best["loss"] == 0.7 and best["flat"][0] == 3
+    step, best = scripted_run(losses, patience=4)          # sees epoch 7's low, runs to the end
+    assert step == 10 * 3 and best["epoch"] == 7 and best["flat"][0] == 7
+    step, best = scripted_run([3.0, 2.0, 1.0], patience=2)     # never stops: the last is best
+    assert step == 9 and best["epoch"] == 3
+
+
+def test_reference_mcnemar_p_is_scipys_binomial_test_on_the_discordant_pairs():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        a, b = checkers._mcnemar_inputs(rng)
+        only_a, only_b = int(np.sum(a & ~b)), int(np.sum(~a & b))
+        expected = binomtest(only_a, only_a + only_b).pvalue if only_a + only_b else 1.0
+        assert reference_mcnemar_p(a, b) == pytest.approx(expected, rel=1e-12)
 
 
 def test_reference_confusion_equals_scikit_learn():
@@ -69,46 +80,84 @@ def test_reference_confusion_equals_scikit_learn():
                           confusion_matrix(labels, predicted, labels=range(5)))
 
 
-def test_reference_best_epoch_by_hand():
-    losses = np.array([1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.65, 0.9, 0.95, 1.0])
-    assert reference_best_epoch(losses, patience=3) == 3    # stops after epochs 4, 5, 6
-    assert reference_best_epoch(losses, patience=4) == 7    # sees the new low at epoch 7
-    assert reference_best_epoch(np.array([3.0, 2.0, 1.0]), patience=2) == 3
+# -- exercise 1: early stopping --------------------------------------------------------------
+
+def watcher(X_val, Y_val, patience, steps_per_epoch, copy=True, stops=True, extra=0, start=1,
+            every_step=False, batch_loss=False):
+    """An independent early-stopping callback (a counter of epochs without a new low), with
+    switches that make the slips."""
+    best = {"epoch": 0, "loss": math.inf, "flat": None}
+    state = {"epoch": 0, "waited": 0}
+
+    def callback(step, net, loss, grad):
+        if not every_step and step % steps_per_epoch != 0:
+            return None
+        state["epoch"] += 1
+        value = loss if batch_loss else net.loss(X_val, Y_val)
+        if value < best["loss"]:
+            best["loss"], best["epoch"] = value, state["epoch"] - 1 + start
+            best["flat"] = np.array(net.weights.flat) if copy else net.weights.flat
+            state["waited"] = 0
+        else:
+            state["waited"] += 1
+        return stops and state["waited"] == patience + extra
+
+    return callback, best
 
 
-# -- the checkers ------------------------------------------------------------------------
-
-def plain_delta(Z, Y, axis=1, shift=True, per_n=True, subtract=True, sigmoid=False):
-    # an independent solution, sample by sample, with switches that make the slips
-    out = np.empty_like(Z)
-    if axis == 0:
-        Z, Y, out = Z.T, Y.T, out.T
-    for i, z in enumerate(Z):
-        e = np.exp(z - (z.max() if shift else 0.0))
-        p = 1 / (1 + np.exp(-z)) if sigmoid else e / e.sum()
-        out[i] = p - (Y[i] if subtract else 0.0)
-    out = out.T if axis == 0 else out
-    return out / (out.shape[0] if per_n else 1)
+def test_early_stopping_checker_passes_an_independent_solution_and_calls_a_stub_unfinished():
+    assert check_early_stopping(watcher)
+    assert check_early_stopping(stub).status == "not implemented"
+    assert check_early_stopping(lambda *args: None).status == "not implemented"
 
 
-def test_softmax_ce_delta_checker():
-    assert check_softmax_ce_delta(plain_delta)
-    assert check_softmax_ce_delta(stub).status == "not implemented"
-    slips = {"the 1/N is missing": dict(per_n=False),
-             "the softmax was normalised over the wrong axis (the samples, not the classes)":
-                 dict(axis=0),
-             "σ was used instead of the softmax": dict(sigmoid=True),
-             "Y is not subtracted": dict(subtract=False),
-             checkers.OVERFLOW: dict(shift=False)}
-    assert set(slips) == set(checkers.SOFTMAX_CE_DELTA_SLIPS) | {checkers.OVERFLOW}
-    with np.errstate(over="ignore", invalid="ignore"):
-        for slip, switches in slips.items():
-            verdict = check_softmax_ce_delta(
-                lambda Z, Y, switches=switches: plain_delta(Z, Y, **switches))
-            assert verdict.status == "wrong values" and verdict.slip == slip, verdict.message
-    verdict = check_softmax_ce_delta(lambda Z, Y: plain_delta(Z, Y).T)
-    assert verdict.slip == TRANSPOSED
+@pytest.mark.parametrize("switches, slip", [
+    (dict(copy=False), "the flat vector itself was kept, not a copy"),
+    (dict(stops=False), "patience was ignored"),
+    (dict(extra=1), "it waited one epoch too many"),
+    (dict(extra=-1), "it stopped one epoch too soon"),
+    (dict(start=0), "the epoch was counted from 0"),
+    (dict(every_step=True), "the loss was measured after every step"),
+    (dict(batch_loss=True), "the mini-batch's training loss"),
+])
+def test_early_stopping_checker_names_each_slip(switches, slip):
+    verdict = check_early_stopping(lambda *args: watcher(*args, **switches))
+    assert verdict.status == "wrong values" and verdict.slip.startswith(slip), verdict.message
 
+
+def test_an_off_by_one_patience_is_not_called_patience_ignored():
+    # the old checker named any answer that matched the whole curve's lowest loss on one
+    # input "patience was ignored"; now a slip must match on every case
+    verdict = check_early_stopping(lambda *args: watcher(*args, extra=1))
+    assert "patience was ignored" not in verdict.message
+
+
+def test_every_early_stopping_slip_changes_the_outcome_of_some_case():
+    for slip, switches in checkers.EARLY_STOPPING_SLIPS.items():
+        assert any(not checkers._same(
+            checkers._stopping_run(lambda *a, s=switches: checkers._early_stopping(*a, **s), case),
+            checkers._stopping_run(reference_early_stopping, case))
+            for case in checkers.STOPPING_CASES), slip
+
+
+def test_early_stopping_checker_names_what_is_wrong_without_a_slip():
+    verdict = check_early_stopping(lambda *args: (lambda *a: True, {}))
+    assert verdict.status == "wrong shape" and "best has no key 'epoch'" in verdict.message
+    verdict = check_early_stopping(lambda *args: watcher(*args)[0])
+    assert verdict.status == "wrong shape" and "(callback, best)" in verdict.message
+
+    def raises(*args):
+        def callback(step, net, loss, grad):
+            raise KeyError("epoch")
+        return callback, {}
+    assert check_early_stopping(raises).status == "error"
+    # stops one epoch late and counts from 0: two slips at once, none of them named alone
+    verdict = check_early_stopping(lambda *args: watcher(*args, extra=1, start=0))
+    assert verdict.status == "wrong values" and verdict.slip is None
+    assert "the rule stops it after epoch" in verdict.message
+
+
+# -- exercise 2: confusion -------------------------------------------------------------------
 
 def loop_confusion(labels, predicted, n, once=False):
     counts = np.zeros((n, n), dtype=int)
@@ -130,44 +179,56 @@ def test_confusion_checker():
         assert verdict.status == "wrong values" and verdict.slip == slip, verdict.message
 
 
-def walk(val_losses, patience, reset=True, answer="best"):
-    # an independent early-stopping rule, with switches that make the slips
-    lowest, best, waited = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < lowest:
-            lowest, best = loss, epoch
-            waited = 0 if reset else waited
-        elif epoch > 1:
-            waited += 1
-            if waited == patience:
-                return epoch if answer == "stop" else best
-    return len(val_losses) if answer == "stop" else best
+# -- exercise 3: McNemar ---------------------------------------------------------------------
+
+def coin_p(right_a, right_b, doubled=True, capped=True, strict=False, everything=False):
+    """An independent McNemar p-value (SciPy's binomial distribution), with switches."""
+    from scipy.stats import binom
+
+    b, c = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+    throws = right_a.size if everything else b + c
+    tail = binom.cdf(min(b, c) - (1 if strict else 0), throws, 0.5)
+    p = 2 * tail if doubled else tail
+    return min(1.0, p) if capped else p
 
 
-def test_best_epoch_checker():
-    assert check_best_epoch(walk)
-    assert check_best_epoch(stub).status == "not implemented"
-    cases = [(lambda v, p: int(np.argmin(v)) + 1,
-              "patience was ignored: the lowest loss of the whole curve was returned"),
-             (lambda v, p: walk(v, p) - 1, "the epoch was counted from 0"),
-             (lambda v, p: walk(v, p, answer="stop"),
-              "the epoch at which training stopped was returned, not the best one"),
-             (lambda v, p: walk(v, p, reset=False),
-              "the count of epochs without a new low was not reset at a new low")]
-    assert {slip for _, slip in cases} == set(checkers.BEST_EPOCH_SLIPS)
-    for wrong, slip in cases:
-        verdict = check_best_epoch(wrong)
-        assert verdict.status == "wrong values" and verdict.slip == slip, verdict.message
+def test_mcnemar_checker():
+    assert check_mcnemar_p(coin_p)
+    assert check_mcnemar_p(stub).status == "not implemented"
+    cases = [(dict(doubled=False), "the tail was not doubled"),
+             (dict(capped=False), "the doubled tail was not capped at 1"),
+             (dict(strict=True), "the tail left out min(b, c) itself"),
+             (dict(everything=True), "the samples both models got right or wrong were counted")]
+    for switches, slip in cases:
+        verdict = check_mcnemar_p(lambda a, b, s=switches: coin_p(a, b, **s))
+        assert verdict.status == "wrong values" and verdict.slip.startswith(slip), verdict.message
+    from scipy.stats import chi2
+
+    def chi_squared(a, b, correction=0):
+        only_a, only_b = np.sum(a & ~b), np.sum(~a & b)
+        return chi2.sf(max(abs(only_a - only_b) - correction, 0) ** 2 / (only_a + only_b), 1)
+    for correction, slip in [(0, "the χ² approximation (b − c)²"),
+                             (1, "the χ² approximation with continuity correction")]:
+        with np.errstate(all="ignore"):
+            verdict = check_mcnemar_p(lambda a, b, k=correction: chi_squared(a, b, k))
+        assert verdict.status == "wrong values" and verdict.slip.startswith(slip), verdict.message
 
 
-@pytest.mark.parametrize("name", ["softmax_ce_delta", "confusion", "best_epoch"])
-def test_every_slip_differs_from_the_reference_on_the_drawn_inputs(name):
-    make = {"softmax_ce_delta": checkers._softmax_inputs,
-            "confusion": checkers._confusion_inputs,
-            "best_epoch": checkers._curve_inputs}[name]
+@pytest.mark.parametrize("name, make", [("confusion", checkers._confusion_inputs),
+                                        ("mcnemar_p", checkers._mcnemar_inputs)])
+def test_every_slip_differs_from_the_reference_on_the_drawn_inputs(name, make):
     reference = getattr(checkers, f"reference_{name}")
-    rng = np.random.default_rng(0)
-    draws = [make(rng) for _ in range(3)]
-    for slip, wrong in getattr(checkers, f"{name.upper()}_SLIPS").items():
-        assert any(not matches(wrong(*args), reference(*args), rtol=1e-5, atol=1e-8)
-                   for args in draws), slip
+    draws = checkers._drawn(make, 4)()
+    slips = {"confusion": checkers.CONFUSION_SLIPS, "mcnemar_p": checkers.MCNEMAR_SLIPS}[name]
+    with np.errstate(all="ignore"):
+        for slip, wrong in slips.items():
+            assert any(not matches(wrong(*args), reference(*args)) for args in draws
+                       if _defined(wrong, args)), slip
+
+
+def _defined(wrong, args):
+    try:
+        wrong(*args)
+    except ZeroDivisionError:
+        return False
+    return True

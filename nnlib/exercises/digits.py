@@ -1,55 +1,203 @@
 """Checkers for the lesson "Handwritten digits".
 
-check_softmax_ce_delta(softmax_ce_delta)  BP1 of this lesson's softmax output under the mean
-                                          categorical cross-entropy, stable for large Z
-check_best_epoch(best_epoch)              an early-stopping rule with patience
-check_confusion(confusion)                the confusion matrix, by hand with NumPy
+check_early_stopping(early_stopping)  early stopping with patience, written into nnlib.train
+                                      through its callback: it is run in real training
+check_confusion(confusion)            the confusion matrix, by hand with NumPy
+check_mcnemar_p(mcnemar_p)            McNemar's exact test of two classifiers on the same
+                                      test samples, against nnlib.evaluation.mcnemar
+
+Each returns a Verdict (see `nnlib.exercises.check`) that names the usual slip when it
+sees one, and never raises. A slip is named only when the answer equals what that slip
+gives on every input the checker tried, so a mistake is not named after another that
+happens to agree with it on one input.
 """
 
+import math
+
 import numpy as np
-from scipy.special import expit
+from scipy.stats import chi2
 
+from ..data import make_data
+from ..evaluation import mcnemar
 from ..metrics import confusion_matrix
-from .core import Verdict, check
-from .vectorized_network import _softmax, reference_softmax_ce_delta  # the same Δ, on digit-sized inputs
-
-# -- exercise 1: the output error --------------------------------------------------------
-
-
-OVERFLOW = "the row's largest Z was not subtracted before np.exp, so it overflowed"
-
-SOFTMAX_CE_DELTA_SLIPS = {
-    "the 1/N is missing": lambda Z, Y: _softmax(Z) - Y,
-    "the softmax was normalised over the wrong axis (the samples, not the classes)":
-        lambda Z, Y: (_softmax(Z, axis=0) - Y) / len(Z),
-    "σ was used instead of the softmax": lambda Z, Y: (expit(Z) - Y) / len(Z),
-    "Y is not subtracted": lambda Z, Y: _softmax(Z) / len(Z),
-}
+from ..network import MLP
+from ..training import train
+from .core import Verdict, call, check, matches, not_implemented, raised
 
 
-def _softmax_inputs(rng):
-    N = int(rng.integers(11, 20))               # ten digits: N ≠ 10, so a transpose shows
-    Y = np.eye(10)[rng.integers(0, 10, size=N)]
-    Z = rng.normal(0.0, 3.0, size=(N, 10))
-    Z[rng.integers(0, N)] += 800.0              # a very sure sample: exp(800) overflows
-    return Z, Y
-
-
-def check_softmax_ce_delta(candidate):
-    """Check softmax_ce_delta(Z, Y) -> (softmax(Z) − Y) / N, (N, 10), on inputs with one
-    row of very large Z, where an unshifted np.exp overflows."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        verdict = check(candidate, reference_softmax_ce_delta, _softmax_inputs,
-                        name="softmax_ce_delta", trials=3, slips=SOFTMAX_CE_DELTA_SLIPS)
-    if verdict.status == "wrong values" and verdict.slip is None \
-            and verdict.max_difference == float("inf"):       # inf or nan in the result
-        return Verdict("wrong values", f"softmax_ce_delta returned inf or nan for a row of "
-                       f"large Z. It looks like {OVERFLOW}.", verdict.max_difference,
-                       slip=OVERFLOW)
+def _name_the_slip(verdict, candidate, slips, all_inputs):
+    """`verdict`, naming the first slip whose answers equal the candidate's on every input
+    set that `all_inputs()` gives (else as it is: the core may have named a transpose)."""
+    if verdict or verdict.status not in ("wrong shape", "wrong values"):
+        return verdict
+    for slip, wrong in slips.items():
+        try:
+            if all(matches(candidate(*args), wrong(*args)) for args in all_inputs()):
+                return Verdict(verdict.status, f"{verdict.message} It looks like {slip}.",
+                               verdict.max_difference, slip=slip)
+        except Exception:  # a slip (or a candidate) that fails on some input is not this one
+            continue
     return verdict
 
 
-# -- exercise 3: the confusion matrix ----------------------------------------------------
+def _drawn(make_inputs, trials, seed=0):
+    """A function giving the `trials` input sets that check(..., seed=seed) draws."""
+    def inputs():
+        rng = np.random.default_rng(seed)
+        return [make_inputs(rng) for _ in range(trials)]
+    return inputs
+
+
+def _checked(candidate, reference, make_inputs, name, trials, slips):
+    with np.errstate(all="ignore"):
+        verdict = check(candidate, reference, make_inputs, name=name, trials=trials)
+        return _name_the_slip(verdict, candidate, slips, _drawn(make_inputs, trials))
+
+
+# -- exercise 1: early stopping through train's callback ---------------------------------
+
+def _early_stopping(X_val, Y_val, patience, steps_per_epoch, copy=True, stops=True,
+                    extra_wait=0, first_epoch=1, every_step=False, batch_loss=False):
+    """The reference, with switches that make the slips."""
+    best = {"epoch": 0, "loss": np.inf, "flat": None}
+    every = 1 if every_step else steps_per_epoch
+
+    def callback(step, net, loss, grad):
+        if step % every:
+            return False
+        epoch = step // every                         # epochs done, counted from 1
+        current = loss if batch_loss else net.loss(X_val, Y_val)
+        if current < best["loss"]:
+            flat = net.weights.flat.copy() if copy else net.weights.flat
+            best.update(epoch=epoch - 1 + first_epoch, loss=current, flat=flat)
+        waited = epoch - (best["epoch"] + 1 - first_epoch)   # epochs since the lowest loss
+        return stops and waited >= patience + extra_wait
+
+    return callback, best
+
+
+def reference_early_stopping(X_val, Y_val, patience, steps_per_epoch):
+    """(callback, best): a callback for nnlib.train, and the dict it keeps up to date.
+
+    After every epoch (every `steps_per_epoch` steps) the callback measures the validation
+    loss net.loss(X_val, Y_val). At a new lowest loss it sets best["epoch"] (the epochs done,
+    counted from 1), best["loss"] and best["flat"], a copy of the flat weights. It returns
+    True, which stops training, once `patience` epochs in a row have brought no new lowest
+    loss. best starts as {"epoch": 0, "loss": inf, "flat": None}.
+    """
+    return _early_stopping(X_val, Y_val, patience, steps_per_epoch)
+
+
+EARLY_STOPPING_SLIPS = {
+    "the flat vector itself was kept, not a copy: best['flat'] followed the weights to the "
+    "end of training": dict(copy=False),
+    "patience was ignored: the callback never returns True, so training never stops":
+        dict(stops=False),
+    "it waited one epoch too many (more than `patience` epochs without a new low)":
+        dict(extra_wait=1),
+    "it stopped one epoch too soon (after patience − 1 epochs without a new low)":
+        dict(extra_wait=-1),
+    "the epoch was counted from 0": dict(first_epoch=0),
+    "the loss was measured after every step, not once per epoch (every steps_per_epoch "
+    "steps)": dict(every_step=True),
+    "the mini-batch's training loss (the callback's `loss`) was used, not the validation "
+    "loss": dict(batch_loss=True),
+}
+
+# (samples, noise, hidden units, lr, batch size, patience, data and weights seed): small
+# nets on noisy moons, half of the samples for validation; the validation loss is noisy, so
+# patience decides when each run stops
+STOPPING_CASES = [(80, 0.35, 32, 0.05, 8, 4, 0), (60, 0.4, 24, 0.05, 6, 3, 1),
+                  (100, 0.3, 16, 0.03, 10, 5, 2)]
+STOPPING_EPOCHS = 60
+
+
+def _steps_per_epoch(case):
+    n, batch_size = case[0], case[4]
+    return math.ceil(n // 2 / batch_size)          # half of the n samples are for training
+
+
+def _stopping_run(factory, case):
+    """Train one case with the callback `factory` makes; return (steps trained, best epoch,
+    best loss, best flat), or a Verdict if `factory` or its callback fails."""
+    n, noise, hidden, lr, batch_size, patience, seed = case
+    X, Y, X_val, Y_val = make_data("moons", n=n, noise=noise, seed=seed, test_size=0.5)
+    net = MLP([2, hidden, 1], "tanh", "sigmoid", "cross_entropy", seed=seed)
+    made, verdict = call(factory, "early_stopping", X_val, Y_val, patience, _steps_per_epoch(case))
+    if verdict is not None:
+        return verdict
+    if not (isinstance(made, (tuple, list)) and len(made) == 2 and callable(made[0])
+            and isinstance(made[1], dict)):
+        return Verdict("wrong shape", "early_stopping should return two things, (callback, "
+                       "best): the function nnlib.train calls after every step, and the dict "
+                       f"it keeps up to date; got {type(made).__name__}")
+    callback, best = made
+    try:
+        history = train(net, X, Y, optimizer="adam", lr=lr, epochs=STOPPING_EPOCHS,
+                        batch_size=batch_size, seed=seed, callback=callback)
+    except NotImplementedError:
+        return not_implemented("early_stopping")
+    except (Exception, SystemExit) as exc:   # the learner's callback may fail in any way
+        return raised("early_stopping's callback", exc)
+    missing = [key for key in ("epoch", "loss", "flat") if key not in best]
+    if missing:
+        return Verdict("wrong shape", f"best has no key {missing[0]!r}: the callback must "
+                       "keep best['epoch'], best['loss'] and best['flat'] up to date")
+    return history.steps, best["epoch"], best["loss"], best["flat"]
+
+
+def _same(got, expected):
+    return all(matches(g, e, rtol=1e-9, atol=1e-12) for g, e in zip(got, expected))
+
+
+def _when(steps, steps_per_epoch):
+    epoch, part = divmod(steps, steps_per_epoch)
+    return (f"after epoch {epoch} (step {steps})" if part == 0
+            else f"at step {steps}, in the middle of epoch {epoch + 1}")
+
+
+def _what_differs(got, expected, steps_per_epoch):
+    steps, epoch, loss, flat = got
+    steps_ref, epoch_ref, loss_ref, flat_ref = expected
+    if steps != steps_ref:
+        ran = (f"ran all {STOPPING_EPOCHS} epochs" if steps == STOPPING_EPOCHS * steps_per_epoch
+               else f"stopped {_when(steps, steps_per_epoch)}")
+        return f"training {ran}; the rule stops it {_when(steps_ref, steps_per_epoch)}"
+    if not matches(epoch, epoch_ref, rtol=0, atol=0):
+        return f"best['epoch'] is {epoch!r}; the lowest validation loss came after epoch {epoch_ref}"
+    if not matches(loss, loss_ref, rtol=1e-9, atol=1e-12):
+        return f"best['loss'] is {loss!r}, not the lowest validation loss {loss_ref:.6g}"
+    return f"best['flat'] is not the weights after epoch {epoch_ref}, where the loss was lowest"
+
+
+def check_early_stopping(candidate):
+    """Train three small nets on noisy moons with nnlib.train(..., callback=callback), the
+    callback from candidate(X_val, Y_val, patience, steps_per_epoch), and compare when
+    training stopped and what `best` holds with the reference; names the usual slips."""
+    name = "early_stopping"
+    with np.errstate(all="ignore"):
+        runs = []
+        for case in STOPPING_CASES:
+            got = _stopping_run(candidate, case)
+            if isinstance(got, Verdict):
+                return got
+            runs.append((case, got, _stopping_run(reference_early_stopping, case)))
+        wrong = [(case, got, expected) for case, got, expected in runs if not _same(got, expected)]
+        if not wrong:
+            return Verdict("correct", f"{name}: correct! Training stopped at the same step and "
+                           f"best holds the same epoch, loss and weights as the reference on "
+                           f"{len(STOPPING_CASES)} small networks.", 0.0)
+        case, got, expected = wrong[0]
+        message = f"{name}: wrong values: {_what_differs(got, expected, _steps_per_epoch(case))}."
+        for slip, switches in EARLY_STOPPING_SLIPS.items():
+            def slipped(*args, switches=switches):
+                return _early_stopping(*args, **switches)
+            if all(_same(got, _stopping_run(slipped, case)) for case, got, _ in runs):
+                return Verdict("wrong values", f"{message} It looks like {slip}.", slip=slip)
+        return Verdict("wrong values", message)
+
+
+# -- exercise 2: the confusion matrix ----------------------------------------------------
 
 def reference_confusion(labels, predicted, n_classes):
     """counts (n_classes, n_classes): row = true class, column = predicted class.
@@ -79,78 +227,73 @@ def _confusion_inputs(rng):
 
 
 def check_confusion(candidate):
-    """Check confusion(labels, predicted, n_classes) -> counts (n_classes, n_classes);
-    a result with rows and columns swapped is named as the transpose by the core."""
-    return check(candidate, reference_confusion, _confusion_inputs, name="confusion",
-                 slips=CONFUSION_SLIPS)
+    """Check confusion(labels, predicted, n_classes) -> counts (n_classes, n_classes)."""
+    return _checked(candidate, reference_confusion, _confusion_inputs, "confusion", 3,
+                    CONFUSION_SLIPS)
 
 
-# -- exercise 2: early stopping with patience --------------------------------------------
+# -- exercise 3: McNemar's exact test ----------------------------------------------------
 
-def _early_stopping(val_losses, patience):
-    """(the 1-based epoch of the lowest loss kept, the 1-based epoch at which the rule
-    stops, or the last epoch if it never does). val_losses: (n_epochs,)."""
-    best, since = 0, 0
-    for epoch in range(1, len(val_losses)):
-        if val_losses[epoch] < val_losses[best]:
-            best, since = epoch, 0
-        else:
-            since += 1
-            if since == patience:
-                return best + 1, epoch + 1
-    return best + 1, len(val_losses)
+def reference_mcnemar_p(right_a, right_b):
+    """The two-sided exact p-value of McNemar's test: right_a, right_b (N,) bool, whether
+    model a and model b got each sample right -> a float (nnlib.evaluation.mcnemar)."""
+    return mcnemar(right_a, right_b)[2]
 
 
-def reference_best_epoch(val_losses, patience):
-    """The epoch (1-based) whose weights early stopping keeps: training stops after
-    `patience` epochs in a row without a new lowest validation loss (or at the end), and
-    the epoch of the lowest loss seen until then is kept. val_losses: (n_epochs,)."""
-    return _early_stopping(val_losses, patience)[0]
+def _discordant(right_a, right_b):
+    return int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
 
 
-def _stopping_epoch(val_losses, patience):
-    """The 1-based epoch at which the rule stops (the last epoch if it never does)."""
-    return _early_stopping(val_losses, patience)[1]
+def _tail(right_a, right_b, below=1):
+    b, c = _discordant(right_a, right_b)
+    return sum(math.comb(b + c, k) for k in range(min(b, c) + below)) / 2 ** (b + c)
 
 
-def _never_reset(val_losses, patience):
-    best, since = 0, 0
-    for epoch in range(1, len(val_losses)):
-        if val_losses[epoch] < val_losses[best]:
-            best = epoch
-        else:
-            since += 1
-            if since == patience:
-                break
-    return best + 1
+def _chi2(right_a, right_b, correction):
+    b, c = _discordant(right_a, right_b)
+    return float(chi2.sf(max(abs(b - c) - correction, 0) ** 2 / (b + c), 1))
 
 
-BEST_EPOCH_SLIPS = {
-    "patience was ignored: the lowest loss of the whole curve was returned":
-        lambda val_losses, patience: int(np.argmin(val_losses)) + 1,
-    "the epoch was counted from 0":
-        lambda val_losses, patience: reference_best_epoch(val_losses, patience) - 1,
-    "the epoch at which training stopped was returned, not the best one": _stopping_epoch,
-    "the count of epochs without a new low was not reset at a new low": _never_reset,
+MCNEMAR_SLIPS = {
+    "the tail was not doubled: that is the one-sided p-value": _tail,
+    "the doubled tail was not capped at 1 (with b = c it is above 1)":
+        lambda a, b: 2 * _tail(a, b),
+    "the tail left out min(b, c) itself (P(X < min) instead of P(X ≤ min))":
+        lambda a, b: min(1.0, 2 * _tail(a, b, below=0)),
+    "the χ² approximation (b − c)² / (b + c) was used, not the exact binomial":
+        lambda a, b: _chi2(a, b, 0),
+    "the χ² approximation with continuity correction was used, not the exact binomial":
+        lambda a, b: _chi2(a, b, 1),
+    "the samples both models got right or wrong were counted too: the coin was thrown "
+    "N times": lambda a, b: min(1.0, 2 * sum(math.comb(a.size, k) for k in range(
+        min(_discordant(a, b)) + 1)) / 2 ** a.size),
 }
 
 
-def _curve_inputs(rng):
-    n = int(rng.integers(15, 40))
-    epochs = np.arange(n)
-    # falls, then rises (overfitting), with noise that makes false lows and plateaus
-    curve = 0.3 + 1.0 / (1 + 0.5 * epochs) + 0.002 * np.maximum(epochs - rng.integers(6, 14), 0) ** 2
-    return curve + rng.normal(0, 0.04, size=n), int(rng.integers(2, 5))
+def _mcnemar_inputs(rng):
+    n = int(rng.integers(150, 400))
+    b, c = (int(k) for k in rng.integers(0, 12, size=2))
+    if rng.uniform() < 0.4:
+        c = b                                   # equal counts: the doubled tail is above 1
+    both_wrong = int(rng.integers(0, 8))
+    right_a = np.ones(n, dtype=bool)
+    right_b = np.ones(n, dtype=bool)
+    right_b[:b] = False
+    right_a[b:b + c] = False
+    right_a[b + c:b + c + both_wrong] = right_b[b + c:b + c + both_wrong] = False
+    order = rng.permutation(n)
+    return right_a[order], right_b[order]
 
 
-def check_best_epoch(candidate):
-    """Check best_epoch(val_losses, patience) -> a 1-based epoch, on noisy curves."""
-    return check(candidate, reference_best_epoch, _curve_inputs, name="best_epoch", trials=8,
-                 slips=BEST_EPOCH_SLIPS)
+def check_mcnemar_p(candidate):
+    """Check mcnemar_p(right_a, right_b) -> the two-sided exact p-value, on random pairs
+    of right/wrong arrays with few disagreements (some with b = c)."""
+    return _checked(candidate, reference_mcnemar_p, _mcnemar_inputs, "mcnemar_p", 4,
+                    MCNEMAR_SLIPS)
 
 
 EXERCISES = {
-    "softmax_ce_delta": check_softmax_ce_delta,
-    "best_epoch": check_best_epoch,
+    "early_stopping": check_early_stopping,
     "confusion": check_confusion,
+    "mcnemar_p": check_mcnemar_p,
 }

@@ -265,13 +265,6 @@ def _softmax(Z, axis=1):
     return E / E.sum(axis=axis if np.ndim(Z) > 1 else None, keepdims=True)
 
 
-def reference_softmax_ce_delta(Z, Y):
-    """Δ_L of a softmax output under the mean categorical cross-entropy: (softmax(Z) − Y) / N,
-    Z (N, K) pre-activations, Y (N, K) targets whose rows sum to 1. (The digits lesson grades it;
-    the vectorised-notation lesson derives it.)"""
-    return (_softmax(Z) - Y) / len(Z)
-
-
 def reference_softmax_jacobian(z):
     """J (K, K) with J[i, j] = ∂a_i/∂z_j = a_i (1[i = j] − a_j), a = softmax(z):
     J = diag(a) − a aᵀ. z: one sample's pre-activations, (K,)."""
