@@ -442,7 +442,7 @@ def test_lessons_carry_their_content(visit):
     assert [h for h in table if h.endswith(".html")][:len(NOTEBOOKS) - 1] == PAGES[1:-1], table
     page = v.open("08_learning_rate_explorer.html")
     assert page.query_selector("img[alt^=\"the test bench\"]"), "06: the bench's picture is missing"
-    assert "live test bench runs in Jupyter or Colab" in page.inner_text("article")
+    assert "The controls above run in Jupyter or Colab" in page.inner_text("article")
     assert stored_players("09_weight_evolution.ipynb") >= 2
     page = v.open("notation.html")
     text = page.inner_text("article")

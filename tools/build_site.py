@@ -45,9 +45,9 @@ VENDOR, DOCTREES = BUILD / "site-vendor", BUILD / "site-doctrees"
 INDEX_NOTEBOOK = "00_index.ipynb"
 NOTATION_HEADING = "## Notation and shapes"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = ("```{note}\nThe live test bench runs in Jupyter or Colab: open this lesson "
-               "with the buttons at the top of the page. Here you see the picture the lesson's "
-               "last run stored.\n```")
+WIDGET_NOTE = ("```{note}\nThe controls above run in Jupyter or Colab: open this lesson "
+               "with the buttons at the top of the page. Here you see what the lesson's last "
+               "run stored.\n```")
 # MathJax 3's parts that tex-chtml.js loads (fonts, TeX extensions on demand, the menu's
 # accessibility tools), relative to the wheel's es5/ folder
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
