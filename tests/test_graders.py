@@ -234,14 +234,14 @@ def test_nbgrader_autogrades_the_full_the_untouched_and_a_slipped_submission(cou
     assert sorted(grades["full"]) == tests
     assert grades["full"] == {test: [1.0, 1.0] for test in tests}
     assert grades["untouched"] == {test: [0.0, 1.0] for test in tests}
-    assert grades["slip"] == {test: [0.0 if test == "autodiff-ex2-test" else 1.0, 1.0]
-                              for test in tests}
+    slipped_test = SLIPPED.replace("-solution", "-test")
+    assert grades["slip"] == {test: [0.0 if test == slipped_test else 1.0, 1.0] for test in tests}
 
     graded = nbformat.read(here / "autograded" / "slip" / GRADED / f"{GRADED}.ipynb", as_version=4)
     failed = [(nbgrader_meta(c)["grade_id"], output) for c in graded.cells if nbgrader_meta(c).get("grade")
               for output in c.get("outputs", []) if output.output_type == "error"]
     assert [(grade_id, output.ename) for grade_id, output in failed] == \
-        [("autodiff-ex2-test", "AssertionError")]
+        [(slipped_test, "AssertionError")]
     assert SLIP_NAME in failed[0][1].evalue
     untouched = nbformat.read(here / "autograded" / "untouched" / GRADED / f"{GRADED}.ipynb",
                               as_version=4)
