@@ -257,7 +257,7 @@ class HiddenMovie(Movie):
         # A few flat colour bands (not a smooth gradient): clearer, and PNG frames stay small.
         bands = matplotlib.colormaps[PROBABILITY_CMAP].resampled(10)
         self.surface = ax.imshow(outputs[-1], origin="lower", extent=extent, cmap=bands,
-                                 vmin=0.0, vmax=1.0, alpha=PROBABILITY_ALPHA, aspect="auto",
+                                 vmin=0.0, vmax=1.0, alpha=PROBABILITY_ALPHA, aspect="equal",
                                  interpolation="nearest")
         samples = [ax.plot(*X[self.labels == value].T, linestyle="none", marker=marker,
                            markersize=3.5, color=color, mec=POINT_EDGE, mew=0.4)[0]
@@ -296,11 +296,11 @@ def _hidden_axes(ax, hidden, layer):
     units = hidden.shape[2]
     lo, hi = hidden.min(axis=(0, 1)), hidden.max(axis=(0, 1))
     margin = 0.05 * (hi - lo) + 1e-9
-    names = [f"$h_{i + 1}$" for i in range(units)]
+    names = [f"$a_{{{layer + 1},{i}}}$" for i in range(units)]   # the card's a_{l,j}
     for i, axis in enumerate("xyz"[:units]):
         ax.set(**{f"{axis}lim": (lo[i] - margin[i], hi[i] + margin[i]),
                   f"{axis}label": names[i]})
-    ax.set_title(f"What hidden layer {layer} sees")
+    ax.set_title(f"Hidden activations $A_{{{layer + 1}}}$")   # the card's A_{l+1} = f(Z_l)
     if units == 3:
         ax.view_init(elev=20, azim=-60)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
@@ -308,13 +308,13 @@ def _hidden_axes(ax, hidden, layer):
 
 
 def animate_hidden(history, net, X, Y, layer=0, max_frames=60, fps=8, dpi=96, resolution=60):
-    """The data as hidden `layer` sees it, frame by frame, next to the decision boundary.
+    """The data as a hidden layer sees it, frame by frame, next to the decision boundary.
 
-    Left: each sample's activations in that layer (a 3-D scatter for 3 units, 2-D for 2),
-    coloured by class. Right (for 2 inputs only): the net's output over the input plane,
-    its 0.5 contour and the data. X (N, n_in), Y (N, 1) with labels 0/1; layer: a hidden
-    layer (0 … n_layers − 2) with 2 or 3 units. Returns a HiddenMovie; its losses are
-    exact, on X, Y.
+    Left: each sample's activations A_{layer+1}, the output of weight layer `layer` (a 3-D
+    scatter for 3 units, 2-D for 2), coloured by class. Right (for 2 inputs only): the net's
+    output over the input plane, on equal axes, its 0.5 contour and the data. X (N, n_in),
+    Y (N, 1) with labels 0/1; layer: 0 … n_layers − 2, a weight layer whose output is a
+    hidden layer of 2 or 3 units. Returns a HiddenMovie; its losses are exact, on X, Y.
     """
     positive("fps", fps)
     positive("dpi", dpi)

@@ -1,20 +1,21 @@
-"""Lesson 09 checkers: the references agree with nnlib's own layout and forward pass,
-and with plain loops; the checkers pass an independent solution, name every slip, and
-call a stub not implemented."""
+"""Lesson 09 checkers: the references agree with independent computations (scikit-learn's
+scaler, a distance computed point by point, a gradient-descent loop written out by hand);
+the checkers pass an independent solution, name every slip, and call a stub not implemented."""
 
 import numpy as np
 import pytest
+from sklearn.preprocessing import StandardScaler
 
 import nnlib
 from nnlib.exercises import weight_evolution as checkers
 from nnlib.exercises.core import matches
 from nnlib.exercises.weight_evolution import (
-    check_hidden_activations,
-    check_layer_history,
-    check_relative_changes,
-    reference_hidden_activations,
-    reference_layer_history,
-    reference_relative_changes,
+    check_decay_sweep,
+    check_margins,
+    check_standardise,
+    reference_decay_sweep,
+    reference_margins,
+    reference_standardise,
 )
 
 
@@ -23,195 +24,156 @@ def stub(*args):
 
 
 def test_exercises_are_listed_in_lesson_order():
-    assert list(checkers.EXERCISES) == ["layer_history", "hidden_activations",
-                                        "relative_changes"]
-    assert checkers.EXERCISES["relative_changes"] is check_relative_changes
+    assert list(checkers.EXERCISES) == ["standardise", "margins", "decay_sweep"]
+    assert checkers.EXERCISES["decay_sweep"] is check_decay_sweep
 
 
 # -- the references are right ----------------------------------------------------------------
 
-@pytest.mark.parametrize("sizes", [[3, 4, 2], [2, 5, 3, 1], [4, 1, 1]])
-def test_layer_history_reference_matches_net_weights_split(sizes):
-    net = nnlib.MLP(sizes, seed=0)
-    snapshots = np.random.default_rng(1).normal(size=(4, net.weights.size))
-    for layer in range(net.n_layers):
-        expected = np.array([net.weights.split(flat)[2 * layer] for flat in snapshots])
-        np.testing.assert_array_equal(reference_layer_history(snapshots, sizes, layer), expected)
+def test_standardise_reference_matches_scikit_learns_scaler():
+    rng = np.random.default_rng(0)
+    X_train, X_test = rng.normal(3.0, 5.0, size=(30, 4)), rng.normal(size=(7, 4))
+    scaler = StandardScaler().fit(X_train)
+    got = reference_standardise(X_train, X_test)
+    np.testing.assert_allclose(got[0], scaler.transform(X_train), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(got[1], scaler.transform(X_test), rtol=1e-12, atol=1e-14)
 
 
-def test_hidden_activations_reference_matches_forward_all():
-    net = nnlib.MLP([3, 4, 1], activation="tanh", seed=2)
-    X = np.random.default_rng(3).normal(size=(6, 3))
-    expected = net.forward_all(X)[1][1]
-    np.testing.assert_allclose(reference_hidden_activations(net.weights.flat, net.sizes, X),
-                               expected, rtol=1e-14)
+def test_margins_reference_is_the_signed_distance_of_the_nearest_sample():
+    rng = np.random.default_rng(1)
+    W, b = rng.normal(size=(3, 2)), rng.normal(size=3)
+    X = rng.normal(size=(9, 2))
+    Y = (rng.uniform(size=(9, 1)) < 0.5).astype(float)
+    for t in range(3):
+        distances = []
+        for x, y in zip(X, Y[:, 0]):
+            # the foot of the perpendicular from x onto the line W·p + b = 0
+            foot = x - (W[t] @ x + b[t]) / (W[t] @ W[t]) * W[t]
+            right_side = (W[t] @ x + b[t] > 0) == (y == 1)
+            distances.append(np.linalg.norm(x - foot) * (1 if right_side else -1))
+        assert reference_margins(W, b, X, Y)[t] == pytest.approx(min(distances), rel=1e-12)
 
 
-@pytest.mark.parametrize("sizes", [[3, 4, 2], [2, 5, 3, 1]])
-def test_relative_changes_reference_matches_a_loop_over_nnlib_views(sizes):
-    net = nnlib.MLP(sizes, seed=0)
-    rng = np.random.default_rng(4)
-    snapshots = rng.normal(size=(6, net.weights.size))
-    expected = np.empty((5, net.n_layers))
-    for t in range(5):
-        before, after = net.weights.split(snapshots[t]), net.weights.split(snapshots[t + 1])
-        for layer in range(net.n_layers):
-            W0, W1 = before[2 * layer], after[2 * layer]
-            expected[t, layer] = (np.sqrt(sum((w1 - w0) ** 2 for w0, w1 in zip(W0.flat, W1.flat)))
-                                  / np.sqrt(sum(w ** 2 for w in W0.flat)))
-    np.testing.assert_allclose(reference_relative_changes(snapshots, sizes), expected, rtol=1e-12)
+def test_margins_reference_is_positive_exactly_when_every_sample_is_classified_right():
+    X, Y = nnlib.data.noisy_halfplane(n=50, n_noise=0, seed=2)
+    W, b = np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2)
+    margins = reference_margins(W, b, X, Y)
+    assert margins[0] == pytest.approx(np.abs(X[:, 0]).min()) and margins[1] < 0
 
 
-def test_relative_changes_of_a_training_run_shrink():
-    X, Y = nnlib.data.circles(n=100, seed=0)
-    net = nnlib.MLP([2, 3, 1], activation="tanh", output_activation="sigmoid",
-                    loss="cross_entropy", seed=0)
-    history = nnlib.train(net, X, Y, optimizer="adam", lr=0.05, epochs=200, record_every=10)
-    ratios = reference_relative_changes(history.snapshots, net.sizes)
-    assert ratios.shape == (len(history.snapshots) - 1, 2)
-    assert (ratios[-1] < ratios[0]).all() and (ratios > 0).all()
+def test_decay_sweep_reference_matches_gradient_descent_written_out():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(25, 3))
+    Y = (X[:, :1] > 0).astype(float)
+    lams, steps, lr = [0.0, 0.1], 12, 0.5
+    got = reference_decay_sweep(X, Y, lams, steps=steps, lr=lr, seed=4)
+    for lam, row in zip(lams, got):
+        net = nnlib.MLP([3, 1], output_activation="sigmoid", loss="cross_entropy", seed=4)
+        w, b = net.Ws[0][0].copy(), net.bs[0][0]
+        for _ in range(steps):
+            a = 1 / (1 + np.exp(-(X @ w + b)))
+            delta = (a - Y[:, 0]) / len(X)                 # BP1 of sigmoid + cross-entropy
+            w, b = w * (1 - lr * lam) - lr * (X.T @ delta), b - lr * delta.sum()
+        np.testing.assert_allclose(row, [*w, b], rtol=1e-10)
 
 
 # -- the checkers' verdicts --------------------------------------------------------------
 
-def plain_layer_history(snapshots, sizes, layer):
-    # an independent solution: one frame and one entry at a time
-    start = sum(sizes[k] * sizes[k + 1] + sizes[k + 1] for k in range(layer))
-    n_in, n_out = sizes[layer], sizes[layer + 1]
-    out = np.empty((len(snapshots), n_out, n_in))
-    for f, flat in enumerate(snapshots):
-        for j in range(n_out):
-            for k in range(n_in):
-                out[f, j, k] = flat[start + j * n_in + k]
-    return out
+def plain_standardise(X_train, X_test):
+    # an independent solution: one column at a time, the spread by its definition
+    out_train, out_test = np.empty_like(X_train), np.empty_like(X_test)
+    for j in range(X_train.shape[1]):
+        mean = sum(X_train[:, j]) / len(X_train)
+        std = np.sqrt(sum((X_train[:, j] - mean) ** 2) / len(X_train))
+        out_train[:, j], out_test[:, j] = (X_train[:, j] - mean) / std, (X_test[:, j] - mean) / std
+    return out_train, out_test
 
 
-def test_layer_history_checker_verdicts():
-    assert check_layer_history(plain_layer_history)
-    assert check_layer_history(stub).status == "not implemented"
+def test_standardise_checker_verdicts():
+    assert check_standardise(plain_standardise)
+    assert check_standardise(stub).status == "not implemented"
 
-    def biases_not_skipped(snapshots, sizes, layer):
-        start = sum(sizes[k] * sizes[k + 1] for k in range(layer))
-        n_in, n_out = sizes[layer], sizes[layer + 1]
-        return snapshots[:, start:start + n_in * n_out].reshape(-1, n_out, n_in)
+    def own_statistics(X_train, X_test):
+        return plain_standardise(X_train, X_train)[0], plain_standardise(X_test, X_test)[0]
 
-    def column_major(snapshots, sizes, layer):
-        start = sum(sizes[k] * sizes[k + 1] + sizes[k + 1] for k in range(layer))
-        n_in, n_out = sizes[layer], sizes[layer + 1]
-        return snapshots[:, start:start + n_in * n_out].reshape(-1, n_out, n_in, order="F")
+    def variance(X_train, X_test):
+        mean, var = X_train.mean(axis=0), X_train.var(axis=0)
+        return (X_train - mean) / var, (X_test - mean) / var
 
-    def last_frame_only(snapshots, sizes, layer):
-        return plain_layer_history(snapshots, sizes, layer)[-1]
+    for wrong, slip in [(own_statistics, "the test set was scaled with its own mean"),
+                        (variance, "the columns were divided by their variance")]:
+        verdict = check_standardise(wrong)
+        assert not verdict and verdict.slip.startswith(slip), verdict.message
 
-    for wrong, slip in [(biases_not_skipped, "the biases of the earlier layers were not skipped"),
-                        (column_major, "the block was reshaped to (n_in, n_out) and transposed, "
-                                       "but W is stored row by row"),
-                        (last_frame_only, "only the last frame was returned")]:
-        verdict = check_layer_history(wrong)
-        assert not verdict and verdict.slip == slip, verdict.message
-        assert slip in verdict.message
+    def in_place(X_train, X_test):
+        X_train -= X_train.mean(axis=0)
+        return plain_standardise(X_train, X_test)
 
-
-def plain_hidden(flat, sizes, X, f=np.tanh):
-    n_in, n_hidden = sizes[:2]
-    W = flat[:n_in * n_hidden].reshape(n_hidden, n_in)
-    b = flat[n_in * n_hidden:n_in * n_hidden + n_hidden]
-    return np.array([[f(sum(W[j, k] * x[k] for k in range(n_in)) + b[j])
-                      for j in range(n_hidden)] for x in X])
+    assert check_standardise(in_place).status == "changed inputs"
+    assert check_standardise(lambda X_train, X_test: plain_standardise(X_train, X_test)[0]) \
+        .status == "wrong shape"
 
 
-def test_hidden_activations_checker_verdicts():
-    assert check_hidden_activations(plain_hidden)
-    assert check_hidden_activations(stub).status == "not implemented"
-
-    def no_bias(flat, sizes, X):
-        n_in, n_hidden = sizes[:2]
-        return np.tanh(X @ flat[:n_in * n_hidden].reshape(n_hidden, n_in).T)
-
-    def column_major(flat, sizes, X):
-        n_in, n_hidden = sizes[:2]
-        W = flat[:n_in * n_hidden].reshape(n_in, n_hidden).T
-        return np.tanh(X @ W.T + flat[n_in * n_hidden:n_in * n_hidden + n_hidden])
-
-    def sigmoid(flat, sizes, X):
-        return plain_hidden(flat, sizes, X, f=lambda z: 1 / (1 + np.exp(-z)))
-
-    def no_tanh(flat, sizes, X):
-        return plain_hidden(flat, sizes, X, f=lambda z: z)
-
-    for wrong, slip in [(no_bias, "b0 was left out"),
-                        (column_major, "W0 was reshaped to (n_in, n_hidden) and transposed, "
-                                       "but W is stored row by row"),
-                        (sigmoid, "σ was used instead of tanh"),
-                        (no_tanh, "tanh is missing (that is Z, not the activation A)")]:
-        verdict = check_hidden_activations(wrong)
-        assert not verdict and verdict.slip == slip, verdict.message
-
-    verdict = check_hidden_activations(lambda flat, sizes, X: plain_hidden(flat, sizes, X).T)
-    assert verdict.status == "wrong shape" and verdict.slip == "the result is the transpose of " \
-                                                              "the right one"
+def plain_margins(W, b, X, Y, sign=lambda y: 2 * y - 1, reduce=min, norm=True):
+    out = []
+    for w, c in zip(W, b):
+        values = [sign(y) * (sum(wi * xi for wi, xi in zip(w, x)) + c) for x, y in zip(X, Y[:, 0])]
+        out.append(reduce(values) / (np.sqrt(sum(wi * wi for wi in w)) if norm else 1.0))
+    return np.array(out)
 
 
-def plain_relative_changes(snapshots, sizes, with_biases=False, skip_biases=True,
-                           base="before", root=True, divide=True):
-    # an independent solution by loops, with switches that make each slip
-    n_frames, n_layers = len(snapshots), len(sizes) - 1
-    out = np.empty((n_frames - 1, n_layers))
-    start = 0
-    for layer in range(n_layers):
-        n_in, n_out = sizes[layer], sizes[layer + 1]
-        idx = list(range(start, start + n_in * n_out + (n_out if with_biases else 0)))
-        start += n_in * n_out + (n_out if skip_biases else 0)
-        for t in range(n_frames - 1):
-            origin = 0 if base == "first" else t
-            step = sum((snapshots[t + 1, i] - snapshots[origin, i]) ** 2 for i in idx)
-            size = sum(snapshots[t + 1 if base == "after" else t, i] ** 2 for i in idx)
-            if root:
-                step, size = np.sqrt(step), np.sqrt(size)
-            out[t, layer] = step / size if divide else step
-    return out
+def test_margins_checker_verdicts():
+    assert check_margins(plain_margins)
+    assert check_margins(stub).status == "not implemented"
+    for switches, slip in [(dict(sign=lambda y: y), "the labels 0/1 were used as signs"),
+                           (dict(sign=lambda y: 1 - 2 * y), "the signs are the wrong way round"),
+                           (dict(norm=False), "the margin was not divided by ‖W‖"),
+                           (dict(reduce=lambda v: sum(v) / len(v)), "the mean was taken")]:
+        verdict = check_margins(lambda W, b, X, Y, s=switches: plain_margins(W, b, X, Y, **s))
+        assert not verdict and verdict.slip.startswith(slip), verdict.message
 
 
-def test_relative_changes_checker_verdicts():
-    assert check_relative_changes(plain_relative_changes)
-    assert check_relative_changes(stub).status == "not implemented"
-    slips = {
-        "the biases were counted in the norms": dict(with_biases=True),
-        "the biases of the earlier layers were not skipped": dict(skip_biases=False),
-        "the change was divided by ‖W_l‖ after the step, not before it": dict(base="after"),
-        "the change was measured from the first frame, not from the frame before":
-            dict(base="first"),
-        "the squared norms were divided (the square roots are missing)": dict(root=False),
-        "the change was not divided by ‖W_l‖": dict(divide=False),
-    }
-    assert set(slips) == set(checkers.RELATIVE_CHANGES_SLIPS)
-    for slip, switches in slips.items():
-        verdict = check_relative_changes(
-            lambda S, sizes, switches=switches: plain_relative_changes(S, sizes, **switches))
-        assert not verdict and verdict.slip == slip, verdict.message
+def test_decay_sweep_checker_verdicts():
+    def own_loop(X, Y, lams, steps=300, lr=1.0, seed=3):
+        rows = []
+        for lam in lams:
+            net = nnlib.MLP([X.shape[1], 1], output_activation="sigmoid", loss="cross_entropy",
+                            seed=seed)
+            for _ in range(steps):                       # decay, then the gradient step
+                gradient = net.gradient(X, Y)
+                net.Ws[0][:] *= 1 - lr * lam
+                net.weights.flat[:] -= lr * gradient
+            rows.append([*net.Ws[0][0], *net.bs[0]])
+        return np.array(rows)
 
-    verdict = check_relative_changes(lambda S, sizes: plain_relative_changes(S, sizes).T)
-    assert verdict.slip == "the result is the transpose of the right one"
+    assert check_decay_sweep(own_loop)
+    assert check_decay_sweep(stub).status == "not implemented"
 
-    def in_place(S, sizes):
-        S *= 2                       # changes its input (the ratios stay the same)
-        return plain_relative_changes(S, sizes)
+    def warm(X, Y, lams, steps=300, lr=1.0, seed=3):
+        net = nnlib.MLP([X.shape[1], 1], output_activation="sigmoid", loss="cross_entropy",
+                        seed=seed)
+        rows = []
+        for lam in lams:
+            nnlib.train(net, X, Y, optimizer="sgd", lr=lr, epochs=steps, weight_decay=lam)
+            rows.append(net.weights.flat.copy())
+        return np.array(rows)
 
-    assert check_relative_changes(in_place).status == "changed inputs"
+    def doubled(X, Y, lams, steps=300, lr=1.0, seed=3):
+        return reference_decay_sweep(X, Y, [2 * lam for lam in lams], steps, lr, seed)
+
+    for wrong, slip in [(warm, "one network kept training"), (doubled, "weight_decay was 2λ")]:
+        verdict = check_decay_sweep(wrong)
+        assert not verdict and verdict.slip.startswith(slip), verdict.message
 
 
-@pytest.mark.parametrize("name", ["layer_history", "hidden_activations", "relative_changes"])
+@pytest.mark.parametrize("name", ["standardise", "margins", "decay_sweep"])
 def test_every_slip_differs_from_the_reference_on_the_drawn_inputs(name):
-    make = {"layer_history": checkers._layer_history_inputs,
-            "hidden_activations": checkers._hidden_inputs,
-            "relative_changes": checkers._relative_changes_inputs}[name]
+    make = {"standardise": checkers._standardise_inputs, "margins": checkers._margins_inputs,
+            "decay_sweep": checkers._decay_sweep_inputs}[name]
     reference = getattr(checkers, f"reference_{name}")
     slips = getattr(checkers, f"{name.upper()}_SLIPS")
     rng = np.random.default_rng(0)
-    draws = [make(rng) for _ in range(4)]
+    draws = [make(rng) for _ in range(3)]
     for slip, wrong in slips.items():
-        differs = False
-        for args in draws:
-            right, got = reference(*args), wrong(*args)
-            differs |= not matches(got, right, rtol=1e-5, atol=1e-8)
-        assert differs, slip
+        assert any(not matches(wrong(*args), reference(*args), rtol=1e-5, atol=1e-8)
+                   for args in draws), slip

@@ -18,7 +18,7 @@ from .core import Verdict, check
 
 LESSONS = ("one_dimensional_network", "vectorized_network", "gradient_checking",
            "batched_backprop", "flat_weights", "optimizers", "xor", "learning_rate_explorer",
-           "weight_evolution", "autodiff", "digits")
+           "weight_evolution", "hidden_representations", "autodiff", "digits")
 
 
 def lessons():

@@ -1,202 +1,189 @@
 """Checkers for the lesson "Weight evolution".
 
-check_layer_history(layer_history)            one layer's weight matrix in every snapshot,
-                                              cut out of the (n_frames, n_params) array
-check_hidden_activations(hidden_activations)  the first hidden layer's tanh activations,
-                                              computed from a flat weight vector
-check_relative_changes(relative_changes)      how far each layer's W moves between two
-                                              snapshots, relative to its size
+check_standardise(standardise)    scale every input column by the training set's mean and
+                                  standard deviation, the test set with the same numbers
+check_margins(margins)            the signed distance from the boundary W x + b = 0 to the
+                                  nearest sample, for every recorded frame
+check_decay_sweep(decay_sweep)    logistic regression trained by gradient descent once per
+                                  weight decay λ, each from the same fresh start
 
-Layout (as everywhere in the course): the flat vector holds W0, b0, W1, b1, ... with
-W_l of shape (sizes[l+1], sizes[l]) stored row by row and b_l of shape (sizes[l+1],).
+Weight decay follows the course's convention: nnlib.train(..., weight_decay=λ) shrinks
+every weight (not the biases) by lr·λ of itself before each step, which for gradient
+descent is a gradient step on the penalty (λ/2)·ΣW².
 """
 
 import numpy as np
-from scipy.special import expit
+
+import nnlib
 
 from .core import check
 
-
-def _offset(sizes, layer):
-    """Where W_layer starts in the flat vector."""
-    return sum(n_out * n_in + n_out for n_in, n_out in zip(sizes[:layer], sizes[1:layer + 1]))
+# -- exercise 1: standardised inputs -------------------------------------------------------
 
 
-def _n_params(sizes):
-    return _offset(sizes, len(sizes) - 1)
+def reference_standardise(X_train, X_test):
+    """X_train (N, d), X_test (M, d) -> both minus the training set's column means, divided
+    by its column standard deviations (np.std, ddof=0)."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    return (X_train - mean) / std, (X_test - mean) / std
 
 
-def _random_sizes(rng, n_layers):
-    # at least 2 everywhere, so a column-by-column reshape gives other numbers
-    return [int(n) for n in rng.integers(2, 6, size=n_layers + 1)]
+def _by_rows(X_train, X_test):
+    def one(X):
+        return (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
+    return one(X_train), one(X_test)
 
 
-# -- exercise 1: one layer in every frame ------------------------------------------------
-
-def reference_layer_history(snapshots, sizes, layer):
-    """snapshots (n_frames, n_params), sizes [n_in, ..., n_out], layer l ->
-    (n_frames, sizes[l+1], sizes[l]): W_l in every frame."""
-    n_in, n_out = sizes[layer], sizes[layer + 1]
-    start = _offset(sizes, layer)
-    return snapshots[:, start:start + n_out * n_in].reshape(len(snapshots), n_out, n_in)
+def _pooled(X_train, X_test):
+    both = np.vstack([X_train, X_test])
+    mean, std = both.mean(axis=0), both.std(axis=0)
+    return (X_train - mean) / std, (X_test - mean) / std
 
 
-def _weights_only_offset(sizes, layer):
-    return sum(n_out * n_in for n_in, n_out in zip(sizes[:layer], sizes[1:layer + 1]))
-
-
-def _history_biases_not_skipped(snapshots, sizes, layer):
-    n_in, n_out = sizes[layer], sizes[layer + 1]
-    start = _weights_only_offset(sizes, layer)
-    return snapshots[:, start:start + n_out * n_in].reshape(len(snapshots), n_out, n_in)
-
-
-def _history_column_major(snapshots, sizes, layer):
-    n_in, n_out = sizes[layer], sizes[layer + 1]
-    start = _offset(sizes, layer)
-    block = snapshots[:, start:start + n_out * n_in].reshape(len(snapshots), n_in, n_out)
-    return block.transpose(0, 2, 1)
-
-
-LAYER_HISTORY_SLIPS = {
-    "the biases of the earlier layers were not skipped":
-        _history_biases_not_skipped,
-    "the block was reshaped to (n_in, n_out) and transposed, but W is stored row by row":
-        _history_column_major,
-    "only the last frame was returned":
-        lambda snapshots, sizes, layer: reference_layer_history(snapshots, sizes, layer)[-1],
+STANDARDISE_SLIPS = {
+    "the test set was scaled with its own mean and standard deviation; it must reuse the "
+    "training set's, as a model in use sees one new sample at a time":
+        lambda X_train, X_test: (reference_standardise(X_train, X_train)[0],
+                                 reference_standardise(X_test, X_test)[0]),
+    "the mean and standard deviation were taken over training and test sets together; "
+    "the test set must not shape the model, its scaling included":
+        _pooled,
+    "the mean was subtracted, but the columns were not divided by their standard deviation":
+        lambda X_train, X_test: (X_train - X_train.mean(axis=0), X_test - X_train.mean(axis=0)),
+    "the columns were divided by their variance, not by their standard deviation":
+        lambda X_train, X_test: ((X_train - X_train.mean(axis=0)) / X_train.var(axis=0),
+                                 (X_test - X_train.mean(axis=0)) / X_train.var(axis=0)),
+    "each sample (row) was standardised, not each input (column): use axis=0":
+        _by_rows,
 }
 
 
-def _layer_history_inputs(rng):
-    sizes = _random_sizes(rng, int(rng.integers(2, 4)))
-    n_frames = int(rng.integers(2, 6))
-    layer = int(rng.integers(0, len(sizes) - 1))
-    return rng.normal(size=(n_frames, _n_params(sizes))), sizes, layer
+def _standardise_inputs(rng):
+    d = int(rng.integers(3, 6))
+    n_train, n_test = int(rng.integers(12, 20)), int(rng.integers(6, 10))
+    centre, scale = rng.normal(0.0, 3.0, size=d), np.exp(rng.uniform(-4.0, 1.0, size=d))
+    return (centre + scale * rng.normal(size=(n_train, d)),
+            centre + scale * rng.normal(size=(n_test, d)))
 
 
-def check_layer_history(candidate):
-    """Check layer_history(snapshots, sizes, layer) -> (n_frames, n_out, n_in) on random
-    nets of 2 or 3 weight layers, first and later layers."""
-    return check(candidate, reference_layer_history, _layer_history_inputs,
-                 name="layer_history", trials=6, rtol=0, atol=0, slips=LAYER_HISTORY_SLIPS)
+def check_standardise(candidate):
+    """Check standardise(X_train, X_test) -> (X_train scaled, X_test scaled) on random data
+    whose columns have different means and spreads."""
+    return check(candidate, reference_standardise, _standardise_inputs, name="standardise",
+                 trials=4, slips=STANDARDISE_SLIPS)
 
 
-# -- exercise 2: the hidden layer of one snapshot ----------------------------------------
-
-def _first_layer(flat, sizes, order="C"):
-    n_in, n_hidden = sizes[0], sizes[1]
-    W = flat[:n_hidden * n_in].reshape(n_hidden, n_in, order=order)
-    return W, flat[n_hidden * n_in:n_hidden * n_in + n_hidden]
+# -- exercise 2: the margin of every frame -------------------------------------------------
 
 
-def reference_hidden_activations(flat, sizes, X):
-    """flat (n_params,), sizes [n_in, n_hidden, ...], X (N, n_in) -> (N, n_hidden):
-    tanh(X @ W0.T + b0)."""
-    W, b = _first_layer(flat, sizes)
-    return np.tanh(X @ W.T + b)
+def _signed(W, b, X, Y):
+    """(n_frames, N): s_n (W_t · x_n + b_t), with s = +1 for class 1 and -1 for class 0."""
+    signs = 2.0 * Y[:, 0] - 1.0
+    return signs * (W @ X.T + b[:, None])
 
 
-def _hidden_column_major(flat, sizes, X):
-    W, b = _first_layer(flat, sizes, order="F")
-    return np.tanh(X @ W.T + b)
+def reference_margins(W, b, X, Y):
+    """W (n_frames, n_in), b (n_frames,), X (N, n_in), Y (N, 1) of labels 0/1 ->
+    (n_frames,): min over n of s_n (W_t · x_n + b_t) / ‖W_t‖, s = 2y − 1."""
+    return _signed(W, b, X, Y).min(axis=1) / np.linalg.norm(W, axis=1)
 
 
-HIDDEN_ACTIVATIONS_SLIPS = {
-    "b0 was left out": lambda flat, sizes, X: np.tanh(X @ _first_layer(flat, sizes)[0].T),
-    "W0 was reshaped to (n_in, n_hidden) and transposed, but W is stored row by row":
-        _hidden_column_major,
-    "σ was used instead of tanh":
-        lambda flat, sizes, X: expit(X @ _first_layer(flat, sizes)[0].T
-                                     + _first_layer(flat, sizes)[1]),
-    "tanh is missing (that is Z, not the activation A)":
-        lambda flat, sizes, X: X @ _first_layer(flat, sizes)[0].T + _first_layer(flat, sizes)[1],
+MARGINS_SLIPS = {
+    "the labels 0/1 were used as signs, so every sample of class 0 counts as 0; class 0 "
+    "needs the sign −1 (s = 2y − 1)":
+        lambda W, b, X, Y: (Y[:, 0] * (W @ X.T + b[:, None])).min(axis=1)
+        / np.linalg.norm(W, axis=1),
+    "the signs are the wrong way round: class 1 lies where W x + b > 0, so it gets +1":
+        lambda W, b, X, Y: (-_signed(W, b, X, Y)).min(axis=1) / np.linalg.norm(W, axis=1),
+    "the margin was not divided by ‖W‖: then doubling W doubles it, without moving the "
+    "boundary at all":
+        lambda W, b, X, Y: _signed(W, b, X, Y).min(axis=1),
+    "the bias was counted in the norm; the distance to the plane W x + b = 0 divides by "
+    "‖W‖ alone":
+        lambda W, b, X, Y: _signed(W, b, X, Y).min(axis=1)
+        / np.sqrt((W ** 2).sum(axis=1) + b ** 2),
+    "the mean was taken instead of the minimum: the margin is the nearest sample's":
+        lambda W, b, X, Y: _signed(W, b, X, Y).mean(axis=1) / np.linalg.norm(W, axis=1),
+    "the distance is unsigned (|W x + b|): a sample on the wrong side must give a negative "
+    "margin":
+        lambda W, b, X, Y: np.abs(W @ X.T + b[:, None]).min(axis=1) / np.linalg.norm(W, axis=1),
 }
 
 
-def _hidden_inputs(rng):
-    n_in, n_hidden = (int(n) for n in rng.choice(np.arange(2, 6), size=2, replace=False))
-    sizes = [n_in, n_hidden, 1]
-    X = rng.normal(size=(int(rng.integers(6, 10)), n_in))
-    return rng.normal(size=_n_params(sizes)), sizes, X
+def _margins_inputs(rng):
+    n_frames, n_in, N = int(rng.integers(3, 6)), int(rng.integers(2, 5)), int(rng.integers(8, 14))
+    X = rng.normal(size=(N, n_in))
+    Y = (rng.uniform(size=(N, 1)) < 0.5).astype(float)
+    Y[:2, 0] = [0.0, 1.0]                       # both classes, always
+    return rng.normal(size=(n_frames, n_in)), rng.normal(size=n_frames), X, Y
 
 
-def check_hidden_activations(candidate):
-    """Check hidden_activations(flat, sizes, X) -> tanh(X @ W0.T + b0), shape (N, sizes[1])."""
-    return check(candidate, reference_hidden_activations, _hidden_inputs,
-                 name="hidden_activations", trials=4, slips=HIDDEN_ACTIVATIONS_SLIPS)
+def check_margins(candidate):
+    """Check margins(W, b, X, Y) -> (n_frames,) on random frames and labelled samples."""
+    return check(candidate, reference_margins, _margins_inputs, name="margins", trials=4,
+                 slips=MARGINS_SLIPS)
 
 
-# -- exercise 3: how far each layer moves ------------------------------------------------
-
-def _layer_blocks(snapshots, sizes, with_biases=False, skip_biases=True):
-    """[(n_frames, k_l) per layer]: each layer's W (and b) entries in every frame."""
-    blocks, start = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        stop = start + n_out * n_in + (n_out if with_biases else 0)
-        blocks.append(snapshots[:, start:stop])
-        start += n_out * n_in + (n_out if skip_biases else 0)
-    return blocks
+# -- exercise 3: a λ sweep -----------------------------------------------------------------
 
 
-def _ratios(blocks, change, size, power=1):
-    columns = [change(B) ** power / size(B) ** power for B in blocks]
-    return np.stack(columns, axis=1)
+def _logistic(n_in, seed):
+    return nnlib.MLP([n_in, 1], output_activation="sigmoid", loss="cross_entropy", seed=seed)
 
 
-def _norm(B):
-    return np.linalg.norm(B, axis=1)
+def _trained_flat(X, Y, lam, steps, lr, seed, net=None, scale=1.0):
+    net = net if net is not None else _logistic(X.shape[1], seed)
+    nnlib.train(net, X, Y, optimizer="sgd", lr=lr, epochs=steps, weight_decay=scale * lam)
+    return net.weights.flat.copy()
 
 
-def reference_relative_changes(snapshots, sizes):
-    """snapshots (n_frames, n_params), sizes [n_in, ..., n_out] ->
-    (n_frames − 1, n_layers): entry [t, l] = ‖W_l(t+1) − W_l(t)‖ / ‖W_l(t)‖, the
-    Frobenius norm (square root of the sum of squares), biases left out."""
-    return _ratios(_layer_blocks(snapshots, sizes), lambda B: _norm(np.diff(B, axis=0)),
-                   lambda B: _norm(B[:-1]))
+def reference_decay_sweep(X, Y, lams, steps=300, lr=1.0, seed=3):
+    """X (N, n_in), Y (N, 1), lams (L,) -> (L, n_in + 1): the flat vector (W₀'s weights,
+    then b₀) after `steps` full-batch gradient-descent steps with weight_decay=λ, each λ
+    from the fresh start nnlib.MLP([n_in, 1], output_activation="sigmoid",
+    loss="cross_entropy", seed=seed)."""
+    return np.array([_trained_flat(X, Y, lam, steps, lr, seed) for lam in lams])
 
 
-def _step(B):
-    return _norm(np.diff(B, axis=0))
+def _warm_start(X, Y, lams, steps=300, lr=1.0, seed=3):
+    net = _logistic(X.shape[1], seed)
+    return np.array([_trained_flat(X, Y, lam, steps, lr, seed, net=net) for lam in lams])
 
 
-RELATIVE_CHANGES_SLIPS = {
-    "the biases were counted in the norms":
-        lambda S, sizes: _ratios(_layer_blocks(S, sizes, with_biases=True), _step,
-                                 lambda B: _norm(B[:-1])),
-    "the biases of the earlier layers were not skipped":
-        lambda S, sizes: _ratios(_layer_blocks(S, sizes, skip_biases=False), _step,
-                                 lambda B: _norm(B[:-1])),
-    "the change was divided by ‖W_l‖ after the step, not before it":
-        lambda S, sizes: _ratios(_layer_blocks(S, sizes), _step, lambda B: _norm(B[1:])),
-    "the change was measured from the first frame, not from the frame before":
-        lambda S, sizes: _ratios(_layer_blocks(S, sizes), lambda B: _norm(B[1:] - B[0]),
-                                 lambda B: _norm(B[:-1])),
-    "the squared norms were divided (the square roots are missing)":
-        lambda S, sizes: _ratios(_layer_blocks(S, sizes), _step, lambda B: _norm(B[:-1]),
-                                 power=2),
-    "the change was not divided by ‖W_l‖":
-        lambda S, sizes: _ratios(_layer_blocks(S, sizes), _step, lambda B: 1.0),
+DECAY_SWEEP_SLIPS = {
+    "one network kept training from one λ to the next; build a fresh one (same seed) for "
+    "each λ, so that only λ differs":
+        _warm_start,
+    "weight_decay was 2λ, the penalty λΣW² (gradient 2λW); the course's λ is the penalty "
+    "(λ/2)ΣW²":
+        lambda X, Y, lams, steps=300, lr=1.0, seed=3: np.array(
+            [_trained_flat(X, Y, lam, steps, lr, seed, scale=2.0) for lam in lams]),
+    "weight_decay was λ/2; nnlib's weight_decay=λ already is the penalty (λ/2)ΣW²":
+        lambda X, Y, lams, steps=300, lr=1.0, seed=3: np.array(
+            [_trained_flat(X, Y, lam, steps, lr, seed, scale=0.5) for lam in lams]),
+    "only W₀ was returned; return the whole flat vector, the bias b₀ included":
+        lambda X, Y, lams, steps=300, lr=1.0, seed=3:
+            reference_decay_sweep(X, Y, lams, steps, lr, seed)[:, :-1],
 }
 
 
-def _relative_changes_inputs(rng):
-    sizes = _random_sizes(rng, int(rng.integers(2, 4)))
-    n_frames = int(rng.integers(5, 9))         # n_frames − 1 > n_layers: a transpose shows
-    start = rng.normal(size=_n_params(sizes))
-    steps = rng.normal(0.0, 0.3, size=(n_frames - 1, start.size))
-    return np.vstack([start, start + np.cumsum(steps, axis=0)]), sizes
+def _decay_sweep_inputs(rng):
+    n_in, N = int(rng.integers(2, 5)), int(rng.integers(20, 30))
+    X = rng.normal(size=(N, n_in))
+    Y = (X[:, :1] + 0.5 * rng.normal(size=(N, 1)) > 0).astype(float)
+    lams = np.array([0.0, *np.sort(rng.uniform(0.01, 0.3, size=2))])
+    return X, Y, lams, int(rng.integers(15, 25)), float(rng.uniform(0.3, 1.0)), int(rng.integers(0, 9))
 
 
-def check_relative_changes(candidate):
-    """Check relative_changes(snapshots, sizes) -> (n_frames − 1, n_layers) on random
-    walks of the weights of nets with 2 or 3 weight layers."""
-    return check(candidate, reference_relative_changes, _relative_changes_inputs,
-                 name="relative_changes", trials=4, slips=RELATIVE_CHANGES_SLIPS)
+def check_decay_sweep(candidate):
+    """Check decay_sweep(X, Y, lams, steps, lr, seed) -> (len(lams), n_in + 1) on small random
+    problems (a few dozen steps each)."""
+    return check(candidate, reference_decay_sweep, _decay_sweep_inputs, name="decay_sweep",
+                 trials=3, slips=DECAY_SWEEP_SLIPS)
 
 
 EXERCISES = {
-    "layer_history": check_layer_history,
-    "hidden_activations": check_hidden_activations,
-    "relative_changes": check_relative_changes,
+    "standardise": check_standardise,
+    "margins": check_margins,
+    "decay_sweep": check_decay_sweep,
 }
