@@ -151,10 +151,10 @@ def test_the_student_edition_tool_names_what_is_wrong(tmp_path, capsys):
 
 
 def _lesson_copy(folder):
-    """A copy of lesson 10 in `folder`, and its bytes."""
+    """A copy of lesson 11 in `folder`, and its bytes."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "10_autodiff.ipynb"
-    path.write_bytes((ROOT / "notebooks" / "10_autodiff.ipynb").read_bytes())
+    path = folder / "11_autodiff.ipynb"
+    path.write_bytes((ROOT / "notebooks" / "11_autodiff.ipynb").read_bytes())
     return path, path.read_bytes()
 
 

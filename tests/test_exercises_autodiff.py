@@ -1,4 +1,4 @@
-"""Lesson 10's checkers: the references are right (centred differences, the lesson's
+"""Lesson 11's checkers: the references are right (centred differences, the lesson's
 claims), each checker passes an independent solution, names every slip, calls a stub not
 implemented, and never raises."""
 

@@ -1,4 +1,4 @@
-"""Lesson 11's checkers: the references against hand-worked curves, scikit-learn and SciPy;
+"""Lesson 12's checkers: the references against hand-worked curves, scikit-learn and SciPy;
 each checker passes an independent solution, names every slip (and only on evidence from
 every input it tried), and calls a stub not implemented."""
 

@@ -2,7 +2,7 @@
 the real nbgrader from .venv-graders (`make graders`, requirements-graders.txt), offline.
 
 The course is written into a temporary folder, as `make nbgrader` writes build/nbgrader/.
-Every lesson is released (`nbgrader generate_assignment`); lesson 10, the fastest to run,
+Every lesson is released (`nbgrader generate_assignment`); lesson 11, the fastest to run,
 is then autograded (`nbgrader autograde`) on three submissions: the released notebook with
 every exercise solved as the full lesson solves it (every point), the released notebook
 untouched (no point, no crash), and one with a planted slip in exercise 2 (that exercise
@@ -33,7 +33,7 @@ GRADERS = ROOT / ".venv-graders"
 NBGRADER = GRADERS / "bin" / "nbgrader"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
-GRADED = "10_autodiff"              # runs in seconds
+GRADED = "11_autodiff"              # runs in seconds
 SLIPPED = "autodiff-ex4-solution"   # penalised_loss: the penalty (λ/2) Σ W² without its ½
 RIGHT, SLIP = "Value(lam / 2)", "Value(lam)"
 SLIP_NAME = ("the penalty was taken as λ Σ W², without its ½ (weight decay λ is "
@@ -43,7 +43,7 @@ TIMEOUT = 600   # s, per nbgrader command
 
 
 def penalised_loss_with(factor):
-    """A penalised_loss (lesson 10, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
+    """A penalised_loss (lesson 11, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
     right, 1 the usual slip."""
     from nnlib.autodiff import Value
 
@@ -101,7 +101,7 @@ def test_every_exercise_is_a_solution_cell_and_a_test_cell_with_stable_ids(cours
 def test_a_test_cell_fails_with_the_checkers_message_unless_the_verdict_is_correct():
     from nnlib.exercises.autodiff import check_penalised_loss
 
-    source = autograded_source("check_penalised_loss(penalised_loss)", "lesson 10, cell 1")
+    source = autograded_source("check_penalised_loss(penalised_loss)", "lesson 11, cell 1")
 
     def run(penalised_loss):
         exec(compile(source, "test cell", "exec"), {"check_penalised_loss": check_penalised_loss,

@@ -13,7 +13,7 @@ from nnlib.graph_plot import draw_graph, label, layout, operation
 
 
 def two_layer_loss():
-    """The loss of lesson 10's figure, built as the lesson builds it: (named Values, loss)."""
+    """The loss of lesson 11's figure, built as the lesson builds it: (named Values, loss)."""
     X, Y = nnlib.data.moons(n=40, noise=0.2, seed=0)
     net = nnlib.MLP([2, 4, 1], "tanh", "sigmoid", "mse", seed=3)
     W0, b0, W1, b1 = [Value(p) for p in net.weights.views]

@@ -3,7 +3,7 @@ graded by the real Otter-Grader from .venv-graders (`make graders`, requirements
 offline and without containers.
 
 The sources are written into a temporary folder, as `make otter` writes build/otter/source/.
-Lesson 10, the fastest to run, is then assigned (`otter assign`, which writes the student
+Lesson 11, the fastest to run, is then assigned (`otter assign`, which writes the student
 notebook and the autograder zip) and graded (`otter run`, no container) on three
 submissions: the released notebook with every exercise solved as the full lesson solves it
 (every point), the released notebook untouched (no point, no crash), and one with a planted
@@ -35,7 +35,7 @@ GRADERS = ROOT / ".venv-graders"
 OTTER = GRADERS / "bin" / "otter"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
-GRADED = "10_autodiff"              # runs in seconds
+GRADED = "11_autodiff"              # runs in seconds
 SLIPPED = "autodiff-ex4"            # penalised_loss: the penalty (λ/2) Σ W² without its ½
 RIGHT, SLIP = "Value(lam / 2)", "Value(lam)"
 SLIP_NAME = ("the penalty was taken as λ Σ W², without its ½ (weight decay λ is "
@@ -47,7 +47,7 @@ TIMEOUT = 600   # s, per otter command
 
 
 def penalised_loss_with(factor):
-    """A penalised_loss (lesson 10, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
+    """A penalised_loss (lesson 11, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
     right, 1 the usual slip."""
     from nnlib.autodiff import Value
 
@@ -116,7 +116,7 @@ def test_every_exercise_is_a_question_with_its_solution_and_a_test(course, path)
 
 
 def test_a_test_fails_with_the_checkers_message_unless_the_verdict_is_correct():
-    source = otter_test("check_penalised_loss(penalised_loss)", SLIPPED, "autodiff", "lesson 10, cell 1")
+    source = otter_test("check_penalised_loss(penalised_loss)", SLIPPED, "autodiff", "lesson 11, cell 1")
     assert source.startswith("def test_autodiff_ex4(penalised_loss):\n")
     namespace = {}
     exec(compile(source, "test", "exec"), namespace)
@@ -130,13 +130,13 @@ def test_a_test_fails_with_the_checkers_message_unless_the_verdict_is_correct():
 
 def test_a_test_imports_every_checker_of_its_checker_cell_and_no_other():
     source = otter_test("print(check_fixed_gradient(fixed_gradient))\ncheck_penalised_loss(penalised_loss)",
-                         "autodiff-ex9", "autodiff", "lesson 10, cell 1")
+                         "autodiff-ex9", "autodiff", "lesson 11, cell 1")
     assert source.startswith("def test_autodiff_ex9(fixed_gradient, penalised_loss):\n")
     assert "from nnlib.exercises.autodiff import check_fixed_gradient, check_penalised_loss\n" in source
     assert "verdicts = [check_fixed_gradient(fixed_gradient), check_penalised_loss(penalised_loss)]" in source
     with pytest.raises(ValueError, match="cell 1: check_layer_forward is not one of the checkers of "
                                          "nnlib.exercises.autodiff"):
-        otter_test("check_layer_forward(layer_forward)", "autodiff-ex1", "autodiff", "lesson 10, cell 1")
+        otter_test("check_layer_forward(layer_forward)", "autodiff-ex1", "autodiff", "lesson 11, cell 1")
 
 
 def test_the_tool_names_an_exercise_laid_out_otherwise(tmp_path, capsys):
@@ -145,9 +145,9 @@ def test_the_tool_names_an_exercise_laid_out_otherwise(tmp_path, capsys):
     solution = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n"
                                          "    ### END SOLUTION", metadata={"tags": ["solution"]})
     with pytest.raises(ValueError, match="cell 2: a cell tagged 'solution' needs"):
-        otter_cells([heading, unmarked, nbformat.v4.new_code_cell("check_f(f)")], "10_autodiff", "x")
+        otter_cells([heading, unmarked, nbformat.v4.new_code_cell("check_f(f)")], "11_autodiff", "x")
     with pytest.raises(ValueError, match="exercise 1 has no checker cell"):
-        otter_cells([heading, solution], "10_autodiff", "lesson.ipynb")
+        otter_cells([heading, solution], "11_autodiff", "lesson.ipynb")
     with pytest.raises(SystemExit):
         main(["no/such.ipynb", "--out", str(tmp_path)])
     assert "these do not exist: no/such.ipynb" in capsys.readouterr().err
@@ -176,7 +176,7 @@ def otter(cwd, *args):
 
 @pytest.fixture(scope="module")
 def assigned(course, tmp_path_factory):
-    """Lesson 10 assigned by `otter assign`: its dist/ folder. (`make otter` also lets Otter
+    """Lesson 11 assigned by `otter assign`: its dist/ folder. (`make otter` also lets Otter
     run every test on the full lesson; here the full submission below does that.)"""
     here = Path(shutil.copytree(course / "source" / GRADED, tmp_path_factory.mktemp("assign") / GRADED))
     otter(here, "assign", "--no-pdfs", "--no-run-tests", f"{GRADED}.ipynb", "dist")

@@ -5,7 +5,7 @@ exercises, and run `otter assign` on them.
     python tools/otter_course.py --out build/otter --otter .venv-graders/bin/otter notebooks/*.ipynb
 
 writes build/otter/source/<lesson>/<lesson>.ipynb (<lesson> is the notebook's name, such as
-10_autodiff) with a requirements.txt beside it; with --otter, it then runs `otter assign` on
+11_autodiff) with a requirements.txt beside it; with --otter, it then runs `otter assign` on
 each into build/otter/dist/<lesson>/: student/<lesson>.ipynb, the notebook to hand out, and
 autograder/<lesson>-autograder_<time>.zip, the autograder for Gradescope or `otter run`.
 The exercises are found as tools/nbgrader_course.py finds them (its nbgrader_cells checks
@@ -125,7 +125,7 @@ def otter_test(checker_source, question, lesson, where):
 
 
 def otter_cells(cells, name, where):
-    """The cells of the Otter Assign notebook of lesson `name` ("10_autodiff"), made from the
+    """The cells of the Otter Assign notebook of lesson `name` ("11_autodiff"), made from the
     full lesson's `cells`; ValueError if an exercise is not laid out as
     tests/test_exercise_layout.py describes."""
     lesson = lesson_id(Path(name))
