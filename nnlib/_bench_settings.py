@@ -39,12 +39,12 @@ NOISE_MEANING = {
                "the labels stay those of the clean x",
     "XOR": "noise: σ of Gaussian jitter on both inputs of each copy of the four corners "
            "(0 or 1 apart)",
-    "circles": "noise: σ of Gaussian jitter on x₁ and x₂ of each point (rings of radius 1 "
+    "circles": "noise: σ of Gaussian jitter on x₀ and x₁ of each point (rings of radius 1 "
                "and 0.5)",
-    "moons": "noise: σ of Gaussian jitter on x₁ and x₂ of each point (moons of radius 1)",
-    "noisy half-plane": "noise: σ of the 13 extra inputs only (at least 0.001); x₁, x₂ and "
+    "moons": "noise: σ of Gaussian jitter on x₀ and x₁ of each point (moons of radius 1)",
+    "noisy half-plane": "noise: σ of the 13 extra inputs only (at least 0.001); x₀, x₁ and "
                         "the labels do not change",
-    "plane": "noise: σ of Gaussian noise added to each target y = (x₁ + x₂)/2 (values −1 … 1); "
+    "plane": "noise: σ of Gaussian noise added to each target y = (x₀ + x₁)/2 (values −1 … 1); "
              "the inputs, uniform on [−1, 1]², do not move",
     "gaussians": "noise: σ of Gaussian noise added to each target (six bumps of height ±1); "
                  "the inputs, uniform on [−1, 1]², do not move",

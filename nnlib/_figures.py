@@ -44,7 +44,7 @@ def input_grid(X, resolution, room_above=0.0):
     """A grid over the box around the first two inputs of X (N, n_in), 10 % margin
     (plus `room_above` × the data's height above it: space for a key).
 
-    Returns g0, g1 (resolution, resolution), the grid's x1 and x2 values, and points
+    Returns g0, g1 (resolution, resolution), the grid's x₀ and x₁ values, and points
     (resolution², n_in), the grid as samples with every other input held at 0.
     """
     corner_lo, corner_hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
@@ -81,6 +81,11 @@ def probability_colorbar(mappable, ax, label=PROBABILITY_LABEL, **options):
 
 
 # -- labels that redraw fast --------------------------------------------------------------
+
+def subscript(number):
+    """`number` in subscript digits: 12 -> '₁₂'."""
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
 
 def fixed_title(ax, text):
     """Set the title at a fixed height: otherwise matplotlib measures the tick labels on

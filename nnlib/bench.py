@@ -110,10 +110,10 @@ class TestBench(BenchControls):
     new network or new starting weights start again from seeded fresh weights.
 
     Input features, as Playground's (nnlib.data.FEATURES): features names those the
-    network takes as its inputs, made from the points (x₁, x₂): 'x1', 'x2', 'x1^2',
-    'x2^2', 'x1*x2', 'sin x1', 'sin x2' (default ('x1', 'x2'), the points as they are),
+    network takes as its inputs, made from the points (x₀, x₁): 'x0', 'x1', 'x0^2',
+    'x1^2', 'x0*x1', 'sin x0', 'sin x1' (default ('x0', 'x1'), the points as they are),
     one toggle each; the network's input width is their number, and a change builds a new
-    network from the weights seed. The map and the neuron pictures stay over (x₁, x₂). Data
+    network from the weights seed. The map and the neuron pictures stay over (x₀, x₁). Data
     without exactly two inputs ('toy 1-D', 'noisy half-plane', a one-input target) go in as
     they are, and the toggles are disabled. Turning every toggle off keeps the last
     features, with a message.
@@ -301,7 +301,7 @@ class TestBench(BenchControls):
         note = ""
         if not two_inputs:
             self.features_note.value = note_html(
-                f"input features are made from two inputs (x₁, x₂); these data have "
+                f"input features are made from two inputs (x₀, x₁); these data have "
                 f"{self.data[0].shape[1]}, which the network takes as they are")
             return None, note
         if chosen:
@@ -497,13 +497,13 @@ class TestBench(BenchControls):
                              self.message)
 
     def _input_names(self):
-        """The network's inputs' names: its features, or x₁, x₂ (x for one input)."""
+        """The network's inputs' names: its features, or x₀, x₁ (x for one input)."""
         if self.view is not self.net:
             return [FEATURES[name][0] for name in self.view.features]
         return ["x"] if self.net.sizes[0] == 1 else None
 
     def _inputs_text(self):
-        """' · inputs x₁², x₂²' when features are the network's inputs, else ''."""
+        """' · inputs x₀², x₁²' when features are the network's inputs, else ''."""
         if self.view is self.net:
             return ""
         return " · inputs " + ", ".join(FEATURES[name][0] for name in self.view.features)

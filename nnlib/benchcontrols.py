@@ -25,7 +25,7 @@ from ._bench_settings import (
     batch_range,
     kind_of,
 )
-from .benchdiagram import subscript
+from ._figures import subscript
 from .benchneurons import NEURON_ALT
 from .benchplots import LR_FORMAT, SMOOTHING, STEP_VIEWS
 from .data import DATASETS, FEATURES, REGRESSION
@@ -37,7 +37,7 @@ FIGURE_ALT = ("The bench's figure for the current settings: the loss at each tra
               "and the test data hollow (top middle; for classification the probability of "
               "class 1 and its 0.5 boundary, for regression the output's value on a diverging "
               "colour scale, the points coloured by their targets; for one input a curve "
-              "through the data; with input features the map stays over x₁ and x₂), "
+              "through the data; with input features the map stays over x₀ and x₁), "
               "what the right-panel buttons choose at each step (top right: each layer's "
               "gradient norm, or its update-to-weight ratio, or the sharpness against 2/lr), and "
               "each weight matrix as a heat map (bottom). The text above it gives the numbers.")

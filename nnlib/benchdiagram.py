@@ -12,6 +12,8 @@ import html
 
 import numpy as np
 
+from ._figures import subscript
+
 POSITIVE, NEGATIVE = "#b2182b", "#2166ac"   # RdBu_r's ends, as the neuron maps and heat maps
 COLUMN_GAP, ROW_GAP, RADIUS = 150, 26, 8    # pixels
 MAX_HEIGHT = 300                            # rows get closer in wider layers
@@ -22,11 +24,6 @@ DIAGRAM_ALT = ("The network as a diagram: one column of neurons per layer's acti
                "where it is positive and blue where it is negative, thicker the larger its "
                "size; each neuron filled with the colour of its bias. A missing line is a "
                "weight of exactly 0.")
-
-
-def subscript(number):
-    """`number` in subscript digits: 12 -> '₁₂'."""
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _colour(value, limit):
@@ -53,10 +50,10 @@ def _positions(sizes):
 
 def network_svg(net, input_names=None):
     """The diagram of `net`'s weights and biases as an SVG string. input_names: one label
-    per input (default x₁, x₂, …)."""
+    per input (default x₀, x₁, …, as the card numbers neurons)."""
     sizes = list(net.sizes)
     if input_names is None:
-        input_names = [f"x{subscript(k + 1)}" for k in range(sizes[0])]
+        input_names = [f"x{subscript(k)}" for k in range(sizes[0])]
     places, height = _positions(sizes)
     width = MARGIN_LEFT + COLUMN_GAP * (len(sizes) - 1) + MARGIN_LEFT
     finite = [np.abs(p[np.isfinite(p)]) for p in (*net.Ws, *net.bs)]

@@ -44,7 +44,7 @@ def colour_range(net, outputs):
 
 def neuron_pixels(net, X, resolution=RESOLUTION):
     """The mosaic as RGB pixels (height, width, 3) uint8 of a net with hidden layers:
-    row l − 1 holds the neurons of a_l, each a TILE × TILE map (TILE/4 high for one input) with x₂ upwards; a
+    row l − 1 holds the neurons of a_l, each a TILE × TILE map (TILE/4 high for one input) with x₁ upwards; a
     non-finite output is grey."""
     layers = hidden_outputs(net, X, resolution)
     widest = max(A.shape[2] for A in layers)
@@ -58,7 +58,7 @@ def neuron_pixels(net, X, resolution=RESOLUTION):
         with np.errstate(all="ignore"):
             shade = COLOURS(np.clip((outputs - low) / (high - low), 0.0, 1.0), bytes=True)[..., :3]
         shade[~np.isfinite(outputs)] = 128
-        shade = shade[::-1][scale_y][:, scale_x]       # x₂ up, then scaled to the tile
+        shade = shade[::-1][scale_y][:, scale_x]       # x₁ up, then scaled to the tile
         top = row * (height + GAP)
         for j in range(outputs.shape[2]):
             left = j * (TILE + GAP)

@@ -38,6 +38,7 @@ from ._figures import (
     positive_or_nan,
     probability_colorbar,
     set_log_limits,
+    subscript,
 )
 from ._validate import integer_at_least, positive, real_array
 from .experiments import is_regression
@@ -194,7 +195,7 @@ class ModelPanel:
             # below the map: on its right the gradient panel's axis label is close
             self.colorbar = probability_colorbar(self.image, ax, orientation="horizontal",
                                                  fraction=0.05, pad=0.12, aspect=30)
-            ax.set(xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])  # fewer labels: faster
+            ax.set(xlabel="x₀", ylabel="x₁", xticks=[], yticks=[])  # fewer labels: faster
             fixed_label_positions(ax, -0.06, -0.04)
             ax.grid(False)
             self.key = colour_key(ax, entries, 0.03, 0.97, columns=2, column_width=0.25)
@@ -300,7 +301,7 @@ class ValuePanel:
                                                extend="both")
             self.colorbar.set_label(VALUE_LABEL)
             self.colorbar.locator = MaxNLocator(5)
-            ax.set(xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])
+            ax.set(xlabel="x₀", ylabel="x₁", xticks=[], yticks=[])
             fixed_label_positions(ax, -0.06, -0.04)
             ax.grid(False)
             self.key = colour_key(ax, [("filled: training data", POINT_EDGE),
@@ -437,7 +438,7 @@ class WeightPanels:
             ax.set(xlabel="from neuron", ylabel="to neuron" if l == 0 else "")
             fixed_label_positions(ax, -0.07, -0.05)
             ax.grid(False)
-            fixed_title(ax, f"W{l}: {sizes[l + 1]}×{sizes[l]}")
+            fixed_title(ax, f"W{subscript(l)}: {sizes[l + 1]}×{sizes[l]}")
             ax.set_xticks([])  # the title gives the shape; tick labels cost redraw time
             ax.set_yticks([])
             self.axes.append(ax)
@@ -490,7 +491,7 @@ class BenchFigure:
         else:
             self.figure = new_figure(figsize, dpi)
         self.grid = self.figure.add_gridspec(2, 3, height_ratios=[1.25, 1], hspace=0.45,
-                                             wspace=0.3, left=0.06, right=0.95, top=0.94,
+                                             wspace=0.3, left=0.085, right=0.95, top=0.94,
                                              bottom=0.08)
         self.loss = LossPanel(self.figure.add_subplot(self.grid[0, 0]))
         self.per_step = StepPanel(self.figure.add_subplot(self.grid[0, 2]))

@@ -4,7 +4,7 @@ DATASETS names the sets the test bench offers, DATASET_KINDS says which are two-
 ('classification', labels 0/1) and which 'regression' (real targets); make_data draws
 one and splits it into training and test parts, and target_data draws a regression set
 from any function a student writes (check_target says what it must be). FEATURES and
-feature_matrix make TensorFlow Playground's input features (x₁², sin x₁, ...) of 2-D
+feature_matrix make TensorFlow Playground's input features (x₀², sin x₀, ...) of 2-D
 points. scikit-learn is imported inside the functions that use it, so `import nnlib`
 does not load it. Every `seed` is None (fresh
 randomness) or an integer ≥ 0 (below 2**32 where scikit-learn draws or splits); every
@@ -30,7 +30,7 @@ def toy_1d(n=1000, noise=0.0, seed=None):
 
 
 def xor(noise=0.0, repeats=1, seed=None):
-    """The four XOR points (0/1 inputs, label x1 XOR x2), each repeated `repeats`
+    """The four XOR points (0/1 inputs, label x0 XOR x1), each repeated `repeats`
     times with Gaussian `noise` added to the inputs. Shapes (4·repeats, 2), (4·repeats, 1)."""
     repeats = positive("repeats", repeats, integer=True)
     noise, seed = nonnegative("noise", noise), check_seed(seed)
@@ -66,8 +66,8 @@ def moons(n=400, noise=0.1, seed=None):
 
 
 def noisy_halfplane(n=400, n_noise=13, noise=0.01, seed=None):
-    """Inputs x1, x2 ~ Normal(0, 1) and label 1 where x1 > 0, else 0: x2 has the same
-    spread as x1 but the label ignores it. Padded with `n_noise` near-zero columns
+    """Inputs x0, x1 ~ Normal(0, 1) and label 1 where x0 > 0, else 0: x1 has the same
+    spread as x0 but the label ignores it. Padded with `n_noise` near-zero columns
     ~ Normal(0, noise). Shapes (n, 2 + n_noise), (n, 1)."""
     n = positive("n", n, integer=True)
     if isinstance(n_noise, bool) or not isinstance(n_noise, (int, np.integer)) or n_noise < 0:
@@ -127,7 +127,7 @@ def _halfplane(n, noise, seed):
 
 
 # -- the regression sets, as TensorFlow Playground's, on [−1, 1]² (Playground's is 12 wide) ---
-# Playground's six bumps, scaled from its ±6 square: (centre x₁, centre x₂, sign)
+# Playground's six bumps, scaled from its ±6 square: (centre x₀, centre x₁, sign)
 GAUSSIAN_BUMPS = ((-2 / 3, 5 / 12, 1.0), (0.0, 5 / 12, -1.0), (2 / 3, 5 / 12, 1.0),
                   (-2 / 3, -5 / 12, -1.0), (0.0, -5 / 12, 1.0), (2 / 3, -5 / 12, -1.0))
 BUMP_RADIUS = 1 / 3
@@ -140,7 +140,7 @@ def _uniform_square(n, seed):
 
 
 def _plane_value(X):
-    """(x₁ + x₂) / 2, (N,): a tilted plane from −1 to 1."""
+    """(x₀ + x₁) / 2, (N,): a tilted plane from −1 to 1."""
     return (X[:, 0] + X[:, 1]) / 2
 
 
@@ -176,7 +176,7 @@ DATASETS = {
 CLASSIFICATION, REGRESSION = "classification", "regression"
 DATASET_KINDS = {name: REGRESSION if name in ("plane", "gaussians") else CLASSIFICATION
                  for name in DATASETS}
-TARGET_INPUTS = (1, 2)    # a target function takes x₁ (a curve) or x₁, x₂ (a map)
+TARGET_INPUTS = (1, 2)    # a target function takes x₀ (a curve) or x₀, x₁ (a map)
 PROBE_POINTS = 7          # check_target tries the target on a 7-point (7 × 7 in 2-D) grid
 
 
@@ -204,15 +204,15 @@ def make_data(name="moons", n=200, noise=0.1, seed=0, test_size=0.25):
 
 # -- input features, as TensorFlow Playground offers them, of 2-D points X (N, 2) ---------
 FEATURES = {   # name: (label, the column it makes from X)
-    "x1": ("x₁", lambda X: X[:, 0]),
-    "x2": ("x₂", lambda X: X[:, 1]),
-    "x1^2": ("x₁²", lambda X: X[:, 0] ** 2),
-    "x2^2": ("x₂²", lambda X: X[:, 1] ** 2),
-    "x1*x2": ("x₁x₂", lambda X: X[:, 0] * X[:, 1]),
-    "sin x1": ("sin x₁", lambda X: np.sin(X[:, 0])),
-    "sin x2": ("sin x₂", lambda X: np.sin(X[:, 1])),
+    "x0": ("x₀", lambda X: X[:, 0]),
+    "x1": ("x₁", lambda X: X[:, 1]),
+    "x0^2": ("x₀²", lambda X: X[:, 0] ** 2),
+    "x1^2": ("x₁²", lambda X: X[:, 1] ** 2),
+    "x0*x1": ("x₀x₁", lambda X: X[:, 0] * X[:, 1]),
+    "sin x0": ("sin x₀", lambda X: np.sin(X[:, 0])),
+    "sin x1": ("sin x₁", lambda X: np.sin(X[:, 1])),
 }
-DEFAULT_FEATURES = ("x1", "x2")   # the points as they are
+DEFAULT_FEATURES = ("x0", "x1")   # the points as they are
 
 
 def check_features(features):
@@ -220,8 +220,8 @@ def check_features(features):
     order), or a TypeError/ValueError naming features: not a sequence of names, an unknown
     or repeated name, or none at all."""
     if isinstance(features, (str, bytes)) or not hasattr(features, "__iter__"):
-        raise TypeError(f"features must be a sequence of feature names like ('x1', 'x2') "
-                        f"(one feature: ('x1^2',)), got {features!r}")
+        raise TypeError(f"features must be a sequence of feature names like ('x0', 'x1') "
+                        f"(one feature: ('x0^2',)), got {features!r}")
     names = list(features)
     for name in names:
         choice("feature", name, FEATURES)
@@ -236,8 +236,8 @@ def check_features(features):
 
 def feature_matrix(X, features=DEFAULT_FEATURES):
     """The chosen features of 2-D points X (N, 2), one column each in FEATURES' order:
-    (N, len(features)). ('x1', 'x2') gives X itself."""
-    X = matrix("X", X, n_cols=2, what="inputs (features are made from points (x₁, x₂))")
+    (N, len(features)). ('x0', 'x1') gives X itself."""
+    X = matrix("X", X, n_cols=2, what="inputs (features are made from points (x₀, x₁))")
     return np.column_stack([FEATURES[name][1](X) for name in check_features(features)])
 
 
@@ -257,8 +257,8 @@ def check_target(target, target_inputs=2):
     inputs = target_inputs
     if isinstance(inputs, bool) or not isinstance(inputs, (int, np.integer)) \
             or inputs not in TARGET_INPUTS:
-        raise ValueError(f"target_inputs must be 1 (a curve y = f(x₁)) or 2 (a map "
-                         f"y = f(x₁, x₂)), got {inputs!r}")
+        raise ValueError(f"target_inputs must be 1 (a curve y = f(x₀)) or 2 (a map "
+                         f"y = f(x₀, x₁)), got {inputs!r}")
     if not callable(target):
         raise TypeError(f"target must be a function of X (N, {inputs}) returning N values, "
                         f"like lambda X: X[:, 0] * X[:, 1]; got {target!r} "

@@ -70,7 +70,7 @@ class FeatureInputs:
     """`net`, whose inputs are the chosen `features` of 2-D points (nnlib.data.FEATURES),
     seen from the points: forward(X) = net.forward(feature_matrix(X, features)) for X
     (N, 2), and forward_all likewise; every other attribute is the net's own (its weights
-    included, so training the net moves this too). What the bench draws over (x₁, x₂)."""
+    included, so training the net moves this too). What the bench draws over (x₀, x₁)."""
 
     def __init__(self, net, features):
         self.net, self.features = check_network(net), check_features(features)

@@ -134,7 +134,7 @@ def plot_decision_boundary(net, X, Y, ax=None, resolution=200, title="Decision b
         mask = labels == value
         ax.scatter(X[mask, 0], X[mask, 1], s=18, c=color, marker=marker, edgecolor=POINT_EDGE,
                    linewidth=0.6, label=f"class {value}")
-    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
+    ax.set(title=title, xlabel="$x_0$", ylabel="$x_1$")
     ax.legend(loc="best")   # where it covers the fewest samples
     probability_colorbar(surface, ax)
     return ax

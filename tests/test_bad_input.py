@@ -187,7 +187,7 @@ def test_data_set_arguments_are_checked(call, error, words):
 
 
 def test_noisy_halfplane_labels_ignore_the_second_input():
-    # x2 has the spread of x1, and the label is the sign of x1 whatever x2 is
+    # x1 has the spread of x0, and the label is the sign of x0 whatever x1 is
     X_, Y_ = data.noisy_halfplane(n=2000, seed=5)
     np.testing.assert_array_equal(Y_[:, 0], X_[:, 0] > 0)
     assert 0.9 < X_[:, 1].std() / X_[:, 0].std() < 1.1

@@ -189,7 +189,7 @@ def test_tiny_learning_rate_barely_moves(bench):
 def test_hidden_layers_text(bench):
     bench.hidden_text.value = "5"
     assert bench.net.sizes == [2, 5, 1] and bench.run.grad_norms.shape[1] == 2
-    assert [ax.get_title() for ax in bench._plot.weights.axes] == ["W0: 5×2", "W1: 1×5"]
+    assert [ax.get_title() for ax in bench._plot.weights.axes] == ["W₀: 5×2", "W₁: 1×5"]
     bench.hidden_text.value = ""
     assert bench.net.sizes == [2, 1]
     bench.hidden_text.value = "4, four"
@@ -794,9 +794,9 @@ def test_the_network_diagram_draws_each_weight_by_sign_and_size(bench):
     assert [c for c, _ in lines].count(NEGATIVE) == int((weights < 0).sum())
     assert max(float(w) for _, w in lines) == pytest.approx(WIDTH_RANGE[1], abs=0.01)
     assert svg.count("<circle") == sum(bench.net.sizes) and len(order) == 3
-    assert ">x₁<" in svg and ">x₂<" in svg and f'aria-label="{DIAGRAM_ALT}"' in svg
-    bench.feature_buttons["x1^2"].value = True
-    assert ">x₁²<" in bench.diagram.value
+    assert ">x₀<" in svg and ">x₁<" in svg and f'aria-label="{DIAGRAM_ALT}"' in svg
+    bench.feature_buttons["x0^2"].value = True
+    assert ">x₀²<" in bench.diagram.value
 
 
 @pytest.mark.parametrize("keyword, value, words", [
@@ -819,7 +819,7 @@ def product(X):
 
 
 def test_a_target_bench_learns_the_function_over_seeds():
-    """x₁x₂ on [−1, 1]², no noise, the bench's defaults for 600 steps. Measured over seeds
+    """x₀x₁ on [−1, 1]², no noise, the bench's defaults for 600 steps. Measured over seeds
     0 … 7: L₀/L from 4.9 to 86, L / (½ Var y) (the loss of the best constant) from 0.015
     to 0.22, test R² from 0.70 to 0.985; the bounds leave room below the worst seed (7)."""
     for seed in range(8):
@@ -965,38 +965,38 @@ def test_a_target_bench_can_switch_to_the_menus_data_sets_and_back():
 # -- input features --------------------------------------------------------------------------
 def test_the_networks_input_width_follows_the_chosen_features():
     bench = TestBench(dataset="circles", steps=20)
-    assert bench.net.sizes[0] == 2 and bench.view is bench.net        # x₁, x₂: the points
-    assert [name for name, b in bench.feature_buttons.items() if b.value] == ["x1", "x2"]
-    for name, width in (("x1^2", 3), ("sin x2", 4), ("x1", 3)):
+    assert bench.net.sizes[0] == 2 and bench.view is bench.net        # x₀, x₁: the points
+    assert [name for name, b in bench.feature_buttons.items() if b.value] == ["x0", "x1"]
+    for name, width in (("x0^2", 3), ("sin x1", 4), ("x0", 3)):
         bench.feature_buttons[name].value = not bench.feature_buttons[name].value
         assert bench.error is None and bench.net.sizes[0] == width == bench.net_data[0].shape[1]
     X = bench.data[0]
-    chosen = np.column_stack([X[:, 1], X[:, 0] ** 2, np.sin(X[:, 1])])  # x₂, x₁², sin x₂
+    chosen = np.column_stack([X[:, 1], X[:, 0] ** 2, np.sin(X[:, 1])])  # x₁, x₀², sin x₁
     np.testing.assert_array_equal(bench.net_data[0], chosen)
-    assert bench.net.Ws[0].shape == (8, 3) and "inputs x₂, x₁², sin x₂" in bench.readout_text()[0]
-    # the map is drawn over (x₁, x₂): the view feeds the features to the net
+    assert bench.net.Ws[0].shape == (8, 3) and "inputs x₁, x₀², sin x₁" in bench.readout_text()[0]
+    # the map is drawn over (x₀, x₁): the view feeds the features to the net
     points = np.array([[0.3, -0.7], [-1.1, 0.2]])
     features = np.column_stack([points[:, 1], points[:, 0] ** 2, np.sin(points[:, 1])])
     np.testing.assert_array_equal(bench.view.forward(points), bench.net.forward(features))
     np.testing.assert_allclose(bench._plot.model.image.get_array(),
                                grid_outputs(bench.view, bench._plot.model.image), rtol=1e-12)
-    for name in ("x2", "x1^2", "sin x2"):          # none left: the last features stay
+    for name in ("x1", "x0^2", "sin x1"):          # none left: the last features stay
         bench.feature_buttons[name].value = False
     assert "choose at least one input feature" in bench.message and bench.net.sizes[0] == 1
     bench.dataset_menu.value = "toy 1-D"           # one input: taken as it is
     assert bench.net.sizes[0] == 1 and bench.view is bench.net and bench.error is None
     assert all(b.disabled for b in bench.feature_buttons.values())
     assert "as they are" in bench.features_note.value
-    with pytest.raises(ValueError, match="unknown feature 'x3'"):
-        TestBench(features=("x1", "x3"))
+    with pytest.raises(ValueError, match="unknown feature 'x2'"):
+        TestBench(features=("x0", "x2"))
 
 
 def test_x1_squared_and_x2_squared_alone_separate_circles_without_hidden_layers():
-    """A linear model (no hidden layer) of x₁², x₂² draws a circle: the boundary of
+    """A linear model (no hidden layer) of x₀², x₁² draws a circle: the boundary of
     "circles". Measured over seeds 0 … 4 (200 steps): test accuracy 0.94 … 0.98; of
-    x₁, x₂ the same model gets 0.38 … 0.58, about chance."""
+    x₀, x₁ the same model gets 0.38 … 0.58, about chance."""
     for seed in range(5):
-        squares = TestBench(dataset="circles", hidden="", features=("x1^2", "x2^2"),
+        squares = TestBench(dataset="circles", hidden="", features=("x0^2", "x1^2"),
                             seed=seed, steps=200)
         plain = TestBench(dataset="circles", hidden="", seed=seed, steps=200)
         assert squares.net.sizes == [2, 1] and squares.error is None

@@ -217,21 +217,21 @@ def test_target_inputs_is_1_or_2(inputs):
 # -- input features of 2-D points, as Playground's -------------------------------------------
 def test_feature_matrix_makes_each_feature_from_the_points():
     X = np.array([[0.5, -2.0], [3.0, 0.25], [-1.0, 1.0]])
-    x1, x2 = X[:, 0], X[:, 1]
-    every = data.feature_matrix(X, ["sin x2", "x1", "x1*x2", "x2^2", "x2", "sin x1", "x1^2"])
+    x0, x1 = X[:, 0], X[:, 1]
+    every = data.feature_matrix(X, ["sin x1", "x0", "x0*x1", "x1^2", "x1", "sin x0", "x0^2"])
     # columns in FEATURES' order, whatever the order asked
-    expected = np.column_stack([x1, x2, x1 ** 2, x2 ** 2, x1 * x2, np.sin(x1), np.sin(x2)])
+    expected = np.column_stack([x0, x1, x0 ** 2, x1 ** 2, x0 * x1, np.sin(x0), np.sin(x1)])
     np.testing.assert_array_equal(every, expected)
-    assert list(data.FEATURES) == ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2"]
-    np.testing.assert_array_equal(data.feature_matrix(X), X)          # default: x₁, x₂
-    np.testing.assert_array_equal(data.feature_matrix(X, ("x1^2",)), x1[:, None] ** 2)
+    assert list(data.FEATURES) == ["x0", "x1", "x0^2", "x1^2", "x0*x1", "sin x0", "sin x1"]
+    np.testing.assert_array_equal(data.feature_matrix(X), X)          # default: x₀, x₁
+    np.testing.assert_array_equal(data.feature_matrix(X, ("x0^2",)), x0[:, None] ** 2)
 
 
 @pytest.mark.parametrize("features, error, words", [
-    ("x1", TypeError, ["features must be a sequence", "'x1'"]),
+    ("x0", TypeError, ["features must be a sequence", "'x0'"]),
     ([], ValueError, ["at least one", "got none"]),
-    (["x1", "x3"], ValueError, ["unknown feature 'x3'", "'x1^2'"]),
-    (["x1", "x1"], ValueError, ["once", "['x1']"]),
+    (["x0", "x2"], ValueError, ["unknown feature 'x2'", "'x0^2'"]),
+    (["x0", "x0"], ValueError, ["once", "['x0']"]),
 ])
 def test_bad_features_are_refused_naming_them(features, error, words):
     with pytest.raises(error) as refused:

@@ -358,8 +358,8 @@ def test_feature_inputs_is_the_net_seen_from_the_points():
     from nnlib.experiments import FeatureInputs
 
     net = build_net(3, [4], seed=0)
-    view = FeatureInputs(net, ["x1*x2", "x1", "sin x2"])
-    assert view.features == ("x1", "x1*x2", "sin x2") and view.sizes == net.sizes
+    view = FeatureInputs(net, ["x0*x1", "x0", "sin x1"])
+    assert view.features == ("x0", "x0*x1", "sin x1") and view.sizes == net.sizes
     X = np.random.default_rng(0).normal(size=(5, 2))
     inputs = np.column_stack([X[:, 0], X[:, 0] * X[:, 1], np.sin(X[:, 1])])
     np.testing.assert_array_equal(view.forward(X), net.forward(inputs))
@@ -367,4 +367,4 @@ def test_feature_inputs_is_the_net_seen_from_the_points():
     net.weights.flat[:] = 0.0                      # the same weights, not a copy
     np.testing.assert_array_equal(view.forward(X), np.full((5, 1), 0.5))
     with pytest.raises(ValueError, match="2 features .* for a net of 3 inputs"):
-        FeatureInputs(net, ["x1", "x2"])
+        FeatureInputs(net, ["x0", "x1"])

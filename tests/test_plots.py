@@ -44,11 +44,11 @@ def test_loss_curve_has_labels_and_the_data():
 def test_decision_boundary_is_where_the_output_is_one_half():
     X, Y = data.moons(n=60, seed=0)
     net = MLP([2, 1], output_activation="sigmoid", seed=0)
-    net.Ws[0][:] = [[1.0, -2.0]]       # the output is 0.5 on the line x1 - 2 x2 + 0.5 = 0
+    net.Ws[0][:] = [[1.0, -2.0]]       # the output is 0.5 on the line x0 - 2 x1 + 0.5 = 0
     net.bs[0][:] = [0.5]
     fig, ax = plt.subplots()
     plots.plot_decision_boundary(net, X, Y, ax=ax, resolution=60)
-    assert ax.get_title() and ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$"
+    assert ax.get_title() and ax.get_xlabel() == "$x_0$" and ax.get_ylabel() == "$x_1$"
     path = ax.collections[1].get_paths()[0]                     # the 0.5 contour
     boundary = path.vertices if path.codes is None else path.vertices[path.codes != Path.CLOSEPOLY]
     assert len(boundary) > 10
