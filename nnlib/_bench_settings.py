@@ -17,6 +17,7 @@ MAX_WIDTH = 128
 LR_DECADES = (-4, 2, 0.1)
 STEPS_RANGE = (10, 2000, 10)
 SAMPLES_RANGE = (20, 1000, 10)
+TRAINING_PERCENT_RANGE = (10, 90, 5)   # the share of the samples used for training, %
 NOISE_RANGE = (0.0, 0.5, 0.01)
 # regularisation, as Playground offers it: L1 (nnlib.train's l1) or L2 (its weight_decay)
 REGULARISATIONS = ("none", "L1", "L2")
@@ -110,7 +111,8 @@ def check_batch(batch_size, n_train):
 
 def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
                    smoothing, regularisation="none", regularisation_rate=0.01, beta=0.9,
-                   beta2=0.999, loss="cross-entropy", init_scale=1.0, target=False):
+                   beta2=0.999, loss="cross-entropy", init_scale=1.0, target=False,
+                   training_percent=75):
     """Refuse at the door what a control could not show: never move a value silently.
     target: True if the bench has a target function (TARGET_NAME is then a data set)."""
     if not isinstance(hidden, str):
@@ -125,6 +127,7 @@ def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples,
     in_range("lr", lr, (10.0 ** low, 10.0 ** high, None))
     in_range("steps", steps, STEPS_RANGE, integer=True)
     in_range("n_samples", n_samples, SAMPLES_RANGE, integer=True)
+    in_range("training_percent", training_percent, TRAINING_PERCENT_RANGE, integer=True)
     in_range("noise", noise, NOISE_RANGE)
     choice("regularisation", regularisation, REGULARISATIONS)
     one_of("regularisation_rate", regularisation_rate, REGULARISATION_RATES)

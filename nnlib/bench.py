@@ -88,7 +88,9 @@ class TestBench(BenchControls):
     the data menu then offers it as 'your target' (chosen unless `dataset` says otherwise).
     A target that raises, or does not give N finite numbers, is refused naming target.
 
-    Seeds: "new data" draws a new data seed (the samples, their training/test split and
+    "training data %" is the share of the samples the network trains on (10 … 90 %, as
+    Playground's ratio of training to test data); the rest is the test set, drawn hollow on
+    the map. Seeds: "new data" draws a new data seed (the samples, their training/test split and
     the order of the mini-batches) and keeps the starting weights' seed; "new starting
     weights" draws a new weights seed and keeps the data.
 
@@ -140,7 +142,7 @@ class TestBench(BenchControls):
                  lr=0.3, steps=200, batch_size=32, n_samples=200, noise=0.15, seed=0,
                  smoothing="raw", panel="gradient norms", regularisation="none",
                  regularisation_rate=0.01, beta=0.9, beta2=0.999, loss=None, init_scale=1.0,
-                 target=None, target_inputs=2, features=DEFAULT_FEATURES):
+                 target=None, target_inputs=2, features=DEFAULT_FEATURES, training_percent=75):
         import ipywidgets as widgets  # only the widget needs it
 
         if target is not None:
@@ -153,7 +155,7 @@ class TestBench(BenchControls):
             dataset = "moons" if target is None else TARGET_NAME
         check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
                        smoothing, regularisation, regularisation_rate, beta, beta2, loss,
-                       init_scale, target=target is not None)
+                       init_scale, target=target is not None, training_percent=training_percent)
         loss = check_loss(loss, dataset)
         self._features = features = check_features(features)
         # the loss a classification set goes back to after a regression set
@@ -164,7 +166,7 @@ class TestBench(BenchControls):
         self._seeds = np.random.default_rng(seed)
         seed = int(self._seeds.integers(0, 10_000)) if seed is None else seed
         self.data_seed = self.weights_seed = seed
-        n_train = len(self._draw(dataset, n_samples, noise, seed)[0])
+        n_train = len(self._draw(dataset, n_samples, noise, seed, training_percent)[0])
         batch_size = check_batch(batch_size, n_train)
         self.net = self.data = self.checkpoint = self.run = self.grid_search = None
         self.view = self.net_data = None   # the net seen from the points, the data it takes
@@ -180,7 +182,7 @@ class TestBench(BenchControls):
                         n_samples=n_samples, noise=noise, smoothing=smoothing, panel=panel,
                         regularisation=regularisation, regularisation_rate=regularisation_rate,
                         beta=beta, beta2=beta2, loss=loss, init_scale=init_scale,
-                        features=features)
+                        features=features, training_percent=training_percent)
         self._widgets = widgets
         self._build_controls(widgets, settings, n_train)
         self.live = LiveControls(widgets, self._style, self._show_step, self._guard)
@@ -193,7 +195,8 @@ class TestBench(BenchControls):
             self._retrain: (self.lr_slider, self.steps_slider, self.batch_slider,
                             self.optimizer_menu, self.beta_menu, self.beta2_menu,
                             self.regularisation_menu, self.rate_menu),
-            self._new_data: (self.samples_slider, self.noise_slider, self.dataset_menu),
+            self._new_data: (self.samples_slider, self.training_slider, self.noise_slider,
+                             self.dataset_menu),
             self._new_network: (self.hidden_text, self.activation_menu, self.loss_menu,
                                 self.init_menu),
             self._redraw: (self.smoothing_buttons,),
@@ -251,17 +254,19 @@ class TestBench(BenchControls):
                 self._show_readout()
         return handler
 
-    def _draw(self, dataset, n_samples, noise, seed):
-        """The data (X, Y, X_test, Y_test) of a data-menu entry."""
+    def _draw(self, dataset, n_samples, noise, seed, training_percent):
+        """The data (X, Y, X_test, Y_test) of a data-menu entry, training_percent % of the
+        samples for training and the rest for testing."""
+        test_size = 1 - training_percent / 100
         if dataset == TARGET_NAME:
-            return target_data(self.target, n_samples, noise, seed=seed,
+            return target_data(self.target, n_samples, noise, seed=seed, test_size=test_size,
                                target_inputs=self.target_inputs)
-        return make_data(dataset, n_samples, noise, seed=seed)
+        return make_data(dataset, n_samples, noise, seed=seed, test_size=test_size)
 
     def _new_data(self):
         dataset = self.dataset_menu.value
         self.data = self._draw(dataset, self.samples_slider.value, self.noise_slider.value,
-                               self.data_seed)
+                               self.data_seed, self.training_slider.value)
         n_train, slider = len(self.data[0]), self.batch_slider
         full = slider.value >= slider.max
         regression = kind_of(dataset) == REGRESSION

@@ -22,6 +22,7 @@ from ._bench_settings import (
     SAMPLES_RANGE,
     STEPS_RANGE,
     TARGET_NAME,
+    TRAINING_PERCENT_RANGE,
     batch_range,
     kind_of,
 )
@@ -73,8 +74,9 @@ class BenchControls:
         self.neuron_buttons = widgets.Box(layout=widgets.Layout(flex_flow="row wrap"))
         self.controls = {control.description: control for control in (
             self.lr_slider, self.steps_slider, self.batch_slider, self.samples_slider,
-            self.noise_slider, self.hidden_text, self.activation_menu, self.optimizer_menu,
-            self.beta_menu, self.beta2_menu, self.dataset_menu, self.smoothing_buttons,
+            self.training_slider, self.noise_slider, self.hidden_text, self.activation_menu,
+            self.optimizer_menu, self.beta_menu, self.beta2_menu, self.dataset_menu,
+            self.smoothing_buttons,
             self.regularisation_menu, self.rate_menu, self.loss_menu, self.init_menu)}
 
     def _make_sliders(self, widgets, s, n_train):
@@ -89,6 +91,8 @@ class BenchControls:
         self.batch_slider = slider(widgets.IntSlider, s["batch_size"], batch_range(n_train),
                                    "batch size")
         self.samples_slider = slider(widgets.IntSlider, s["n_samples"], SAMPLES_RANGE, "samples")
+        self.training_slider = slider(widgets.IntSlider, s["training_percent"],
+                                      TRAINING_PERCENT_RANGE, "training data %")
         self.noise_slider = slider(widgets.FloatSlider, s["noise"], NOISE_RANGE, "noise")
 
     def _make_menus(self, widgets, s):
@@ -186,7 +190,7 @@ class BenchControls:
                    self.optimizer_menu, self.beta_menu, self.beta2_menu,
                    self.regularisation_menu, self.rate_menu),
             column(self.dataset_menu, self.problem_note, self.samples_slider,
-                   self.noise_slider, self.noise_note, self.new_data_button,
+                   self.training_slider, self.noise_slider, self.noise_note, self.new_data_button,
                    self.new_weights_button),
             column(row("input features", *self.feature_buttons.values()), self.features_note,
                    self.hidden_text,

@@ -117,7 +117,7 @@ def test_bench_starts_trained_with_all_controls(bench):
                             (bench.samples_slider, SAMPLES_RANGE),
                             (bench.noise_slider, NOISE_RANGE)]:
         assert (control.min, control.max, control.step) == limits
-    assert len(bench.controls) == 16
+    assert len(bench.controls) == 17
     for name, control in bench.controls.items():
         assert control.description == name
     assert list(bench.dataset_menu.options) == list(DATASETS)
@@ -1014,3 +1014,21 @@ def test_plot_run_draws_a_regression_run_without_widgets():
     assert model_ax.images[0].get_clim() == pytest.approx(
         (-np.abs(np.vstack([data[1], data[3]])).max(), np.abs(np.vstack([data[1], data[3]])).max()))
     plt.close(fig)
+
+
+def test_the_training_share_splits_the_samples_and_the_batch_follows():
+    """'training data %' sets the training and test parts (stratified, as make_data
+    splits); full batch stays full; a value off the slider's grid is refused by name."""
+    bench = TestBench(n_samples=200, batch_size=None, steps=20)
+    assert (len(bench.data[0]), len(bench.data[2])) == (150, 50)        # the default 75 %
+    bench.training_slider.value = 40
+    X, Y, X_test, Y_test = bench.data
+    assert (len(X), len(X_test)) == (80, 120) and bench.batch_slider.value == 80
+    expected = make_data("moons", 200, 0.15, seed=bench.data_seed, test_size=0.6)
+    for got, want in zip(bench.data, expected):
+        np.testing.assert_array_equal(got, want)
+    assert abs(Y.mean() - Y_test.mean()) < 0.01                        # stratified
+    assert bench.run.history.steps == 20 and bench.error is None
+    with pytest.raises(ValueError, match="training_percent must be an integer from 10 to 90 in "
+                                         "steps of 5, got 42"):
+        TestBench(training_percent=42)
