@@ -5,7 +5,7 @@ seeds, ±3 points. XOR has four samples, so a 2-h-1 network is tiny, and trainin
 of them together, with a leading axis K over the seeds, costs little more than training one:
 
     thetas = starts([2, 2, 1], seeds=range(1000), activation="sigmoid", loss="cross_entropy")
-    train_many(thetas, X, Y, lr=0.1, steps=200)          # full-batch Adam, thetas in place
+    losses, moves = train_many(thetas, X, Y, lr=0.1, steps=200)   # full-batch Adam, in place
     ok = solved(thetas, X, Y)                             # (K,) True where all points are right
     Zs, As = forward_many(thetas, X)                      # Zs[l]: (K, N, n_{l+1})
 
@@ -99,17 +99,20 @@ def loss_and_gradient_many(thetas, X, Y):
 
 def train_many(thetas, X, Y, lr=0.1, steps=200):
     """Full-batch Adam on every row of `thetas`, in place, from a fresh Adam state; returns
-    the losses (steps, K), each taken before its step, as History.losses records them."""
+    (losses, moves), both (steps, K): the losses, each taken before its step, as
+    History.losses records them, and each step's largest change of one weight."""
     _net(thetas)
     lr = positive("lr", lr)
     steps = positive("steps", steps, integer=True)
-    adam, losses, flat = Adam(lr), [], thetas.view(np.ndarray)
+    adam, losses, moves, flat = Adam(lr), [], [], thetas.view(np.ndarray)
     with np.errstate(over="ignore"):     # exp of a very negative z: σ is 0 there, as it should
         for _ in range(steps):
             loss, grad = loss_and_gradient_many(thetas, X, Y)
+            before = flat.copy()
             adam.step(flat, grad)
             losses.append(loss)
-    return np.array(losses)
+            moves.append(np.abs(flat - before).max(axis=1))
+    return np.array(losses), np.array(moves)
 
 
 def scatter_classes(ax, points, Y, s=150, names=None):

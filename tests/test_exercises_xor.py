@@ -13,6 +13,7 @@ from nnlib.exercises.xor import (
     AFFINE_SLIPS,
     FROM_TO,
     GRADIENT_SLIPS,
+    HIDDEN_ONE_MINUS_Z,
     PLANTED_BUG,
     SWAPPED_NEURONS,
     TOO_SMALL,
@@ -194,7 +195,8 @@ def test_affine_backward_other_verdicts():
     # The first input set is square, so the transposed (n_in, n_out) result has the right
     # shape there; the core recognises it as the transpose.
     verdict = check_affine_backward(transposed_weight_gradient)
-    assert verdict.status == "wrong values" and "result 1" in repr(verdict)
+    assert verdict.status == "wrong values" and "affine_backward (grad_W)" in repr(verdict)
+    assert "(result" not in repr(verdict)
     assert verdict.slip == "the result is the transpose of the right one"
 
     def two_results(grad_out, A_in, W):
@@ -293,8 +295,11 @@ def test_gradient_221_names_each_slip():
         PLANTED_BUG: _slipped_loop(prime_hidden=lambda z, h: sigmoid(h) * (1 - sigmoid(h))),
         "σ′ of the output layer is missing": _slipped_loop(prime_output=lambda z: 1.0),
         "σ′ of the hidden layer is missing": _slipped_loop(prime_hidden=lambda z, h: 1.0),
-        "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z))":
+        HIDDEN_ONE_MINUS_Z: _slipped_loop(prime_hidden=lambda z, h: h * (1 - z)),
+        "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z)), in both layers":
             _slipped_loop(prime_hidden=lambda z, h: one_minus_z(z), prime_output=one_minus_z),
+        "σ′ of the hidden layer was written Z0(1 − Z0): the formula a(1 − a) taken at the "
+        "pre-activation instead of the activation": _slipped_loop(prime_hidden=lambda z, h: z * (1 - z)),
         "the sign is flipped (Y − A instead of A − Y)": _slipped_loop(sign=-1.0),
         "the 1/N is missing": _slipped_loop(per_sample_scale=lambda N: 1.0),
         "the 1/N is doubled": _slipped_loop(per_sample_scale=lambda N: 1.0 / N**2),
@@ -306,6 +311,17 @@ def test_gradient_221_names_each_slip():
         verdict = check_gradient_221(candidate)
         assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, slip
         assert slip in repr(verdict)
+
+
+def test_gradient_221_names_the_wrong_gradient_and_recognises_the_likeliest_wrong_fix():
+    namespace = {"np": np, "expit": expit, "dsigmoid": dsigmoid}
+    cell = next(c for c in _cells() if "def gradient_221_buggy(" in _source(c))
+    source = _source(cell).replace("dsigmoid(H)", "H * (1 - Z0)")   # the student's fix, wrong
+    assert "H * (1 - Z0)" in source
+    exec(source, namespace)
+    verdict = check_gradient_221(namespace["gradient_221_buggy"])
+    assert verdict.status == "wrong values" and verdict.slip == HIDDEN_ONE_MINUS_Z
+    assert repr(verdict).startswith("gradient_221 (dW0): wrong values") and "(result" not in repr(verdict)
 
 
 def test_gradient_221_transposed_weight_gradient_and_changed_inputs():

@@ -36,8 +36,11 @@ def test_each_row_is_the_network_of_its_seed(settings):
 def test_training_side_by_side_is_training_one_by_one(settings):
     seeds = range(20)
     thetas = xor_tools.starts([2, 2, 1], seeds, **settings)
-    losses = xor_tools.train_many(thetas, X, Y, lr=0.1, steps=200)
-    assert losses.shape == (200, 20)
+    start = thetas.copy()
+    losses, moves = xor_tools.train_many(thetas, X, Y, lr=0.1, steps=200)
+    assert losses.shape == moves.shape == (200, 20)
+    assert np.allclose(moves[0], 0.1, rtol=1e-4)     # Adam's first step: lr (up to its ε)
+    assert np.all(moves.sum(axis=0) >= np.abs(thetas - start).max(axis=1) - 1e-12)
     solved = xor_tools.solved(thetas, X, Y)
     for k, seed in enumerate(seeds):
         net = nnlib.MLP([2, 2, 1], seed=seed, **settings)

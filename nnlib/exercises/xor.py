@@ -158,11 +158,19 @@ def _affine_inputs(sizes):
     return make
 
 
+def _named(verdict, names):
+    """`verdict` with each "(result k)" of its message replaced by the k-th result's name."""
+    message = verdict.message
+    for k, result in enumerate(names):
+        message = message.replace(f"(result {k})", f"({result})")
+    return Verdict(verdict.status, message, verdict.max_difference, verdict.slip)
+
+
 def check_affine_backward(candidate):
     """Compare `candidate(grad_out, A_in, W)` -> (grad_A_in, grad_W, grad_b) with the reference."""
-    return check(candidate, reference_affine_backward,
-                 _affine_inputs([(5, 3, 3), (4, 3, 2), (6, 2, 4)]), name="affine_backward",
-                 slips=AFFINE_SLIPS)
+    return _named(check(candidate, reference_affine_backward,
+                        _affine_inputs([(5, 3, 3), (4, 3, 2), (6, 2, 4)]), name="affine_backward",
+                        slips=AFFINE_SLIPS), ("grad_A_in", "grad_W", "grad_b"))
 
 
 # -- Exercise 3: gradient_221 (find the bug) ------------------------------------------------
@@ -173,8 +181,10 @@ def _sigmoid_prime_slips(Z, how):
         return s * (1 - s)
     if how == "at the activation":            # dsigmoid(H) with H = σ(Z): σ′ of σ(Z)
         return expit(s) * (1 - expit(s))
-    if how == "1 - z":
+    if how == "1 - z":                        # σ(z)(1 − z): z where σ(z) belongs
         return s * (1 - Z)
+    if how == "z(1 - z)":                     # a(1 − a) written at the pre-activation
+        return Z * (1 - Z)
     return 1.0                                # "missing"
 
 
@@ -207,6 +217,9 @@ def reference_gradient_221(X, Y, W0, b0, W1, b1):
 
 # The bug planted in the lesson's gradient_221_buggy: dsigmoid(H) instead of dsigmoid(Z0).
 PLANTED_BUG = "the planted bug is still there: σ′ of the hidden layer is taken at H, not at Z0"
+# The likeliest wrong fix: delta0 = (delta1 @ W1) * H * (1 - Z0).
+HIDDEN_ONE_MINUS_Z = ("σ(z)(1 − z) was used instead of σ(z)(1 − σ(z)) in the hidden layer, "
+                      "H * (1 - Z0) instead of H * (1 - H)")
 
 GRADIENT_SLIPS = {
     PLANTED_BUG:
@@ -215,8 +228,13 @@ GRADIENT_SLIPS = {
         lambda *args: _gradient_221(*args, output_prime="missing"),
     "σ′ of the hidden layer is missing":
         lambda *args: _gradient_221(*args, hidden_prime="missing"),
-    "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z))":
+    HIDDEN_ONE_MINUS_Z:
+        lambda *args: _gradient_221(*args, hidden_prime="1 - z"),
+    "σ(z)(1 − z) was used instead of σ(z)(1 − σ(z)), in both layers":
         lambda *args: _gradient_221(*args, output_prime="1 - z", hidden_prime="1 - z"),
+    "σ′ of the hidden layer was written Z0(1 − Z0): the formula a(1 − a) taken at the "
+    "pre-activation instead of the activation":
+        lambda *args: _gradient_221(*args, hidden_prime="z(1 - z)"),
     "the sign is flipped (Y − A instead of A − Y)":
         lambda *args: _gradient_221(*args, sign=-1.0),
     "the 1/N is missing":
@@ -240,8 +258,8 @@ def _gradient_221_inputs(rng):
 def check_gradient_221(candidate):
     """Compare `candidate(X, Y, W0, b0, W1, b1)` -> (dW0, db0, dW1, db1) with the reference,
     naming the planted bug and the usual backprop slips."""
-    return check(candidate, reference_gradient_221, _gradient_221_inputs, name="gradient_221",
-                 slips=GRADIENT_SLIPS)
+    return _named(check(candidate, reference_gradient_221, _gradient_221_inputs,
+                        name="gradient_221", slips=GRADIENT_SLIPS), ("dW0", "db0", "dW1", "db1"))
 
 
 EXERCISES = {"xor_weights": check_xor_weights, "affine_backward": check_affine_backward,
