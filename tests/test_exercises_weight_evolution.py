@@ -100,8 +100,13 @@ def test_standardise_checker_verdicts():
         mean, var = X_train.mean(axis=0), X_train.var(axis=0)
         return (X_train - mean) / var, (X_test - mean) / var
 
+    def sample_std(X_train, X_test):
+        mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
+        return (X_train - mean) / std, (X_test - mean) / std
+
     for wrong, slip in [(own_statistics, "the test set was scaled with its own mean"),
-                        (variance, "the columns were divided by their variance")]:
+                        (variance, "the columns were divided by their variance"),
+                        (sample_std, "the columns were divided by the sample standard deviation")]:
         verdict = check_standardise(wrong)
         assert not verdict and verdict.slip.startswith(slip), verdict.message
 

@@ -2,8 +2,9 @@
 
 check_standardise(standardise)    scale every input column by the training set's mean and
                                   standard deviation, the test set with the same numbers
-check_margins(margins)            the signed distance from the boundary W x + b = 0 to the
-                                  nearest sample, for every recorded frame
+check_margins(margins)            the signed distance from the boundary w x + b = 0 to the
+                                  nearest sample, for every recorded frame (its row w of W₀
+                                  and its bias b)
 check_decay_sweep(decay_sweep)    logistic regression trained by gradient descent once per
                                   weight decay λ, each from the same fresh start
 
@@ -50,6 +51,10 @@ STANDARDISE_SLIPS = {
         _pooled,
     "the mean was subtracted, but the columns were not divided by their standard deviation":
         lambda X_train, X_test: (X_train - X_train.mean(axis=0), X_test - X_train.mean(axis=0)),
+    "the columns were divided by the sample standard deviation (ddof=1); use np.std's default, "
+    "ddof=0, the spread of the training set itself":
+        lambda X_train, X_test: ((X_train - X_train.mean(axis=0)) / X_train.std(axis=0, ddof=1),
+                                 (X_test - X_train.mean(axis=0)) / X_train.std(axis=0, ddof=1)),
     "the columns were divided by their variance, not by their standard deviation":
         lambda X_train, X_test: ((X_train - X_train.mean(axis=0)) / X_train.var(axis=0),
                                  (X_test - X_train.mean(axis=0)) / X_train.var(axis=0)),
@@ -82,10 +87,10 @@ def _signed(W, b, X, Y):
     return signs * (W @ X.T + b[:, None])
 
 
-def reference_margins(W, b, X, Y):
-    """W (n_frames, n_in), b (n_frames,), X (N, n_in), Y (N, 1) of labels 0/1 ->
-    (n_frames,): min over n of s_n (W_t · x_n + b_t) / ‖W_t‖, s = 2y − 1."""
-    return _signed(W, b, X, Y).min(axis=1) / np.linalg.norm(W, axis=1)
+def reference_margins(rows, biases, X, Y):
+    """rows (n_frames, n_in): W₀'s one row per frame, biases (n_frames,), X (N, n_in), Y (N, 1)
+    of labels 0/1 -> (n_frames,): min over n of s_n (w_t · x_n + b_t) / ‖w_t‖, s = 2y − 1."""
+    return _signed(rows, biases, X, Y).min(axis=1) / np.linalg.norm(rows, axis=1)
 
 
 MARGINS_SLIPS = {
@@ -119,7 +124,7 @@ def _margins_inputs(rng):
 
 
 def check_margins(candidate):
-    """Check margins(W, b, X, Y) -> (n_frames,) on random frames and labelled samples."""
+    """Check margins(rows, biases, X, Y) -> (n_frames,) on random frames and labelled samples."""
     return check(candidate, reference_margins, _margins_inputs, name="margins", trials=4,
                  slips=MARGINS_SLIPS)
 
