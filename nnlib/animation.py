@@ -264,7 +264,7 @@ class HiddenMovie(Movie):
                    for value, (color, marker) in enumerate(zip(CLASS_COLORS, CLASS_MARKERS))]
         probability_colorbar(self.surface, ax, pad=0.02)
         ax.plot([], [], color="k", label="output = 0.5")     # for the legend
-        ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="$x_1$", ylabel="$x_2$",
+        ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="$x_0$", ylabel="$x_1$",
                title="Decision boundary (input space)")
         ax.grid(False)
         # the samples and spines lie over the changing surface: redrawn in every frame
