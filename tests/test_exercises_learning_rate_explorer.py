@@ -417,3 +417,19 @@ def test_range_test_weights_not_restored_or_inputs_changed():
         return range_test_by_hand(net, X, Y, **settings)[1]
 
     assert check_smoothed_range_test(one_result).status == "wrong shape"
+
+
+def test_range_test_messages_name_the_rates_and_the_losses_not_result_numbers():
+    def five_steps(net, X, Y, **settings):
+        rates, smoothed = range_test_by_hand(net, X, Y, **settings)
+        return rates[:5], smoothed[:5]
+
+    def losses_off(net, X, Y, **settings):
+        rates, smoothed = range_test_by_hand(net, X, Y, **settings)
+        return rates, 1.1 * smoothed
+
+    shape = check_smoothed_range_test(five_steps)
+    assert shape.status == "wrong shape" and "returned rates of shape (5,)" in shape.message
+    values = check_smoothed_range_test(losses_off)
+    assert values.status == "wrong values" and "its smoothed losses: wrong values" in values.message
+    assert "result" not in shape.message + values.message

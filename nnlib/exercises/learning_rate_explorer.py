@@ -286,8 +286,8 @@ def reference_smoothed_range_test(net, X, Y, lr_min=1e-3, lr_max=100.0, steps=20
 
     Each step draws its mini-batch as rng.choice(len(X), size=batch_size, replace=False)
     from rng = np.random.default_rng(seed) and computes the batch's loss ℓ_k before the
-    step; the smoothed loss is s_k = a_k / (1 − β^(k+1)) with a_k = β a_(k−1) + (1 − β) ℓ_k,
-    a_(−1) = 0. The run stops (after recording s_k) once s_k is not finite or more than
+    step; the smoothed loss is s_k = m_k / (1 − β^(k+1)) with m_k = β m_(k−1) + (1 − β) ℓ_k,
+    m_(−1) = 0. The run stops (after recording s_k) once s_k is not finite or more than
     4 times the lowest s so far. Returns (rates, smoothed), both (k,) with k ≤ steps. The
     weights are restored. beta = 0 is the raw test: s_k = ℓ_k.
     """
@@ -358,6 +358,7 @@ def check_smoothed_range_test(candidate, name="smoothed_range_test"):
         verdict = compare(name, got, expected, rtol=1e-6, atol=1e-12)
         if verdict is None:
             continue
+        verdict.message = _parts_named(verdict.message, name)
         for slip, switches in RANGE_TEST_SLIPS.items():
             net.weights.flat[:] = checkpoint
             if _same_run(got, _slip_run(net, X, Y, settings, switches), len(expected[1])):
@@ -367,6 +368,14 @@ def check_smoothed_range_test(candidate, name="smoothed_range_test"):
     return Verdict("correct", f"{name}: correct! The rates and smoothed losses match the "
                    f"reference on {len(RANGE_TEST_CASES)} networks, and the weights were "
                    "restored each time.", 0.0)
+
+
+def _parts_named(message, name):
+    """`message` with compare's "(result 0)" and "(result 1)" named: the rates, the losses."""
+    for k, part in enumerate(("rates", "smoothed losses")):
+        message = (message.replace(f"{name} (result {k}) returned", f"{name} returned {part} of")
+                   .replace(f"{name} (result {k})", f"{name}, its {part}"))
+    return message
 
 
 def _slip_run(net, X, Y, settings, switches):
