@@ -143,6 +143,10 @@ def _value(x, op):
         return x
     if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
         return Value(float(x))
+    if hasattr(x, "parents"):  # another class's Value, such as the one a lesson builds
+        raise TypeError(f"autodiff {op}: nnlib.autodiff's Value met a {type(x).__name__} of another "
+                        "class (the lesson's own Value?); the two classes do not mix: build the "
+                        "whole computation from one of them")
     raise TypeError(f"autodiff {op} needs two Values (or a Value and a number), got "
                     f"{type(x).__name__}: wrap arrays in Value(...) first")
 

@@ -4,8 +4,9 @@ draw_graph(root, names, notes, ax) walks the graph from `root` back through `.pa
 as `backward` does, and draws every Value it meets: a box per Value, a grey arrow from
 each parent to the Value computed from it (the forward pass) and a red arrow back along
 every one of those edges (the backward pass, which reaches every input, the weights and
-biases included). It reads only `.parents`, `.rule` and `.data`, so it draws the graphs
-of nnlib.autodiff's Value and of the lesson's own.
+biases included). A Value used twice (`x * x`) gets two pairs of arrows: the second grey
+one bends below, the second red one further above. It reads only `.parents`, `.rule` and
+`.data`, so it draws the graphs of nnlib.autodiff's Value and of the lesson's own.
 
 Layout: the root sits in the last column, and every Value as far right as it can go,
 one column left of the first Value computed from it; the chain of first operands
@@ -93,13 +94,15 @@ def draw_graph(root, names=None, notes=None, ax=None, title="The recorded graph"
         if id(v) in notes:     # under the bottom row, above the others
             ax.text(x, y - 0.42 if y == 0 else y + 0.4, notes[id(v)], ha="center",
                     va="top" if y == 0 else "bottom", fontsize=9, color=BACKWARD)
-        for parent in dict.fromkeys(v.parents):      # x * x: one pair of arrows, not two
+        for k, parent in enumerate(v.parents):
             start = positions[id(parent)]
+            again = sum(p is parent for p in v.parents[:k])   # x * x: a second pair of arrows
             ax.annotate("", (x, y), start, arrowprops=dict(
-                arrowstyle="->", color=FORWARD, lw=1.1, shrinkA=11, shrinkB=11))
+                arrowstyle="->", color=FORWARD, lw=1.1, shrinkA=11, shrinkB=11,
+                connectionstyle=f"arc3,rad={0.35 * again}"))   # a second one bends below
             ax.annotate("", start, (x, y), arrowprops=dict(
                 arrowstyle="->", color=BACKWARD, lw=1.1, shrinkA=11, shrinkB=11,
-                connectionstyle="arc3,rad=0.35"))
+                connectionstyle=f"arc3,rad={0.35 + 0.35 * again}"))
     columns, rows = (max(p[k] for p in positions.values()) for k in (0, 1))
     ax.plot([], [], color=FORWARD, label="forward: a value → the value computed from it")
     ax.plot([], [], color=BACKWARD, label="backward: the gradient, back along every arrow")

@@ -67,6 +67,14 @@ def test_what_it_does_not_support_is_refused_clearly():
         x + np.ones((2, 2))
     with pytest.raises(TypeError, match=r"autodiff \+ needs two Values.*got bool"):
         x + True
+
+    class LessonValue:               # a Value of another class, as the autodiff lesson builds
+        def __init__(self, data):
+            self.data, self.parents = np.asarray(data, dtype=float), ()
+
+    with pytest.raises(TypeError, match=r"autodiff \*: nnlib.autodiff's Value met a LessonValue of "
+                       r"another class \(the lesson's own Value\?\); the two classes do not mix"):
+        x * LessonValue(2.0)
     with pytest.raises(TypeError, match="autodiff \\*\\* needs a number as the power, got Value"):
         x ** x
     with pytest.raises(ValueError, match=r"backward\(\) needs a scalar.*\(2, 2\)"):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnlib
-from nnlib.autodiff import Value, mlp_gradient, topological_order
+from nnlib.autodiff import Value, _unbroadcast, mlp_gradient, topological_order
 from nnlib.exercises import autodiff as checkers
 from nnlib.exercises.autodiff import (
     FUNCTIONS,
@@ -119,20 +119,54 @@ def test_topological_order_names_each_slip():
     for wrong, status, slip in cases:
         verdict = check_topological_order(wrong)
         assert verdict.status == status and verdict.slip == slip, verdict.message
+    message = check_topological_order(lambda r: recursive_order(r)[:-1]).message
+    assert "1 of its 4 Values is missing" in message, message
 
 
 def test_breadth_first_is_named_where_it_is_not_merely_reversed():
     x, C = x2_plus_x4(2.0)
     verdict = checkers._judge_order(breadth_first(C), C, "x2 + x2·x2")
     assert verdict.slip == checkers.BREADTH_FIRST, verdict.message
-    # on Σ(x·x + x) breadth first is the reverse of a topological order, and told so
-    assert check_topological_order(breadth_first).slip == checkers.REVERSED
+    # on Σ(x·x + x) breadth first is the reverse of a topological order: the checker tries
+    # x2 + x2·x2 first, so that breadth first is named, not "reversed"
+    x = Value(np.ones(3))
+    C = (x * x + x).sum()
+    assert [id(v) for v in breadth_first(C)] == [id(v) for v in reversed(topological_order(C))]
+    assert check_topological_order(breadth_first).slip == checkers.BREADTH_FIRST
+
+
+def test_breadth_first_can_be_right_where_a_value_is_reached_along_paths_of_different_lengths():
+    """Exercise 1's solution says breadth first *can* go wrong when a Value computed from
+    others is reached along paths of different lengths: an input so reached is harmless
+    (x + x·x at x = 3: 7), and so is x2 when the longer path is queued first (x4 + x2)."""
+    x = Value(3.0)
+    C = x + x * x
+    run_rules(C, breadth_first(C))
+    assert float(x.grad) == 7.0
+    x = Value(2.0)
+    x2 = x * x
+    C = x2 * x2 + x2
+    run_rules(C, breadth_first(C))
+    assert float(x.grad) == 2 * 2.0 + 4 * 2.0 ** 3
+
+
+def test_the_recursive_order_fails_on_a_long_chain_and_nnlibs_does_not():
+    """Exercise 1's solution: recursion stops at Python's recursion limit (1,000 calls by
+    default), nnlib's order keeps its own stack."""
+    v = Value(1.0)
+    for _ in range(1200):
+        v = v + Value(1.0)
+    assert len(topological_order(v)) == 2401
+    with pytest.raises(RecursionError):
+        recursive_order(v)
 
 
 def test_topological_order_never_raises_on_odd_answers():
     assert check_topological_order(stub).status == "not implemented"
     assert check_topological_order(lambda r: None).status == "not implemented"
     assert check_topological_order(lambda r: 3).status == "wrong shape"
+    verdict = check_topological_order(lambda r: (v for v in recursive_order(r)))
+    assert verdict.status == "wrong shape" and "reversed()" in verdict.message, verdict.message
     verdict = check_topological_order(lambda r: [v.data for v in recursive_order(r)])
     assert verdict.status == "wrong shape" and "the Values themselves" in verdict.message
     verdict = check_topological_order(lambda r: recursive_order(r) + [Value(1.0)])
@@ -143,6 +177,44 @@ def test_topological_order_never_raises_on_odd_answers():
 
 # -- exercise 2: find the bug ------------------------------------------------------------
 
+class BuggyValue(Value):
+    """The lesson's BuggyValue, on nnlib's Value: __mul__ sums g and the other factor over
+    the broadcast rows apart, then multiplies the sums; results keep their class."""
+
+    def __add__(self, other):
+        def rule(g):
+            self.grad += _unbroadcast(g, self.data.shape)
+            other.grad += _unbroadcast(g, other.data.shape)
+        return type(self)(self.data + other.data, (self, other), rule)
+
+    def __mul__(self, other):
+        def rule(g):
+            self.grad += _unbroadcast(g, self.data.shape) * _unbroadcast(other.data, self.data.shape)
+            other.grad += _unbroadcast(g, other.data.shape) * _unbroadcast(self.data, other.data.shape)
+        return type(self)(self.data * other.data, (self, other), rule)
+
+
+def share(g, mine, theirs, fixed):
+    if fixed:
+        return _unbroadcast(g * theirs, mine.shape)
+    return _unbroadcast(g, mine.shape) * _unbroadcast(theirs, mine.shape)
+
+
+def fixed_class(self_fixed=True, other_fixed=True):
+    """A subclass of BuggyValue with one line of __mul__ fixed, or both."""
+    class FixedValue(BuggyValue):
+        def __mul__(self, other):
+            def rule(g):
+                self.grad += share(g, self.data, other.data, self_fixed)
+                other.grad += share(g, other.data, self.data, other_fixed)
+            return type(self)(self.data * other.data, (self, other), rule)
+    return FixedValue
+
+
+def gradient_with(kind):
+    return lambda f, x: checkers._gradient(kind, f, x)
+
+
 def test_the_functions_gradients_against_centred_differences():
     x = np.random.default_rng(2).normal(size=6)
     for text, f in FUNCTIONS.items():
@@ -151,35 +223,34 @@ def test_the_functions_gradients_against_centred_differences():
                                    err_msg=text)
 
 
+def test_the_bug_shows_only_where_a_product_broadcasts():
+    """The first function has no broadcast product, and BuggyValue gets it right; on every
+    other one (M * v, v * M: v scales the columns of a (3, n) batch) it is wrong."""
+    x = np.random.default_rng(4).normal(size=5)
+    right = [np.allclose(checkers._gradient(BuggyValue, f, x), reference_fixed_gradient(f, x))
+             for f in FUNCTIONS.values()]
+    assert right == [True, False, False, False]
+
+
 def test_fixed_gradient():
-    # an independent solution: the fixed rules are nnlib's own
-    assert check_fixed_gradient(lambda f, x: reference_fixed_gradient(f, x))
+    assert check_fixed_gradient(gradient_with(fixed_class()))
     assert check_fixed_gradient(stub).status == "not implemented"
     assert check_fixed_gradient(lambda f, x: None).status == "not implemented"
-    for wrong, slip in [
-            (lambda f, x: checkers._gradient(checkers._assigning(True, True), f, x),
-             "__mul__ still assigns (=) where it must add (+=), in its line for `other` (or both)"),
-            (lambda f, x: checkers._gradient(checkers._assigning(False, True), f, x),
-             "__mul__ still assigns (=) where it must add (+=), in its line for `other` (or both)"),
-            (lambda f, x: checkers._gradient(checkers._assigning(True, False), f, x),
-             "the line for `self` in __mul__ still assigns (=)"),
-            (lambda f, x: 2 * x + 1, checkers.HARD_CODED)]:
+    for wrong, slip in [(gradient_with(BuggyValue), checkers.OTHER_LINE),
+                        (gradient_with(fixed_class(self_fixed=False)), checkers.SELF_LINE),
+                        (gradient_with(fixed_class(other_fixed=False)), checkers.OTHER_LINE),
+                        (reference_fixed_gradient, checkers.OTHER_CLASS),      # nnlib's Value
+                        (lambda f, x: nnlib.numerical_gradient(lambda t: float(f(t)), x),
+                         checkers.NUMERICAL),
+                        (lambda f, x: f(x), checkers.NUMERICAL)]:
         verdict = check_fixed_gradient(wrong)
         assert verdict.status == "wrong values" and verdict.slip == slip, verdict.message
-    verdict = check_fixed_gradient(lambda f, x: np.array([3.0, -3.0, 2.0]))   # the demo's answer
+    # BuggyValue fixed in its own cell: a class of that name with the right rules
+    assert check_fixed_gradient(gradient_with(type("BuggyValue", (Value,), {})))
+    verdict = check_fixed_gradient(lambda f, x: np.array([3.0, -3.0, 2.0]))
     assert not verdict and verdict.slip == checkers.CONSTANT, verdict.message
     verdict = check_fixed_gradient(lambda f, x: 3 * x)
     assert verdict.status == "wrong values" and verdict.slip is None
-    verdict = check_fixed_gradient(lambda f, x: f(x))                # f on the array itself
-    assert not verdict
-
-
-def test_the_hard_coded_answer_passes_the_first_function_only():
-    """Why the checker tries several f: 2x + 1 is right for the first and wrong for another."""
-    rng = np.random.default_rng(0)
-    right = [np.allclose(2 * x + 1, reference_fixed_gradient(f, x))
-             for f, x in zip(FUNCTIONS.values(), (rng.normal(size=4) for _ in FUNCTIONS))]
-    assert right[0] and not all(right)
 
 
 # -- exercise 3: train with autodiff -----------------------------------------------------
@@ -226,6 +297,19 @@ def test_train_autodiff():
     verdict = check_train_autodiff(rebinding)
     assert verdict.status == "error" and "cannot be rebound" in verdict.message
 
+    def backprop(net, X, Y, lr, steps):                       # nnlib's gradient, not ours
+        losses = []
+        for _ in range(steps):
+            loss, grad = net.loss_and_gradient(X, Y)
+            losses.append(loss)
+            net.weights.flat -= lr * grad
+        return losses
+
+    for wrong in (backprop, lambda net, X, Y, lr, steps: (net.gradient(X, Y),
+                                                           autodiff_descent(net, X, Y, lr, steps))[1]):
+        verdict = check_train_autodiff(wrong)
+        assert verdict.status == "wrong values" and verdict.slip == checkers.BACKPROP_USED, verdict.message
+
 
 def test_exercise_3s_experiment_holds_on_every_seed():
     """Its solution's claims: a [2, 8, 1] tanh net on the lesson's moons, 300 steps at
@@ -251,54 +335,78 @@ def test_exercise_3s_experiment_holds_on_every_seed():
 
 def test_penalised_loss_reference_against_centred_differences():
     rng = np.random.default_rng(3)
-    X, Y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
-    W, b, lam = rng.normal(size=(2, 3)), rng.normal(size=2), 0.3
+    X, Y, s = rng.normal(size=(6, 3)), rng.normal(size=(6, 2)), rng.uniform(0.2, 2.0, size=6)
+    W, b, W_ref, lam = rng.normal(size=(2, 3)), rng.normal(size=2), rng.normal(size=(2, 3)), 0.3
 
     def loss(theta):
         W_, b_ = theta[:6].reshape(2, 3), theta[6:]
         total = 0.0
-        for x, y in zip(X, Y):                      # per sample, then the mean
+        for x, y, weight in zip(X, Y, s):            # per sample, then the mean
             r = W_ @ x + b_ - y
-            total += 0.5 * float(r @ r)
-        return total / len(X) + lam / 2 * float((W_ ** 2).sum())
+            total += 0.5 * weight * float(r @ r)
+        return total / len(X) + lam / 2 * float(((W_ - W_ref) ** 2).sum())
 
     theta = np.concatenate([W.ravel(), b])
-    value, dW, db = reference_penalised_loss(X, Y, W, b, lam)
+    value, dW, db = reference_penalised_loss(X, Y, s, W, b, W_ref, lam)
     assert value == pytest.approx(loss(theta), rel=1e-12)
     np.testing.assert_allclose(np.concatenate([dW.ravel(), db]),
                                nnlib.numerical_gradient(loss, theta), rtol=1e-6, atol=1e-8)
 
 
-def right_loss(X, Y, W, b, lam, half=0.5, mean="samples", penalty=0.5, penalise_b=False):
+def right_loss(X, Y, s, W, b, W_ref, lam, half=0.5, mean="samples", weighted=True, penalty=0.5,
+               towards_ref=True):
     R = Value(X) @ W.T + b - Value(Y)
-    scale = {"samples": 1 / len(X), "entries": 1 / Y.size, "none": 1.0}[mean]
-    total = (R * R).sum() * Value(half * scale) + (W * W).sum() * Value(penalty * lam)
-    if penalise_b:
-        total = total + (b * b).sum() * Value(penalty * lam)
-    return total
+    weights = Value((s if weighted else np.ones(len(X))).reshape(-1, 1))
+    D = W - Value(W_ref) if towards_ref else W
+    scale = {"samples": 1 / len(X), "entries": 1 / Y.size, "none": 1.0, "weights": 1 / s.sum()}[mean]
+    return (weights * R * R).sum() * Value(half * scale) + (D * D).sum() * Value(penalty * lam)
 
 
 def test_penalised_loss():
     assert check_penalised_loss(right_loss)
     # the same loss as natural code: numbers mix with Values
-    assert check_penalised_loss(lambda X, Y, W, b, lam: (
-        ((Value(X) @ W.T + b - Value(Y)) ** 2).sum() / (2 * len(X)) + lam / 2 * (W * W).sum()))
+    assert check_penalised_loss(lambda X, Y, s, W, b, W_ref, lam: (
+        (Value(s.reshape(-1, 1)) * (Value(X) @ W.T + b - Value(Y)) ** 2).sum() / (2 * len(X))
+        + lam / 2 * ((W - Value(W_ref)) ** 2).sum()))
     assert check_penalised_loss(stub).status == "not implemented"
-    verdict = check_penalised_loss(lambda X, Y, W, b, lam: 1.0)
+    verdict = check_penalised_loss(lambda *args: 1.0)
     assert verdict.status == "error" and "must return the loss as a Value" in verdict.message
-    slips = {"the penalty (λ/2) Σ W² is missing": dict(penalty=0.0),
+    slips = {"the penalty (λ/2) Σ (W − W_ref)² is missing": dict(penalty=0.0),
+             "the penalty pulls W towards 0, (λ/2) Σ W², not towards W_ref": dict(towards_ref=False),
+             checkers.PENALTY_HALF: dict(penalty=1.0),
+             "the sample weights s were left out": dict(weighted=False),
+             "the weighted sum was divided by Σₙ sₙ, not by N": dict(mean="weights"),
              "the ½ of the squared error is missing": dict(half=1.0),
              "the mean is over all N · n_out entries, not over the N samples":
                  dict(mean="entries"),
-             "the 1/N is missing (a sum, not a mean)": dict(mean="none"),
-             "the penalty was taken as λ Σ W², without its ½ (weight decay λ is (λ/2) Σ W²)":
-                 dict(penalty=1.0),
-             "the biases were penalised too": dict(penalise_b=True)}
+             "the 1/N is missing (a sum, not a mean)": dict(mean="none")}
     assert set(slips) == set(checkers.PENALISED_LOSS_SLIPS)
     for slip, switches in slips.items():
         verdict = check_penalised_loss(
-            lambda X, Y, W, b, lam, switches=switches: right_loss(X, Y, W, b, lam, **switches))
+            lambda *args, switches=switches: right_loss(*args, **switches))
         assert verdict.status == "wrong values" and verdict.slip == slip, verdict.message
+        assert "(the loss value)" in verdict.message and "result" not in verdict.message
+
+
+def test_penalised_loss_names_the_gradient_that_differs_and_a_mix_of_classes():
+    def detached_bias(X, Y, s, W, b, W_ref, lam):           # b enters as a constant
+        return right_loss(X, Y, s, W, Value(b.data), W_ref, lam)
+
+    verdict = check_penalised_loss(detached_bias)
+    assert verdict.status == "wrong values" and "(b.grad)" in verdict.message, verdict.message
+
+    class LessonValue:                                       # the lesson's own Value
+        def __init__(self, data):
+            self.data, self.parents = np.asarray(data, dtype=float), ()
+
+    verdict = check_penalised_loss(lambda X, Y, s, W, b, W_ref, lam: W * LessonValue(lam))
+    assert verdict.status == "error" and "do not mix" in verdict.message, verdict.message
+    verdict = check_penalised_loss(lambda *args: LessonValue(0.0))
+    assert verdict.status == "error" and "do not mix" in verdict.message, verdict.message
+    # s as (N,) lines up with the outputs, not the samples: NumPy refuses (N, n_out) * (N,)
+    verdict = check_penalised_loss(lambda X, Y, s, W, b, W_ref, lam: (
+        Value(s) * (Value(X) @ W.T + b - Value(Y)) ** 2).sum())
+    assert verdict.status == "error" and "broadcast" in verdict.message, verdict.message
 
 
 def test_a_gradient_step_on_the_penalty_is_nnlibs_weight_decay():

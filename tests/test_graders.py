@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from graded_answers import penalised_loss_with
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -34,23 +35,12 @@ NBGRADER = GRADERS / "bin" / "nbgrader"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
 GRADED = "11_autodiff"              # runs in seconds
-SLIPPED = "autodiff-ex4-solution"   # penalised_loss: the penalty (λ/2) Σ W² without its ½
+SLIPPED = "autodiff-ex4-solution"   # penalised_loss: the penalty (λ/2) Σ (W − W_ref)² without its ½
 RIGHT, SLIP = "Value(lam / 2)", "Value(lam)"
-SLIP_NAME = ("the penalty was taken as λ Σ W², without its ½ (weight decay λ is "
+SLIP_NAME = ("the penalty was taken as λ Σ (W − W_ref)², without its ½ (weight decay λ is "
              "(λ/2) Σ W²)")   # as nnlib.exercises.autodiff names it
 TIMEOUT = 600   # s, per nbgrader command
 
-
-
-def penalised_loss_with(factor):
-    """A penalised_loss (lesson 11, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
-    right, 1 the usual slip."""
-    from nnlib.autodiff import Value
-
-    def penalised_loss(X, Y, W, b, lam):
-        R = Value(X) @ W.T + b - Value(Y)
-        return (R * R).sum() * Value(0.5 / len(X)) + (W * W).sum() * Value(factor * lam)
-    return penalised_loss
 
 def nbgrader_meta(cell):
     return cell.metadata.get("nbgrader", {})
@@ -111,7 +101,7 @@ def test_a_test_cell_fails_with_the_checkers_message_unless_the_verdict_is_corre
     with pytest.raises(AssertionError, match=re.escape(SLIP_NAME)):
         run(penalised_loss_with(1.0))
     with pytest.raises(AssertionError, match="not implemented yet"):
-        run(lambda X, Y, W, b, lam: None)
+        run(lambda X, Y, s, W, b, W_ref, lam: None)
 
 
 def test_a_test_cell_makes_every_checker_call_of_its_checker_cell():

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from graded_answers import penalised_loss_with
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -36,25 +37,14 @@ OTTER = GRADERS / "bin" / "otter"
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WITH_EXERCISES = [path for path in LESSONS if not path.name.startswith("00_")]
 GRADED = "11_autodiff"              # runs in seconds
-SLIPPED = "autodiff-ex4"            # penalised_loss: the penalty (λ/2) Σ W² without its ½
+SLIPPED = "autodiff-ex4"            # penalised_loss: the penalty (λ/2) Σ (W − W_ref)² without its ½
 RIGHT, SLIP = "Value(lam / 2)", "Value(lam)"
-SLIP_NAME = ("the penalty was taken as λ Σ W², without its ½ (weight decay λ is "
+SLIP_NAME = ("the penalty was taken as λ Σ (W − W_ref)², without its ½ (weight decay λ is "
              "(λ/2) Σ W²)")   # as nnlib.exercises.autodiff names it
 NOT_YET = "not implemented yet"
 ANSWER_TAG = "otter_answer_cell"    # Otter's tag of the cells a student writes in
 TIMEOUT = 600   # s, per otter command
 
-
-
-def penalised_loss_with(factor):
-    """A penalised_loss (lesson 11, exercise 4) whose penalty is factor · λ · Σ W²: ½ is
-    right, 1 the usual slip."""
-    from nnlib.autodiff import Value
-
-    def penalised_loss(X, Y, W, b, lam):
-        R = Value(X) @ W.T + b - Value(Y)
-        return (R * R).sum() * Value(0.5 / len(X)) + (W * W).sum() * Value(factor * lam)
-    return penalised_loss
 
 def exercise_count(path):
     nb = nbformat.read(path, as_version=4)
@@ -125,7 +115,7 @@ def test_a_test_fails_with_the_checkers_message_unless_the_verdict_is_correct():
     with pytest.raises(AssertionError, match=re.escape(SLIP_NAME)):
         run(penalised_loss_with(1.0))
     with pytest.raises(AssertionError, match=NOT_YET):
-        run(lambda X, Y, W, b, lam: None)
+        run(lambda X, Y, s, W, b, W_ref, lam: None)
 
 
 def test_a_test_imports_every_checker_of_its_checker_cell_and_no_other():

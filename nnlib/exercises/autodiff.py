@@ -3,20 +3,24 @@
 check_topological_order(topological_order)  every Value of a graph, each once, each after
                                             its parents: judged on graphs where a Value is
                                             reached twice, not against one fixed answer
-check_fixed_gradient(fixed_gradient)        find the accumulation bug of LeakyValue: the
-                                            gradient of several functions f, by backward()
+check_fixed_gradient(fixed_gradient)        find the broadcasting bug of BuggyValue's product:
+                                            the gradient of several functions f, by backward()
+                                            on a fixed subclass of BuggyValue
 check_train_autodiff(train_autodiff)        gradient descent on autodiff's gradient, against
                                             gradient descent on nnlib's backprop
-check_penalised_loss(penalised_loss)        a new loss, differentiated by nnlib.autodiff
+check_penalised_loss(penalised_loss)        a new loss (weighted samples, a pull towards
+                                            W_ref), differentiated by nnlib.autodiff
 
 Each returns a Verdict (see `nnlib.exercises.check`) that names the usual slip when it
 sees one, and never raises. The graphs are built from nnlib.autodiff's Value, whose
 `data`, `grad`, `parents` and `rule` are the lesson's own Value's.
 """
 
+import inspect
+
 import numpy as np
 
-from ..autodiff import Value, topological_order
+from ..autodiff import Value, _unbroadcast, topological_order
 from ..network import MLP
 from .core import Verdict, call, check, matches, not_implemented
 
@@ -53,7 +57,9 @@ def _layer_loss(rng):
     return (Z * Z).sum() + (W * W).sum()
 
 
-ORDER_GRAPHS = {"Σ(x·x + x)": _square_plus, "x2 + x2·x2 with x2 = x·x": _x2_plus_x4,
+# x2 + x2·x2 first: there breadth-first order is told apart from its reverse and from a
+# reversed topological order (on Σ(x·x + x) breadth first IS a reversed topological order)
+ORDER_GRAPHS = {"x2 + x2·x2 with x2 = x·x": _x2_plus_x4, "Σ(x·x + x)": _square_plus,
                 "a layer's loss plus Σ W²": _layer_loss, "a random graph of + and ×": _random_graph}
 
 LISTED_TWICE = ("a Value reached twice (x in x·x, or along two paths) was listed each time: "
@@ -85,11 +91,11 @@ def breadth_first(root):
 def _judge_order(got, root, graph):
     """None if `got` is a topological order of the graph of `root`, else a Verdict."""
     name = f"topological_order, on the graph of {graph}"
-    try:
-        got = list(got)
-    except TypeError:
+    if not isinstance(got, (list, tuple)):
         return Verdict("wrong shape", f"{name}: it should return a list of Values, got "
-                       f"{type(got).__name__}")
+                       f"{type(got).__name__}" + (": backward() reverses the list with "
+                       "reversed(), which refuses a generator; return the list itself"
+                       if inspect.isgenerator(got) else ""))
     strange = next((v for v in got if not hasattr(v, "parents")), None)
     if strange is not None:
         return Verdict("wrong shape", f"{name}: it should return the Values themselves, got an "
@@ -107,15 +113,16 @@ def _judge_order(got, root, graph):
     if missing:
         slip = (ROOT_MISSING if any(v is root for v in missing)
                 else INPUTS_MISSING if all(not v.parents for v in missing) else None)
-        message = f"{name}: {len(missing)} of its {len(expected)} Values are missing."
+        message = (f"{name}: {len(missing)} of its {len(expected)} Values "
+                   f"{'is' if len(missing) == 1 else 'are'} missing.")
         return Verdict("wrong shape", message + (f" It looks like {slip}." if slip else ""), slip=slip)
     where = {i: k for k, i in enumerate(ids)}
     edges = [(where[id(p)], where[id(v)]) for v in got for p in v.parents]
     if all(p < v for p, v in edges):
         return None
     breadth = [id(v) for v in breadth_first(root)]
-    slip = (REVERSED if all(p > v for p, v in edges) else BREADTH_FIRST if ids == breadth
-            else BREADTH_FIRST_REVERSED if ids == breadth[::-1] else None)
+    slip = (BREADTH_FIRST if ids == breadth else BREADTH_FIRST_REVERSED if ids == breadth[::-1]
+            else REVERSED if all(p > v for p, v in edges) else None)
     message = f"{name}: a Value comes before one of the Values it was computed from."
     return Verdict("wrong values", message + (f" It looks like {slip}." if slip else ""), slip=slip)
 
@@ -135,36 +142,58 @@ def check_topological_order(candidate):
                    "every Value once, each after the Values it was computed from.")
 
 
-# -- exercise 2: find the accumulation bug -------------------------------------------------
+# -- exercise 2: find the bug ----------------------------------------------------------------
 
-# f as the learner's function receives it, and as the checker's messages print it
+def _batch(v):
+    """The constant (3, n) batch that the functions below multiply by v (n,): as a Value of
+    v's own class, so that the class's rules run, or as an array if v is an array."""
+    n = np.shape(v.data if hasattr(v, "parents") else v)[0]
+    M = np.random.default_rng(n).normal(size=(3, n))
+    return type(v)(M) if hasattr(v, "parents") else M
+
+
+def _scaled_squares(v):
+    H = _batch(v) * v
+    return (H * H).sum()
+
+
+def _scale_then_add(v):
+    return (v * _batch(v) + v).sum()
+
+
+def _scale_twice(v):
+    return (_batch(v) * (v * v)).sum()
+
+
+# f as the learner's function receives it, and as the checker's messages print it (M is a
+# (3, n) batch, one row per sample, whose columns v scales: a product that broadcasts v)
 FUNCTIONS = {"(v * v + v).sum()": lambda v: (v * v + v).sum(),
-             "(v * v * v).sum()": lambda v: (v * v * v).sum(),
-             "((v + v) * v).sum()": lambda v: ((v + v) * v).sum(),
-             "(v * (v * v + v)).sum()": lambda v: (v * (v * v + v)).sum()}
+             "(H * H).sum() with H = M * v, M a constant (3, n)": _scaled_squares,
+             "(v * M + v).sum(), M a constant (3, n)": _scale_then_add,
+             "(M * (v * v)).sum(), M a constant (3, n)": _scale_twice}
+BUGGY = "BuggyValue"    # the lesson's class with the planted bug
 
 
-def _assigning(self_line, other_line):
-    """nnlib's Value with LeakyValue's bug: __mul__'s rule assigns (=) instead of adding
-    in the line for `self`, for `other`, or both; its results keep the class, as
-    LeakyValue's do."""
-    class Assigning(Value):
+def _shape_first(self_line, other_line):
+    """nnlib's Value with BuggyValue's bug: __mul__'s rule brings g and the other factor
+    back to the factor's shape apart and multiplies them, in the line for `self`, for
+    `other`, or both; its results keep the class, as BuggyValue's do."""
+    def share(g, mine, theirs, apart):
+        if apart:
+            return _unbroadcast(g, mine.shape) * _unbroadcast(theirs, mine.shape)
+        return _unbroadcast(g * theirs, mine.shape)
+
+    class ShapeFirst(Value):
         def __add__(self, other):
-            return Assigning(self.data + other.data, (self, other),
-                             lambda g: (self._add_grad(g), other._add_grad(g)))
+            return ShapeFirst(self.data + other.data, (self, other),
+                              lambda g: (self._add_grad(_unbroadcast(g, self.data.shape)),
+                                         other._add_grad(_unbroadcast(g, other.data.shape))))
 
         def __mul__(self, other):
-            def rule(g):
-                if self_line:
-                    self.grad = g * other.data
-                else:
-                    self._add_grad(g * other.data)
-                if other_line:
-                    other.grad = g * self.data
-                else:
-                    other._add_grad(g * self.data)
-            return Assigning(self.data * other.data, (self, other), rule)
-    return Assigning
+            return ShapeFirst(self.data * other.data, (self, other),
+                              lambda g: (self._add_grad(share(g, self.data, other.data, self_line)),
+                                         other._add_grad(share(g, other.data, self.data, other_line))))
+    return ShapeFirst
 
 
 def _gradient(kind, f, x):
@@ -179,18 +208,23 @@ def reference_fixed_gradient(f, x):
     return _gradient(Value, f, x)
 
 
-HARD_CODED = ("it returns 2x + 1, the gradient of the first f, whatever f is: take the "
-              "gradient from backward() on f(v)")
 CONSTANT = "it returns the same numbers for every x"
+NUMERICAL = ("f was called on a NumPy array, not on a Value (centred differences only "
+             "approximate the gradient)")
+OTHER_CLASS = ("f was handed a Value of a class without the bug, such as section 4's Value or "
+               f"nnlib's ({BUGGY} is not among its ancestors)")
+FROM_THE_FIX = (f"fixed_gradient: the gradient must come from backward() on a Value of your "
+                f"fixed class (a subclass of {BUGGY}).")
+APART = ("sums g and the other factor over the broadcast rows apart and multiplies the two "
+         "sums, Σᵢ gᵢⱼ · Σᵢ Mᵢⱼ where Σᵢ gᵢⱼ Mᵢⱼ belongs: a sum of products is not a "
+         "product of sums")
+OTHER_LINE = f"__mul__'s line for `other` still {APART}"
+SELF_LINE = f"__mul__'s line for `self` still {APART}"
+# on FUNCTIONS, v is broadcast as one factor of a product only: the other factor's line
+# does not reach v, so a slip names the line that v's gradient went through
 FIXED_GRADIENT_SLIPS = {
-    # with `=` in both lines of __mul__ (the planted bug) the product's rule overwrites
-    # what the other uses of x sent; on FUNCTIONS, `=` in the line for `other` alone gives
-    # the same (in x·x its line runs last, and the other products' `self` is used once)
-    "__mul__ still assigns (=) where it must add (+=), in its line for `other` (or both)":
-        lambda f, x: _gradient(_assigning(True, True), f, x),
-    "the line for `self` in __mul__ still assigns (=)":
-        lambda f, x: _gradient(_assigning(True, False), f, x),
-    HARD_CODED: lambda f, x: 2 * x + 1,
+    OTHER_LINE: lambda f, x: _gradient(_shape_first(False, True), f, x),
+    SELF_LINE: lambda f, x: _gradient(_shape_first(True, False), f, x),
 }
 
 
@@ -198,22 +232,50 @@ def _vector_input(rng):
     return (rng.normal(size=int(rng.integers(3, 8))),)
 
 
+def _classes_handed_to_f(candidate, f):
+    """The classes of the values that `candidate` handed to f, on one x (None if it failed)."""
+    handed = []
+
+    def recording(v):
+        handed.append(type(v))
+        return f(v)
+
+    _, verdict = call(candidate, "fixed_gradient", recording, np.array([0.5, -1.0, 2.0, 0.3]))
+    return None if verdict is not None else handed
+
+
+def _wrong_class(handed):
+    """A Verdict if f was handed an array, or a Value of a class not descended from
+    BuggyValue, else None."""
+    for kind in handed:
+        slip = (NUMERICAL if issubclass(kind, np.ndarray)
+                else None if any(c.__name__ == BUGGY for c in kind.__mro__) else OTHER_CLASS)
+        if slip is not None:
+            return Verdict("wrong values", f"{FROM_THE_FIX} It looks like {slip}.", slip=slip)
+    return None
+
+
 def check_fixed_gradient(candidate):
-    """Check fixed_gradient(f, x) -> df/dx (n,), for each f of FUNCTIONS at two random x;
-    name the gradients that an assignment (= instead of +=) leaves behind, an answer
-    hard-coded from the first f, and one that does not depend on x."""
+    """Check fixed_gradient(f, x) -> df/dx (n,), for each f of FUNCTIONS at two random x,
+    computed by backward() on a Value of a class descended from the lesson's BuggyValue;
+    name a gradient that a half-fixed or unfixed rule leaves behind, centred differences
+    or a class without the bug, and an answer that does not depend on x."""
     for k, (text, f) in enumerate(FUNCTIONS.items()):
+        handed = _classes_handed_to_f(candidate, f)
+        wrong_class = _wrong_class(handed) if handed else None
+        if wrong_class is not None:
+            return wrong_class
         slips = {slip: (lambda x, wrong=wrong, f=f: wrong(f, x))
                  for slip, wrong in FIXED_GRADIENT_SLIPS.items()}
         verdict = check(lambda x, f=f: candidate(f, x), lambda x, f=f: reference_fixed_gradient(f, x),
-                        _vector_input, name=f"fixed_gradient with f = lambda v: {text}", trials=2,
+                        _vector_input, name=f"fixed_gradient with f = {text}", trials=2,
                         seed=k, slips=slips)
         if verdict.status == "not implemented":
             return not_implemented("fixed_gradient")
         if not verdict:
             return _constant(verdict, candidate, f)
-    return Verdict("correct", f"fixed_gradient: correct! It matches backward() with += on "
-                   f"{len(FUNCTIONS)} functions f, each at 2 random x.")
+    return Verdict("correct", f"fixed_gradient: correct! It matches backward() with the fixed "
+                   f"rule on {len(FUNCTIONS)} functions f, each at 2 random x.")
 
 
 def _constant(verdict, candidate, f):
@@ -275,78 +337,114 @@ def _train_inputs(rng):
     return net_spec, X, Y, float(rng.uniform(0.2, 0.9)), int(rng.integers(5, 13))
 
 
+def _noting(calls, name, method):
+    """`method`, answering as usual once it has noted its `name` in the list `calls`."""
+    def noted(*args, **kwargs):
+        calls.append(name)
+        return method(*args, **kwargs)
+    return noted
+
+
+BACKPROP_USED = "it called net.gradient or net.loss_and_gradient, nnlib's backprop"
+
+
 def check_train_autodiff(candidate):
     """Check train_autodiff(net, X, Y, lr, steps) -> the losses (steps,) before each step
     of gradient descent on the gradient of the lesson's autodiff, against the same descent
-    on nnlib's backprop gradient, to a relative 1e-9, on random small nets."""
+    on nnlib's backprop gradient, to a relative 1e-9, on random small nets; and that it
+    never asks the net for its backprop gradient."""
+    asked = []
+
     def run(net_spec, X, Y, lr, steps):
         sizes, activation, loss, seed = net_spec
-        return candidate(MLP(sizes, activation, "sigmoid", loss, seed=seed), X, Y, lr, steps)
+        net = MLP(sizes, activation, "sigmoid", loss, seed=seed)
+        for method in ("gradient", "loss_and_gradient"):
+            setattr(net, method, _noting(asked, method, getattr(net, method)))
+        return candidate(net, X, Y, lr, steps)
 
-    return check(run, reference_train_autodiff, _train_inputs, name="train_autodiff", rtol=1e-9,
-                 atol=1e-12, slips=TRAIN_SLIPS)
+    verdict = check(run, reference_train_autodiff, _train_inputs, name="train_autodiff", rtol=1e-9,
+                    atol=1e-12, slips=TRAIN_SLIPS)
+    if asked and verdict.status in ("correct", "wrong values", "wrong shape"):
+        return Verdict("wrong values", "train_autodiff: each gradient must come from our Value's "
+                       f"backward(). It looks like {BACKPROP_USED}.", slip=BACKPROP_USED)
+    return verdict
 
 
 # -- exercise 4: a loss nobody differentiated --------------------------------------------
 
-def reference_penalised_loss(X, Y, W, b, lam):
-    """Loss ½ mean‖X Wᵀ + b − Y‖² + (lam/2) · Σ W² and its gradients (dW, db), by hand.
-    X (N, n_in), Y (N, n_out), W (n_out, n_in), b (n_out,) -> (float, (n_out, n_in), (n_out,))."""
-    return _penalised(X, Y, W, b, lam)
+def reference_penalised_loss(X, Y, s, W, b, W_ref, lam):
+    """Loss 1/(2N) Σₙ sₙ ‖W x⁽ⁿ⁾ + b − y⁽ⁿ⁾‖² + (lam/2) · Σ (W − W_ref)² and its gradients
+    (dW, db), by hand. X (N, n_in), Y (N, n_out), s (N,), W and W_ref (n_out, n_in),
+    b (n_out,) -> (float, (n_out, n_in), (n_out,))."""
+    return _penalised(X, Y, s, W, b, W_ref, lam)
 
 
-def _penalised(X, Y, W, b, lam, half=0.5, per="sample", penalty=0.5, penalise_b=False):
+def _penalised(X, Y, s, W, b, W_ref, lam, half=0.5, per="sample", weighted=True, penalty=0.5,
+               towards_ref=True):
     """The loss and its gradients, with switches that make the usual slips."""
     N = len(X)
-    divide = {"sample": N, "entry": Y.size, "none": 1}[per]
+    s = s if weighted else np.ones(N)
+    divide = {"sample": N, "entry": Y.size, "none": 1, "weight": s.sum()}[per]
     R = X @ W.T + b - Y
-    loss = half * float((R * R).sum()) / divide + penalty * lam * float((W * W).sum())
-    dW = 2 * half * R.T @ X / divide + 2 * penalty * lam * W
-    db = 2 * half * R.sum(axis=0) / divide
-    if penalise_b:
-        loss += penalty * lam * float((b * b).sum())
-        db = db + 2 * penalty * lam * b
+    D = W - W_ref if towards_ref else W
+    loss = half * float(s @ (R * R).sum(axis=1)) / divide + penalty * lam * float((D * D).sum())
+    dW = 2 * half * (s[:, None] * R).T @ X / divide + 2 * penalty * lam * D
+    db = 2 * half * (s[:, None] * R).sum(axis=0) / divide
     return loss, dW, db
 
 
+def _slip(**switches):
+    return lambda *args: _penalised(*args, **switches)
+
+
+PENALTY_HALF = ("the penalty was taken as λ Σ (W − W_ref)², without its ½ (weight decay λ is "
+                "(λ/2) Σ W²)")
 PENALISED_LOSS_SLIPS = {
-    "the penalty (λ/2) Σ W² is missing": lambda X, Y, W, b, lam: _penalised(X, Y, W, b, 0.0),
-    "the ½ of the squared error is missing": lambda X, Y, W, b, lam: _penalised(X, Y, W, b, lam,
-                                                                               half=1.0),
-    "the mean is over all N · n_out entries, not over the N samples":
-        lambda X, Y, W, b, lam: _penalised(X, Y, W, b, lam, per="entry"),
-    "the 1/N is missing (a sum, not a mean)":
-        lambda X, Y, W, b, lam: _penalised(X, Y, W, b, lam, per="none"),
-    "the penalty was taken as λ Σ W², without its ½ (weight decay λ is (λ/2) Σ W²)":
-        lambda X, Y, W, b, lam: _penalised(X, Y, W, b, lam, penalty=1.0),
-    "the biases were penalised too": lambda X, Y, W, b, lam: _penalised(X, Y, W, b, lam,
-                                                                        penalise_b=True),
+    "the penalty (λ/2) Σ (W − W_ref)² is missing": lambda *args: _penalised(*args[:-1], 0.0),
+    "the penalty pulls W towards 0, (λ/2) Σ W², not towards W_ref": _slip(towards_ref=False),
+    PENALTY_HALF: _slip(penalty=1.0),
+    "the sample weights s were left out": _slip(weighted=False),
+    "the weighted sum was divided by Σₙ sₙ, not by N": _slip(per="weight"),
+    "the ½ of the squared error is missing": _slip(half=1.0),
+    "the mean is over all N · n_out entries, not over the N samples": _slip(per="entry"),
+    "the 1/N is missing (a sum, not a mean)": _slip(per="none"),
 }
 
 
 def _penalised_inputs(rng):
     N, n_in, n_out = _distinct(rng, 2, 8, 3)
-    return (rng.normal(size=(N, n_in)), rng.normal(size=(N, n_out)),
-            rng.normal(size=(n_out, n_in)), rng.normal(size=n_out), float(rng.uniform(0.1, 1)))
+    return (rng.normal(size=(N, n_in)), rng.normal(size=(N, n_out)), rng.uniform(0.2, 2.0, size=N),
+            rng.normal(size=(n_out, n_in)), rng.normal(size=n_out), rng.normal(size=(n_out, n_in)),
+            float(rng.uniform(0.1, 1)))
+
+
+# the checker compares (loss, W.grad, b.grad): its messages name them, not their index
+RESULT_NAMES = {"(result 0)": "(the loss value)", "(result 1)": "(W.grad)", "(result 2)": "(b.grad)"}
 
 
 def check_penalised_loss(candidate):
-    """`candidate(X, Y, W, b, lam)` builds the loss from nnlib.autodiff Values W and b;
-    its value and the gradients that backward() leaves in W.grad and b.grad must match
-    the loss and gradients derived by hand."""
-    def run(X, Y, W, b, lam):
+    """`candidate(X, Y, s, W, b, W_ref, lam)` builds the loss from nnlib.autodiff Values W
+    and b; its value and the gradients that backward() leaves in W.grad and b.grad must
+    match the loss and gradients derived by hand."""
+    def run(X, Y, s, W, b, W_ref, lam):
         W_value, b_value = Value(W), Value(b)
-        total = candidate(X, Y, W_value, b_value, lam)
+        total = candidate(X, Y, s, W_value, b_value, W_ref, lam)
         if total is None:
             return None                              # reported as not implemented
         if not isinstance(total, Value):
+            other = (" of another class: the lesson's own Value and nnlib's do not mix"
+                     if hasattr(total, "parents") else "")
             raise TypeError("it must return the loss as a Value (nnlib.autodiff.Value), got "
-                            f"{type(total).__name__}")
+                            f"{type(total).__name__}{other}")
         total.backward()
         return float(total.data), W_value.grad, b_value.grad
 
-    return check(run, reference_penalised_loss, _penalised_inputs, name="penalised_loss",
-                 slips=PENALISED_LOSS_SLIPS)
+    verdict = check(run, reference_penalised_loss, _penalised_inputs, name="penalised_loss",
+                    slips=PENALISED_LOSS_SLIPS)
+    message = verdict.message
+    for index, result in RESULT_NAMES.items():
+        message = message.replace(index, result)
+    return Verdict(verdict.status, message, verdict.max_difference, slip=verdict.slip)
 
 
 EXERCISES = {
