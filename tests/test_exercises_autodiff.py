@@ -454,3 +454,14 @@ def test_every_fixed_gradient_slip_differs_from_the_reference_on_a_function_it_i
 def test_no_checker_raises(answer):
     for checker in checkers.EXERCISES.values():
         assert not checker(answer)
+
+
+def test_fixed_gradient_must_be_the_grad_backward_left():
+    """Centred differences run through a class that descends from BuggyValue (even the
+    unfixed one) agree to 1e-6, but are not what backward() left on the value: named."""
+    for kind in (BuggyValue, fixed_class()):
+        def cheat(f, x, kind=kind):
+            return nnlib.numerical_gradient(lambda t: float(f(kind(t)).data), x.copy())
+        verdict = check_fixed_gradient(cheat)
+        assert verdict.status == "wrong values" and verdict.slip == checkers.NOT_BACKWARD, \
+            verdict.message

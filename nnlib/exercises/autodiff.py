@@ -213,6 +213,8 @@ NUMERICAL = ("f was called on a NumPy array, not on a Value (centred differences
              "approximate the gradient)")
 OTHER_CLASS = ("f was handed a Value of a class without the bug, such as section 4's Value or "
                f"nnlib's ({BUGGY} is not among its ancestors)")
+NOT_BACKWARD = ("the result is not the .grad that backward() left on the value handed to f "
+                "(centred differences through the class?)")
 FROM_THE_FIX = (f"fixed_gradient: the gradient must come from backward() on a Value of your "
                 f"fixed class (a subclass of {BUGGY}).")
 APART = ("sums g and the other factor over the broadcast rows apart and multiplies the two "
@@ -232,16 +234,28 @@ def _vector_input(rng):
     return (rng.normal(size=int(rng.integers(3, 8))),)
 
 
-def _classes_handed_to_f(candidate, f):
-    """The classes of the values that `candidate` handed to f, on one x (None if it failed)."""
+def _handed_to_f(candidate, f):
+    """(the values that `candidate` handed to f, its result) on one x; None if it failed."""
     handed = []
 
     def recording(v):
-        handed.append(type(v))
+        handed.append(v)
         return f(v)
 
-    _, verdict = call(candidate, "fixed_gradient", recording, np.array([0.5, -1.0, 2.0, 0.3]))
-    return None if verdict is not None else handed
+    result, verdict = call(candidate, "fixed_gradient", recording, np.array([0.5, -1.0, 2.0, 0.3]))
+    return None if verdict is not None else (handed, result)
+
+
+def _not_from_backward(handed, result):
+    """A Verdict unless `result` is the .grad that backward() left on a value handed to f."""
+    grads = [np.asarray(v.grad) for v in handed if hasattr(v, "grad")]
+    try:
+        if any(g.shape == np.shape(result) and np.array_equal(g, result) for g in grads):
+            return None
+    except (Exception, SystemExit):  # the learner's result may be anything: not this slip
+        return None
+    return Verdict("wrong values", f"{FROM_THE_FIX} It looks like {NOT_BACKWARD}.",
+                   slip=NOT_BACKWARD)
 
 
 def _wrong_class(handed):
@@ -261,10 +275,14 @@ def check_fixed_gradient(candidate):
     name a gradient that a half-fixed or unfixed rule leaves behind, centred differences
     or a class without the bug, and an answer that does not depend on x."""
     for k, (text, f) in enumerate(FUNCTIONS.items()):
-        handed = _classes_handed_to_f(candidate, f)
-        wrong_class = _wrong_class(handed) if handed else None
-        if wrong_class is not None:
-            return wrong_class
+        run = _handed_to_f(candidate, f)
+        if run is not None and run[0]:
+            handed, result = run
+            wrong = _wrong_class([type(v) for v in handed])
+            if wrong is None:
+                wrong = _not_from_backward(handed, result)
+            if wrong is not None:
+                return wrong
         slips = {slip: (lambda x, wrong=wrong, f=f: wrong(f, x))
                  for slip, wrong in FIXED_GRADIENT_SLIPS.items()}
         verdict = check(lambda x, f=f: candidate(f, x), lambda x, f=f: reference_fixed_gradient(f, x),
