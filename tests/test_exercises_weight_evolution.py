@@ -39,7 +39,7 @@ def test_standardise_reference_matches_scikit_learns_scaler():
     np.testing.assert_allclose(got[1], scaler.transform(X_test), rtol=1e-12, atol=1e-14)
 
 
-def test_margins_reference_is_the_signed_distance_of_the_nearest_sample():
+def test_margins_reference_is_the_smallest_signed_distance_of_a_sample():
     rng = np.random.default_rng(1)
     W, b = rng.normal(size=(3, 2)), rng.normal(size=3)
     X = rng.normal(size=(9, 2))
@@ -63,10 +63,10 @@ def test_margins_reference_is_positive_exactly_when_every_sample_is_classified_r
 
 def test_decay_sweep_reference_matches_gradient_descent_written_out():
     rng = np.random.default_rng(3)
-    X = rng.normal(size=(25, 3))
-    Y = (X[:, :1] > 0).astype(float)
+    X, X_test = rng.normal(size=(25, 3)), rng.normal(size=(40, 3))
+    Y, Y_test = (X[:, :1] > 0).astype(float), (X_test[:, :1] + X_test[:, 1:2] > 0).astype(float)
     lams, steps, lr = [0.0, 0.1], 12, 0.5
-    got = reference_decay_sweep(X, Y, lams, steps=steps, lr=lr, seed=4)
+    got = reference_decay_sweep(X, Y, X_test, Y_test, lams, steps=steps, lr=lr, seed=4)
     for lam, row in zip(lams, got):
         net = nnlib.MLP([3, 1], output_activation="sigmoid", loss="cross_entropy", seed=4)
         w, b = net.Ws[0][0].copy(), net.bs[0][0]
@@ -74,7 +74,9 @@ def test_decay_sweep_reference_matches_gradient_descent_written_out():
             a = 1 / (1 + np.exp(-(X @ w + b)))
             delta = (a - Y[:, 0]) / len(X)                 # BP1 of sigmoid + cross-entropy
             w, b = w * (1 - lr * lam) - lr * (X.T @ delta), b - lr * delta.sum()
-        np.testing.assert_allclose(row, [*w, b], rtol=1e-10)
+        right = sum((x @ w + b > 0) == (y == 1) for x, y in zip(X_test, Y_test[:, 0]))
+        np.testing.assert_allclose(row, [w[0], -b / w[0], right / len(X_test)], rtol=1e-10)
+    assert got[0, 2] < 1                                  # the test set is not separated by x0 alone
 
 
 # -- the checkers' verdicts --------------------------------------------------------------
@@ -133,40 +135,38 @@ def test_margins_checker_verdicts():
     for switches, slip in [(dict(sign=lambda y: y), "the labels 0/1 were used as signs"),
                            (dict(sign=lambda y: 1 - 2 * y), "the signs are the wrong way round"),
                            (dict(norm=False), "the margin was not divided by ‖W‖"),
-                           (dict(reduce=lambda v: sum(v) / len(v)), "the mean was taken")]:
+                           (dict(reduce=lambda v: sum(v) / len(v)), "the mean was taken"),
+                           (dict(reduce=lambda v: min(v, key=abs)), "the signed distance of the nearest")]:
         verdict = check_margins(lambda W, b, X, Y, s=switches: plain_margins(W, b, X, Y, **s))
         assert not verdict and verdict.slip.startswith(slip), verdict.message
 
 
 def test_decay_sweep_checker_verdicts():
-    def own_loop(X, Y, lams, steps=300, lr=1.0, seed=3):
+    def own_loop(X, Y, X_test, Y_test, lams, steps=300, lr=1.0, seed=3, warm=False, flip=1.0):
         rows = []
+        net = nnlib.MLP([X.shape[1], 1], output_activation="sigmoid", loss="cross_entropy", seed=seed)
         for lam in lams:
-            net = nnlib.MLP([X.shape[1], 1], output_activation="sigmoid", loss="cross_entropy",
-                            seed=seed)
+            if not warm:
+                net = nnlib.MLP([X.shape[1], 1], output_activation="sigmoid", loss="cross_entropy",
+                                seed=seed)
             for _ in range(steps):                       # decay, then the gradient step
                 gradient = net.gradient(X, Y)
                 net.Ws[0][:] *= 1 - lr * lam
                 net.weights.flat[:] -= lr * gradient
-            rows.append([*net.Ws[0][0], *net.bs[0]])
+            w0, b0 = net.Ws[0][0, 0], net.bs[0][0]
+            z = X_test @ net.Ws[0][0] + b0
+            rows.append([w0, -flip * b0 / w0, np.mean((z > 0) == (Y_test[:, 0] == 1))])
         return np.array(rows)
 
     assert check_decay_sweep(own_loop)
     assert check_decay_sweep(stub).status == "not implemented"
 
-    def warm(X, Y, lams, steps=300, lr=1.0, seed=3):
-        net = nnlib.MLP([X.shape[1], 1], output_activation="sigmoid", loss="cross_entropy",
-                        seed=seed)
-        rows = []
-        for lam in lams:
-            nnlib.train(net, X, Y, optimizer="sgd", lr=lr, epochs=steps, weight_decay=lam)
-            rows.append(net.weights.flat.copy())
-        return np.array(rows)
+    def doubled(X, Y, X_test, Y_test, lams, steps=300, lr=1.0, seed=3):
+        return reference_decay_sweep(X, Y, X_test, Y_test, [2 * lam for lam in lams], steps, lr, seed)
 
-    def doubled(X, Y, lams, steps=300, lr=1.0, seed=3):
-        return reference_decay_sweep(X, Y, [2 * lam for lam in lams], steps, lr, seed)
-
-    for wrong, slip in [(warm, "one network kept training"), (doubled, "weight_decay was 2λ")]:
+    for wrong, slip in [(lambda *args, **kw: own_loop(*args, **kw, warm=True), "one network kept training"),
+                        (doubled, "weight_decay was 2λ"),
+                        (lambda *args, **kw: own_loop(*args, **kw, flip=-1.0), "the boundary has the wrong")]:
         verdict = check_decay_sweep(wrong)
         assert not verdict and verdict.slip.startswith(slip), verdict.message
 

@@ -2,11 +2,12 @@
 
 check_standardise(standardise)    scale every input column by the training set's mean and
                                   standard deviation, the test set with the same numbers
-check_margins(margins)            the signed distance from the boundary w x + b = 0 to the
-                                  nearest sample, for every recorded frame (its row w of W₀
+check_margins(margins)            the smallest signed distance of a sample from the boundary
+                                  w x + b = 0, for every recorded frame (its row w of W₀
                                   and its bias b)
 check_decay_sweep(decay_sweep)    logistic regression trained by gradient descent once per
-                                  weight decay λ, each from the same fresh start
+                                  weight decay λ, each from the same fresh start: w₀, the
+                                  boundary −b₀/w₀ and the test accuracy
 
 Weight decay follows the course's convention: nnlib.train(..., weight_decay=λ) shrinks
 every weight (not the biases) by lr·λ of itself before each step, which for gradient
@@ -89,8 +90,15 @@ def _signed(W, b, X, Y):
 
 def reference_margins(rows, biases, X, Y):
     """rows (n_frames, n_in): W₀'s one row per frame, biases (n_frames,), X (N, n_in), Y (N, 1)
-    of labels 0/1 -> (n_frames,): min over n of s_n (w_t · x_n + b_t) / ‖w_t‖, s = 2y − 1."""
+    of labels 0/1 -> (n_frames,): the smallest signed distance of a sample,
+    min over n of s_n (w_t · x_n + b_t) / ‖w_t‖, s = 2y − 1."""
     return _signed(rows, biases, X, Y).min(axis=1) / np.linalg.norm(rows, axis=1)
+
+
+def _nearest(W, b, X, Y):
+    signed = _signed(W, b, X, Y)
+    nearest = np.abs(signed).argmin(axis=1)
+    return signed[np.arange(len(W)), nearest] / np.linalg.norm(W, axis=1)
 
 
 MARGINS_SLIPS = {
@@ -107,8 +115,11 @@ MARGINS_SLIPS = {
     "‖W‖ alone":
         lambda W, b, X, Y: _signed(W, b, X, Y).min(axis=1)
         / np.sqrt((W ** 2).sum(axis=1) + b ** 2),
-    "the mean was taken instead of the minimum: the margin is the nearest sample's":
+    "the mean was taken instead of the minimum: the margin is the smallest signed distance":
         lambda W, b, X, Y: _signed(W, b, X, Y).mean(axis=1) / np.linalg.norm(W, axis=1),
+    "the signed distance of the nearest sample (smallest |W x + b|) was taken; the margin is "
+    "the smallest signed distance, so a sample far on the wrong side makes it negative":
+        _nearest,
     "the distance is unsigned (|W x + b|): a sample on the wrong side must give a negative "
     "margin":
         lambda W, b, X, Y: np.abs(W @ X.T + b[:, None]).min(axis=1) / np.linalg.norm(W, axis=1),
@@ -136,53 +147,62 @@ def _logistic(n_in, seed):
     return nnlib.MLP([n_in, 1], output_activation="sigmoid", loss="cross_entropy", seed=seed)
 
 
-def _trained_flat(X, Y, lam, steps, lr, seed, net=None, scale=1.0):
-    net = net if net is not None else _logistic(X.shape[1], seed)
-    nnlib.train(net, X, Y, optimizer="sgd", lr=lr, epochs=steps, weight_decay=scale * lam)
-    return net.weights.flat.copy()
+def _sweep(X, Y, X_test, Y_test, lams, steps, lr, seed, warm=False, scale=1.0, sign=-1.0,
+           scored=None):
+    """One row per λ: w₀, sign·b₀/w₀ and the accuracy on `scored` (default the test set)."""
+    X_scored, Y_scored = scored if scored is not None else (X_test, Y_test)
+    net, rows = _logistic(X.shape[1], seed), []
+    for lam in lams:
+        net = net if warm else _logistic(X.shape[1], seed)
+        nnlib.train(net, X, Y, optimizer="sgd", lr=lr, epochs=steps, weight_decay=scale * lam)
+        w0, b0 = net.Ws[0][0, 0], net.bs[0][0]
+        accuracy = np.mean((net.forward(X_scored) > 0.5) == Y_scored)
+        rows.append([w0, sign * b0 / w0, accuracy])
+    return np.array(rows)
 
 
-def reference_decay_sweep(X, Y, lams, steps=300, lr=1.0, seed=3):
-    """X (N, n_in), Y (N, 1), lams (L,) -> (L, n_in + 1): the flat vector (W₀'s weights,
-    then b₀) after `steps` full-batch gradient-descent steps with weight_decay=λ, each λ
-    from the fresh start nnlib.MLP([n_in, 1], output_activation="sigmoid",
-    loss="cross_entropy", seed=seed)."""
-    return np.array([_trained_flat(X, Y, lam, steps, lr, seed) for lam in lams])
+def reference_decay_sweep(X, Y, X_test, Y_test, lams, steps=300, lr=1.0, seed=3):
+    """X (N, n_in), Y (N, 1): training set; X_test (M, n_in), Y_test (M, 1); lams (L,)
+    -> (L, 3): per λ, after `steps` full-batch gradient-descent steps with weight_decay=λ from
+    the fresh start nnlib.MLP([n_in, 1], output_activation="sigmoid", loss="cross_entropy",
+    seed=seed): w₀ (the weight of input 0), the boundary's crossing −b₀/w₀ of the x₀ axis,
+    and the test accuracy (share of samples on the right side of 0.5)."""
+    return _sweep(X, Y, X_test, Y_test, lams, steps, lr, seed)
 
 
-def _warm_start(X, Y, lams, steps=300, lr=1.0, seed=3):
-    net = _logistic(X.shape[1], seed)
-    return np.array([_trained_flat(X, Y, lam, steps, lr, seed, net=net) for lam in lams])
+def _slip(**options):
+    def wrong(X, Y, X_test, Y_test, lams, steps=300, lr=1.0, seed=3):
+        return _sweep(X, Y, X_test, Y_test, lams, steps, lr, seed, **options)
+    return wrong
 
 
 DECAY_SWEEP_SLIPS = {
     "one network kept training from one λ to the next; build a fresh one (same seed) for "
     "each λ, so that only λ differs":
-        _warm_start,
+        _slip(warm=True),
     "weight_decay was 2λ, the penalty λΣW² (gradient 2λW); the course's λ is the penalty "
     "(λ/2)ΣW²":
-        lambda X, Y, lams, steps=300, lr=1.0, seed=3: np.array(
-            [_trained_flat(X, Y, lam, steps, lr, seed, scale=2.0) for lam in lams]),
+        _slip(scale=2.0),
     "weight_decay was λ/2; nnlib's weight_decay=λ already is the penalty (λ/2)ΣW²":
-        lambda X, Y, lams, steps=300, lr=1.0, seed=3: np.array(
-            [_trained_flat(X, Y, lam, steps, lr, seed, scale=0.5) for lam in lams]),
-    "only W₀ was returned; return the whole flat vector, the bias b₀ included":
-        lambda X, Y, lams, steps=300, lr=1.0, seed=3:
-            reference_decay_sweep(X, Y, lams, steps, lr, seed)[:, :-1],
+        _slip(scale=0.5),
+    "the boundary has the wrong sign: z = w₀x₀ + b₀ = 0 at x₀ = −b₀/w₀":
+        _slip(sign=1.0),
 }
 
 
 def _decay_sweep_inputs(rng):
-    n_in, N = int(rng.integers(2, 5)), int(rng.integers(20, 30))
-    X = rng.normal(size=(N, n_in))
+    n_in, N, M = int(rng.integers(2, 5)), int(rng.integers(20, 30)), int(rng.integers(10, 16))
+    X, X_test = rng.normal(size=(N, n_in)), rng.normal(size=(M, n_in))
     Y = (X[:, :1] + 0.5 * rng.normal(size=(N, 1)) > 0).astype(float)
+    Y_test = (X_test[:, :1] + 0.5 * rng.normal(size=(M, 1)) > 0).astype(float)
     lams = np.array([0.0, *np.sort(rng.uniform(0.01, 0.3, size=2))])
-    return X, Y, lams, int(rng.integers(15, 25)), float(rng.uniform(0.3, 1.0)), int(rng.integers(0, 9))
+    return (X, Y, X_test, Y_test, lams, int(rng.integers(15, 25)), float(rng.uniform(0.3, 1.0)),
+            int(rng.integers(0, 9)))
 
 
 def check_decay_sweep(candidate):
-    """Check decay_sweep(X, Y, lams, steps, lr, seed) -> (len(lams), n_in + 1) on small random
-    problems (a few dozen steps each)."""
+    """Check decay_sweep(X, Y, X_test, Y_test, lams, steps, lr, seed) -> (len(lams), 3) on
+    small random problems (a few dozen steps each)."""
     return check(candidate, reference_decay_sweep, _decay_sweep_inputs, name="decay_sweep",
                  trials=3, slips=DECAY_SWEEP_SLIPS)
 
