@@ -7,6 +7,7 @@ import pytest
 
 import nnlib
 from nnlib.exercises.learning_rate_explorer import (
+    DRAWN_DIFFERENTLY,
     NETWORK_CASES,
     POWER_CASES,
     RANGE_TEST_CASES,
@@ -267,20 +268,23 @@ def test_descent_bound_must_leave_the_weights():
 def range_test_by_hand(net, X, Y, lr_min=1e-3, lr_max=100.0, steps=200, batch_size=32,
                        beta=0.98, seed=0, raise_first=False, exponent=None, after=False,
                        versus_first=False, never_stop=False, drop_last=False, one_batch=False,
-                       restore=True, uncorrected=False, swap=False, raw_stop=False):
+                       restore=True, uncorrected=False, swap=False, raw_stop=False,
+                       draw=None):
     """An independent smoothed one-run range test: a rate multiplied by a constant factor after
     each step, nnlib.train for the step itself, a running sum of weights for the bias
-    correction. The keyword switches make one slip each."""
+    correction. The keyword switches make one slip each; `draw(rng, n, batch_size)`, if
+    given, draws the mini-batches instead of rng.choice without replacement."""
     start = net.weights.flat.copy()
     rng = np.random.default_rng(seed)
     factor = (lr_max / lr_min) ** (1 / (exponent or steps - 1))
     lr = lr_min * factor if raise_first else lr_min
     keep, fresh = (1 - beta, beta) if swap else (beta, 1 - beta)
     rates, smoothed, average, weight = [], [], 0.0, 0.0
-    rows = rng.choice(len(X), size=batch_size, replace=False)
+    draw = draw or (lambda rng, n, size: rng.choice(n, size=size, replace=False))
+    rows = draw(rng, len(X), batch_size)
     for k in range(steps):
         if k > 0 and not one_batch:
-            rows = rng.choice(len(X), size=batch_size, replace=False)
+            rows = draw(rng, len(X), batch_size)
         Xb, Yb = X[rows], Y[rows]
         if after:
             nnlib.train(net, Xb, Yb, optimizer="sgd", lr=lr, steps=1, batch_size=None)
@@ -399,6 +403,26 @@ def test_range_test_names_each_slip():
         verdict = check_smoothed_range_test(candidate)
         assert verdict.slip == slip, slip
         assert slip in repr(verdict)
+
+
+def test_range_test_names_a_mini_batch_drawn_another_way():
+    """A permutation, a draw with replacement, integers or the first rows give another first
+    mini-batch: the checker names the draw (not only the length of the run), and says which."""
+    draws = {"rng.permutation(len(X))[:batch_size]": lambda rng, n, b: rng.permutation(n)[:b],
+             "with replacement": lambda rng, n, b: rng.choice(n, size=b),
+             "or rng.integers": lambda rng, n, b: rng.integers(0, n, b),
+             "unshuffled": lambda rng, n, b: np.arange(b)}
+    for how, draw in draws.items():
+        verdict = check_smoothed_range_test(_with(draw=draw))
+        assert verdict.status in ("wrong shape", "wrong values"), how
+        assert verdict.slip == DRAWN_DIFFERENTLY, how
+        assert how in verdict.message and DRAWN_DIFFERENTLY in verdict.message, how
+
+
+def test_a_wrong_first_loss_is_explained_even_when_the_draw_is_unknown():
+    verdict = check_smoothed_range_test(_with(draw=lambda rng, n, b: np.arange(7, 7 + b)))
+    assert verdict.status in ("wrong shape", "wrong values") and verdict.slip is None
+    assert "first smoothed loss s₀" in verdict.message and "rng.choice(len(X)" in verdict.message
 
 
 def test_range_test_weights_not_restored_or_inputs_changed():

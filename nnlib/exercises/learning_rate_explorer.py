@@ -364,10 +364,46 @@ def check_smoothed_range_test(candidate, name="smoothed_range_test"):
             if _same_run(got, _slip_run(net, X, Y, settings, switches), len(expected[1])):
                 return Verdict(verdict.status, f"{verdict.message} It looks like {slip}.",
                                verdict.max_difference, slip=slip)
-        return verdict
+        net.weights.flat[:] = checkpoint
+        return _first_batch_verdict(verdict, got, net, X, Y, settings, expected[1][0])
     return Verdict("correct", f"{name}: correct! The rates and smoothed losses match the "
                    f"reference on {len(RANGE_TEST_CASES)} networks, and the weights were "
                    "restored each time.", 0.0)
+
+
+DRAWN_DIFFERENTLY = ("mini-batches drawn differently from rng.choice(len(X), batch_size, "
+                     "replace=False)")
+
+
+def _other_draws(n, batch_size, seed):
+    """The first mini-batch of the usual other ways to draw one: {how it was drawn: rows}."""
+    def rng():
+        return np.random.default_rng(seed)
+    return {"rng.permutation(len(X))[:batch_size]": rng().permutation(n)[:batch_size],
+            "rng.choice without replace=False, or rng.integers (both draw with replacement)":
+                rng().integers(0, n, batch_size),
+            "the first batch_size rows, unshuffled": np.arange(batch_size)}
+
+
+def _first_batch_verdict(verdict, got, net, X, Y, settings, first):
+    """`verdict`, adding what the first smoothed loss s₀ says when it is not the reference's
+    `first`: s₀ = ℓ₀ whatever β, so a wrong s₀ is most often a wrongly drawn mini-batch."""
+    try:
+        s0 = float(np.asarray(got[1], dtype=np.float64).ravel()[0])
+    except Exception:  # no losses, or not numbers: compare's message says enough
+        return verdict
+    if np.isclose(s0, first, rtol=1e-6, atol=0.0):
+        return verdict
+    for how, rows in _other_draws(len(X), settings["batch_size"], settings["seed"]).items():
+        if np.isclose(s0, net.loss(X[rows], Y[rows]), rtol=1e-6, atol=0.0):
+            return Verdict(verdict.status, f"{verdict.message} Its first smoothed loss s₀ is the "
+                           f"loss of the mini-batch {how}. It looks like {DRAWN_DIFFERENTLY}: draw "
+                           "each step's rows that way, from one rng = np.random.default_rng(seed).",
+                           verdict.max_difference, slip=DRAWN_DIFFERENTLY)
+    return Verdict(verdict.status, f"{verdict.message} Its first smoothed loss s₀ is {s0:.6g}, "
+                   f"expected {first:.6g}: whatever β, s₀ = ℓ₀, the loss at the starting weights "
+                   "of the first mini-batch, rng.choice(len(X), batch_size, replace=False) from "
+                   "rng = np.random.default_rng(seed).", verdict.max_difference, slip=verdict.slip)
 
 
 def _parts_named(message, name):
