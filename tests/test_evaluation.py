@@ -36,8 +36,15 @@ def test_mcnemar_is_symmetric_and_one_when_the_models_never_disagree():
 
 
 def test_mcnemar_by_hand():
-    # b = 4, c = 2: 2 · (1 + 6 + 15) / 64 = 44/64
+    # k = 4, m = 2: 2 · (1 + 6 + 15) / 64 = 44/64
     assert mcnemar(*outcomes(100, 4, 2, 3)) == (4, 2, 44 / 64)
+
+
+def test_with_five_disagreements_or_fewer_no_split_is_significant():
+    # the lesson's claim: the most uneven split of k + m gives 2 / 2^(k + m), 0.0625 at 5
+    for n in range(1, 6):
+        assert min(mcnemar(*outcomes(50, k, n - k, 0))[2] for k in range(n + 1)) >= 0.0625
+    assert mcnemar(*outcomes(50, 6, 0, 0))[2] == 2 / 64 < 0.05
 
 
 @pytest.mark.parametrize("a, b, message", [

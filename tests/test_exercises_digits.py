@@ -171,6 +171,10 @@ def test_confusion_checker():
     assert check_confusion(stub).status == "not implemented"
     verdict = check_confusion(lambda t, p, n: loop_confusion(t, p, n).T)
     assert verdict.status == "wrong values" and verdict.slip == TRANSPOSED
+    # n_classes from the data: right whenever the largest class shows up, so some input lacks it
+    assert any(max(t.max(), p.max()) < n - 1 for t, p, n in checkers._drawn(checkers._confusion_inputs, 3)())
+    verdict = check_confusion(lambda t, p, n: loop_confusion(t, p, max(t.max(), p.max()) + 1))
+    assert verdict.status == "wrong shape" and verdict.slip.startswith("the size was taken from the data")
     for wrong, slip in [(lambda t, p, n: loop_confusion(t, p, n, once=True),
                          "`counts[labels, predicted] += 1` counted each repeated pair only once"),
                         (lambda t, p, n: loop_confusion(t, p, n) / len(t),
@@ -185,9 +189,9 @@ def coin_p(right_a, right_b, doubled=True, capped=True, strict=False, everything
     """An independent McNemar p-value (SciPy's binomial distribution), with switches."""
     from scipy.stats import binom
 
-    b, c = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
-    throws = right_a.size if everything else b + c
-    tail = binom.cdf(min(b, c) - (1 if strict else 0), throws, 0.5)
+    k, m = int(np.sum(right_a & ~right_b)), int(np.sum(~right_a & right_b))
+    throws = right_a.size if everything else k + m
+    tail = binom.cdf(min(k, m) - (1 if strict else 0), throws, 0.5)
     p = 2 * tail if doubled else tail
     return min(1.0, p) if capped else p
 
@@ -197,7 +201,7 @@ def test_mcnemar_checker():
     assert check_mcnemar_p(stub).status == "not implemented"
     cases = [(dict(doubled=False), "the tail was not doubled"),
              (dict(capped=False), "the doubled tail was not capped at 1"),
-             (dict(strict=True), "the tail left out min(b, c) itself"),
+             (dict(strict=True), "the tail left out min(k, m) itself"),
              (dict(everything=True), "the samples both models got right or wrong were counted")]
     for switches, slip in cases:
         verdict = check_mcnemar_p(lambda a, b, s=switches: coin_p(a, b, **s))
@@ -207,7 +211,7 @@ def test_mcnemar_checker():
     def chi_squared(a, b, correction=0):
         only_a, only_b = np.sum(a & ~b), np.sum(~a & b)
         return chi2.sf(max(abs(only_a - only_b) - correction, 0) ** 2 / (only_a + only_b), 1)
-    for correction, slip in [(0, "the χ² approximation (b − c)²"),
+    for correction, slip in [(0, "the χ² approximation (k − m)²"),
                              (1, "the χ² approximation with continuity correction")]:
         with np.errstate(all="ignore"):
             verdict = check_mcnemar_p(lambda a, b, k=correction: chi_squared(a, b, k))
@@ -232,3 +236,22 @@ def _defined(wrong, args):
     except ZeroDivisionError:
         return False
     return True
+
+
+# -- an answer that calls the lesson's own answer is not the learner's work -------------------
+
+def test_an_answer_that_calls_the_reference_is_refused():
+    def borrowing(X_val, Y_val, patience, steps_per_epoch):
+        return reference_early_stopping(X_val, Y_val, patience, steps_per_epoch)
+    lent = reference_early_stopping        # under another name: its callback still gives it away
+
+    def renamed(*args):
+        return lent(*args)
+    from nnlib.evaluation import mcnemar
+    from nnlib import metrics
+    for verdict in (check_early_stopping(borrowing), check_early_stopping(renamed),
+                    check_confusion(lambda t, p, n: metrics.confusion_matrix(t, p, n)),
+                    check_confusion(lambda t, p, n: reference_confusion(t, p, n)),
+                    check_mcnemar_p(lambda a, b: mcnemar(a, b)[2]),
+                    check_mcnemar_p(lambda a, b: binomtest(int(np.sum(a & ~b)), int(np.sum(a != b))).pvalue)):
+        assert verdict.status == "not implemented" and "write it yourself" in verdict.message, verdict

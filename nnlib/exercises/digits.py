@@ -9,10 +9,13 @@ check_mcnemar_p(mcnemar_p)            McNemar's exact test of two classifiers on
 Each returns a Verdict (see `nnlib.exercises.check`) that names the usual slip when it
 sees one, and never raises. A slip is named only when the answer equals what that slip
 gives on every input the checker tried, so a mistake is not named after another that
-happens to agree with it on one input.
+happens to agree with it on one input. An answer that calls the lesson's own answer
+(reference_early_stopping, nnlib's confusion_matrix, mcnemar or SciPy's binomtest) is
+refused as not implemented: the exercise is to write it.
 """
 
 import math
+import types
 
 import numpy as np
 from scipy.stats import chi2
@@ -40,6 +43,27 @@ def _name_the_slip(verdict, candidate, slips, all_inputs):
     return verdict
 
 
+def _names(code):
+    """Every global, attribute or enclosing-scope name a function's code uses, in nested
+    functions too."""
+    names = set(code.co_names) | set(code.co_freevars)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
+    return names
+
+
+def _borrowed(candidate, name, answers):
+    """A "not implemented" Verdict if `candidate` calls one of `answers` (names of the
+    lesson's own answer to this exercise) instead of doing the work; else None."""
+    code = getattr(candidate, "__code__", None)
+    used = sorted(_names(code) & set(answers)) if isinstance(code, types.CodeType) else []
+    if not used:
+        return None
+    return Verdict("not implemented", f"{name} calls {used[0]}, which already is the answer: "
+                   "the exercise is to write it yourself.")
+
+
 def _drawn(make_inputs, trials, seed=0):
     """A function giving the `trials` input sets that check(..., seed=seed) draws."""
     def inputs():
@@ -48,7 +72,10 @@ def _drawn(make_inputs, trials, seed=0):
     return inputs
 
 
-def _checked(candidate, reference, make_inputs, name, trials, slips):
+def _checked(candidate, reference, make_inputs, name, trials, slips, answers):
+    borrowed = _borrowed(candidate, name, answers)
+    if borrowed is not None:
+        return borrowed
     with np.errstate(all="ignore"):
         verdict = check(candidate, reference, make_inputs, name=name, trials=trials)
         return _name_the_slip(verdict, candidate, slips, _drawn(make_inputs, trials))
@@ -88,6 +115,12 @@ def reference_early_stopping(X_val, Y_val, patience, steps_per_epoch):
     return _early_stopping(X_val, Y_val, patience, steps_per_epoch)
 
 
+# the code of the reference's callback: a candidate that hands it back has borrowed it
+_REFERENCE_CALLBACK = next(const for const in _early_stopping.__code__.co_consts
+                           if isinstance(const, types.CodeType) and const.co_name == "callback")
+EARLY_STOPPING_ANSWERS = ("reference_early_stopping", "_early_stopping")
+
+
 EARLY_STOPPING_SLIPS = {
     "the flat vector itself was kept, not a copy: best['flat'] followed the weights to the "
     "end of training": dict(copy=False),
@@ -117,9 +150,10 @@ def _steps_per_epoch(case):
     return math.ceil(n // 2 / batch_size)          # half of the n samples are for training
 
 
-def _stopping_run(factory, case):
+def _stopping_run(factory, case, learner=False):
     """Train one case with the callback `factory` makes; return (steps trained, best epoch,
-    best loss, best flat), or a Verdict if `factory` or its callback fails."""
+    best loss, best flat), or a Verdict if `factory` or its callback fails, or if the
+    learner's `factory` handed back the reference's own callback."""
     n, noise, hidden, lr, batch_size, patience, seed = case
     X, Y, X_val, Y_val = make_data("moons", n=n, noise=noise, seed=seed, test_size=0.5)
     net = MLP([2, hidden, 1], "tanh", "sigmoid", "cross_entropy", seed=seed)
@@ -132,6 +166,10 @@ def _stopping_run(factory, case):
                        "best): the function nnlib.train calls after every step, and the dict "
                        f"it keeps up to date; got {type(made).__name__}")
     callback, best = made
+    if learner and getattr(callback, "__code__", None) is _REFERENCE_CALLBACK:
+        return Verdict("not implemented", "early_stopping returns the callback of "
+                       "reference_early_stopping, which already is the answer: the exercise is "
+                       "to write it yourself.")
     try:
         history = train(net, X, Y, optimizer="adam", lr=lr, epochs=STOPPING_EPOCHS,
                         batch_size=batch_size, seed=seed, callback=callback)
@@ -175,10 +213,13 @@ def check_early_stopping(candidate):
     callback from candidate(X_val, Y_val, patience, steps_per_epoch), and compare when
     training stopped and what `best` holds with the reference; names the usual slips."""
     name = "early_stopping"
+    borrowed = _borrowed(candidate, name, EARLY_STOPPING_ANSWERS)
+    if borrowed is not None:
+        return borrowed
     with np.errstate(all="ignore"):
         runs = []
         for case in STOPPING_CASES:
-            got = _stopping_run(candidate, case)
+            got = _stopping_run(candidate, case, learner=True)
             if isinstance(got, Verdict):
                 return got
             runs.append((case, got, _stopping_run(reference_early_stopping, case)))
@@ -211,25 +252,33 @@ def _each_pair_once(labels, predicted, n_classes):
     return counts
 
 
+def _size_from_the_data(labels, predicted, n_classes):
+    return reference_confusion(labels, predicted, int(max(labels.max(), predicted.max())) + 1)
+
+
 CONFUSION_SLIPS = {
     "`counts[labels, predicted] += 1` counted each repeated pair only once": _each_pair_once,
     "the counts were divided by N (shares, not counts)":
         lambda labels, predicted, n: reference_confusion(labels, predicted, n) / len(labels),
+    "the size was taken from the data (the largest class seen + 1), not from n_classes: a "
+    "class that no sample has, true or predicted, lost its row and column": _size_from_the_data,
 }
+CONFUSION_ANSWERS = ("confusion_matrix", "reference_confusion")
 
 
 def _confusion_inputs(rng):
     n_classes = int(rng.integers(3, 7))
-    labels = rng.integers(0, n_classes, size=int(rng.integers(20, 60)))
+    present = n_classes - int(rng.integers(0, 2))     # sometimes the largest class is in no sample
+    labels = rng.integers(0, present, size=int(rng.integers(20, 60)))
     predicted = np.where(rng.uniform(size=labels.size) < 0.7, labels,
-                         rng.integers(0, n_classes, size=labels.size))
+                         rng.integers(0, present, size=labels.size))
     return labels, predicted, n_classes
 
 
 def check_confusion(candidate):
     """Check confusion(labels, predicted, n_classes) -> counts (n_classes, n_classes)."""
     return _checked(candidate, reference_confusion, _confusion_inputs, "confusion", 3,
-                    CONFUSION_SLIPS)
+                    CONFUSION_SLIPS, CONFUSION_ANSWERS)
 
 
 # -- exercise 3: McNemar's exact test ----------------------------------------------------
@@ -245,22 +294,22 @@ def _discordant(right_a, right_b):
 
 
 def _tail(right_a, right_b, below=1):
-    b, c = _discordant(right_a, right_b)
-    return sum(math.comb(b + c, k) for k in range(min(b, c) + below)) / 2 ** (b + c)
+    k, m = _discordant(right_a, right_b)
+    return sum(math.comb(k + m, h) for h in range(min(k, m) + below)) / 2 ** (k + m)
 
 
 def _chi2(right_a, right_b, correction):
-    b, c = _discordant(right_a, right_b)
-    return float(chi2.sf(max(abs(b - c) - correction, 0) ** 2 / (b + c), 1))
+    k, m = _discordant(right_a, right_b)
+    return float(chi2.sf(max(abs(k - m) - correction, 0) ** 2 / (k + m), 1))
 
 
 MCNEMAR_SLIPS = {
     "the tail was not doubled: that is the one-sided p-value": _tail,
-    "the doubled tail was not capped at 1 (with b = c it is above 1)":
+    "the doubled tail was not capped at 1 (with k = m it is above 1)":
         lambda a, b: 2 * _tail(a, b),
-    "the tail left out min(b, c) itself (P(X < min) instead of P(X ≤ min))":
+    "the tail left out min(k, m) itself (Pr(H < min) instead of Pr(H ≤ min))":
         lambda a, b: min(1.0, 2 * _tail(a, b, below=0)),
-    "the χ² approximation (b − c)² / (b + c) was used, not the exact binomial":
+    "the χ² approximation (k − m)² / (k + m) was used, not the exact binomial":
         lambda a, b: _chi2(a, b, 0),
     "the χ² approximation with continuity correction was used, not the exact binomial":
         lambda a, b: _chi2(a, b, 1),
@@ -268,28 +317,29 @@ MCNEMAR_SLIPS = {
     "N times": lambda a, b: min(1.0, 2 * sum(math.comb(a.size, k) for k in range(
         min(_discordant(a, b)) + 1)) / 2 ** a.size),
 }
+MCNEMAR_ANSWERS = ("mcnemar", "reference_mcnemar_p", "binomtest")
 
 
 def _mcnemar_inputs(rng):
     n = int(rng.integers(150, 400))
-    b, c = (int(k) for k in rng.integers(0, 12, size=2))
+    k, m = (int(count) for count in rng.integers(0, 12, size=2))
     if rng.uniform() < 0.4:
-        c = b                                   # equal counts: the doubled tail is above 1
+        m = k                                   # equal counts: the doubled tail is above 1
     both_wrong = int(rng.integers(0, 8))
     right_a = np.ones(n, dtype=bool)
     right_b = np.ones(n, dtype=bool)
-    right_b[:b] = False
-    right_a[b:b + c] = False
-    right_a[b + c:b + c + both_wrong] = right_b[b + c:b + c + both_wrong] = False
+    right_b[:k] = False
+    right_a[k:k + m] = False
+    right_a[k + m:k + m + both_wrong] = right_b[k + m:k + m + both_wrong] = False
     order = rng.permutation(n)
     return right_a[order], right_b[order]
 
 
 def check_mcnemar_p(candidate):
     """Check mcnemar_p(right_a, right_b) -> the two-sided exact p-value, on random pairs
-    of right/wrong arrays with few disagreements (some with b = c)."""
+    of right/wrong arrays with few disagreements (some with k = m)."""
     return _checked(candidate, reference_mcnemar_p, _mcnemar_inputs, "mcnemar_p", 4,
-                    MCNEMAR_SLIPS)
+                    MCNEMAR_SLIPS, MCNEMAR_ANSWERS)
 
 
 EXERCISES = {
