@@ -247,8 +247,8 @@ def test_an_answer_that_calls_the_reference_is_refused():
 
     def renamed(*args):
         return lent(*args)
-    from nnlib.evaluation import mcnemar
     from nnlib import metrics
+    from nnlib.evaluation import mcnemar
     for verdict in (check_early_stopping(borrowing), check_early_stopping(renamed),
                     check_confusion(lambda t, p, n: metrics.confusion_matrix(t, p, n)),
                     check_confusion(lambda t, p, n: reference_confusion(t, p, n)),
