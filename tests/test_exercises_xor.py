@@ -11,6 +11,7 @@ from scipy.special import expit
 import nnlib
 from nnlib.exercises.xor import (
     AFFINE_SLIPS,
+    CARD_GRAD_W,
     FROM_TO,
     GRADIENT_SLIPS,
     HIDDEN_ONE_MINUS_Z,
@@ -117,99 +118,93 @@ def test_xor_weights_wrong_shapes_and_values_never_raise():
     assert check_xor_weights(crashes).status == "error"
 
 
-# -- affine_backward ---------------------------------------------------------------------
+# -- affine_backward (the layer Z = A V + b, V = Wᵀ of shape (n_in, n_out)) ---------------
 def test_affine_backward_reference_matches_finite_differences():
     rng = np.random.default_rng(1)
-    A_in, W, b = rng.normal(size=(5, 3)), rng.normal(size=(2, 3)), rng.normal(size=2)
+    A_in, V, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
     target = rng.normal(size=(5, 2))
 
     def loss():            # any scalar function of Z works; this one has dL/dZ = Z - target
-        Z = A_in @ W.T + b
+        Z = A_in @ V + b
         return 0.5 * np.sum((Z - target) ** 2)
 
-    grad_out = A_in @ W.T + b - target
-    grad_A, grad_W, grad_b = reference_affine_backward(grad_out, A_in, W)
-    for array, analytic in ((A_in, grad_A), (W, grad_W), (b, grad_b)):
+    grad_out = A_in @ V + b - target
+    grad_A, grad_V, grad_b = reference_affine_backward(grad_out, A_in, V)
+    for array, analytic in ((A_in, grad_A), (V, grad_V), (b, grad_b)):
         numeric = nnlib.numerical_gradient(lambda _: loss(), array.reshape(-1)).reshape(array.shape)
         assert nnlib.relative_error(analytic, numeric) < 1e-8
 
 
-def loop_affine_backward(grad_out, A_in, W):
-    """The three sums of the lesson, one index at a time."""
+def loop_affine_backward(grad_out, A_in, V):
+    """The three sums of the solution, one index at a time."""
     N, n_out = grad_out.shape
     n_in = A_in.shape[1]
-    grad_A, grad_W, grad_b = np.zeros((N, n_in)), np.zeros((n_out, n_in)), np.zeros(n_out)
+    grad_A, grad_V, grad_b = np.zeros((N, n_in)), np.zeros((n_in, n_out)), np.zeros(n_out)
     for n in range(N):
         for j in range(n_out):
             grad_b[j] += grad_out[n, j]
             for k in range(n_in):
-                grad_A[n, k] += grad_out[n, j] * W[j, k]
-                grad_W[j, k] += grad_out[n, j] * A_in[n, k]
-    return grad_A, grad_W, grad_b
+                grad_A[n, k] += grad_out[n, j] * V[k, j]
+                grad_V[k, j] += grad_out[n, j] * A_in[n, k]
+    return grad_A, grad_V, grad_b
 
 
 def test_affine_backward_accepts_a_solution_and_refuses_a_stub():
     assert check_affine_backward(loop_affine_backward).status == "correct"
 
-    def stub(grad_out, A_in, W):
+    def stub(grad_out, A_in, V):
         raise NotImplementedError
 
     assert check_affine_backward(stub).status == "not implemented"
 
 
 def test_affine_backward_names_each_slip():
-    def transposed_bug(grad_out, A_in, W):      # per sample: M @ g instead of M.T @ g
-        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
-        return grad_out @ W.T, grad_W, grad_b
+    def untransposed_bug(grad_out, A_in, V):      # V where V.T belongs
+        grad_A, grad_V, grad_b = loop_affine_backward(grad_out, A_in, V)
+        return grad_out @ V, grad_V, grad_b
 
-    def mean_bias(grad_out, A_in, W):
-        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
-        return grad_A, grad_W, grad_b / len(A_in)
+    def card_grad_W(grad_out, A_in, V):           # the card's BP4, shaped like W
+        grad_A, grad_V, grad_b = loop_affine_backward(grad_out, A_in, V)
+        return grad_A, grad_V.T, grad_b
 
-    def unsummed_bias(grad_out, A_in, W):
-        grad_A, grad_W, _ = loop_affine_backward(grad_out, A_in, W)
-        return grad_A, grad_W, grad_out.copy()
+    def mean_bias(grad_out, A_in, V):
+        grad_A, grad_V, grad_b = loop_affine_backward(grad_out, A_in, V)
+        return grad_A, grad_V, grad_b / len(A_in)
 
-    def bias_over_rows(grad_out, A_in, W):
-        grad_A, grad_W, _ = loop_affine_backward(grad_out, A_in, W)
-        return grad_A, grad_W, np.array([row.sum() for row in grad_out])
+    def unsummed_bias(grad_out, A_in, V):
+        grad_A, grad_V, _ = loop_affine_backward(grad_out, A_in, V)
+        return grad_A, grad_V, grad_out.copy()
 
-    def divided_by_N(grad_out, A_in, W):
-        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
-        return grad_A, grad_W / len(A_in), grad_b / len(A_in)
+    def bias_over_rows(grad_out, A_in, V):
+        grad_A, grad_V, _ = loop_affine_backward(grad_out, A_in, V)
+        return grad_A, grad_V, np.array([row.sum() for row in grad_out])
 
-    wrong = dict(zip(AFFINE_SLIPS, (transposed_bug, mean_bias, unsummed_bias, bias_over_rows,
-                                    divided_by_N)))
-    assert len(wrong) == len(AFFINE_SLIPS)
+    def divided_by_N(grad_out, A_in, V):
+        grad_A, grad_V, grad_b = loop_affine_backward(grad_out, A_in, V)
+        return grad_A, grad_V / len(A_in), grad_b / len(A_in)
+
+    wrong = dict(zip(AFFINE_SLIPS, (untransposed_bug, card_grad_W, mean_bias, unsummed_bias,
+                                    bias_over_rows, divided_by_N)))
+    assert len(wrong) == len(AFFINE_SLIPS) and CARD_GRAD_W in wrong
     for slip, candidate in wrong.items():
         verdict = check_affine_backward(candidate)
-        assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, slip
+        assert verdict.status in ("wrong values", "wrong shape") and verdict.slip == slip, (slip, verdict)
         assert slip in repr(verdict)
+    assert "affine_backward (grad_V)" in repr(check_affine_backward(card_grad_W))
 
 
 def test_affine_backward_other_verdicts():
-    def transposed_weight_gradient(grad_out, A_in, W):
-        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
-        return grad_A, grad_W.T, grad_b
-
-    # The first input set is square, so the transposed (n_in, n_out) result has the right
-    # shape there; the core recognises it as the transpose.
-    verdict = check_affine_backward(transposed_weight_gradient)
-    assert verdict.status == "wrong values" and "affine_backward (grad_W)" in repr(verdict)
-    assert "(result" not in repr(verdict)
-    assert verdict.slip == "the result is the transpose of the right one"
-
-    def two_results(grad_out, A_in, W):
-        return loop_affine_backward(grad_out, A_in, W)[:2]
+    def two_results(grad_out, A_in, V):
+        return loop_affine_backward(grad_out, A_in, V)[:2]
 
     assert check_affine_backward(two_results).status == "wrong shape"
 
-    def keepdims_bias(grad_out, A_in, W):
-        grad_A, grad_W, grad_b = loop_affine_backward(grad_out, A_in, W)
-        return grad_A, grad_W, grad_b.reshape(1, -1)
+    def keepdims_bias(grad_out, A_in, V):
+        grad_A, grad_V, grad_b = loop_affine_backward(grad_out, A_in, V)
+        return grad_A, grad_V, grad_b.reshape(1, -1)
 
     verdict = check_affine_backward(keepdims_bias)
-    assert verdict.status == "wrong shape" and "(1, 3)" in repr(verdict)
+    assert verdict.status == "wrong shape" and "(1, 3)" in repr(verdict) and "(result" not in repr(verdict)
 
 
 # -- gradient_221 -------------------------------------------------------------------------

@@ -6,7 +6,8 @@ the mean squared error, loss = mean over the N samples of ½(a − y)².
 
 check_xor_weights(xor_weights)          XOR's weights set by hand: hidden neuron 0 computes
                                         OR, hidden neuron 1 AND, the output "OR and not AND"
-check_affine_backward(affine_backward)  the backward pass of an affine layer, derived
+check_affine_backward(affine_backward)  the backward pass of an affine layer stored the other
+                                        way round, Z = A V + b with V = Wᵀ, derived
 check_gradient_221(gradient_221)        find the bug: the whole gradient (dW0, db0, dW1,
                                         db1) of the 2-2-1 network, with the planted bug
                                         and the usual backprop slips named
@@ -17,7 +18,7 @@ Each returns a Verdict that names the usual slip when it sees one, and never rai
 import numpy as np
 from scipy.special import expit
 
-from .core import Verdict, call, check
+from .core import TRANSPOSED, Verdict, call, check
 
 # -- Exercise 1: xor_weights ----------------------------------------------------------------
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])   # rows (x_0, x_1)
@@ -124,37 +125,39 @@ def check_xor_weights(candidate):
 
 
 # -- Exercise 2: affine_backward ----------------------------------------------------------
-def reference_affine_backward(grad_out, A_in, W):
-    """Gradients of an affine layer Z = A_in @ W.T + b, given grad_out = dL/dZ.
+def reference_affine_backward(grad_out, A_in, V):
+    """Gradients of an affine layer stored the other way round, Z = A_in @ V + b (V = Wᵀ),
+    given grad_out = dL/dZ.
 
-    grad_out (N, n_out), A_in (N, n_in), W (n_out, n_in).
-    Returns (dL/dA_in (N, n_in), dL/dW (n_out, n_in), dL/db (n_out,)).
+    grad_out (N, n_out), A_in (N, n_in), V (n_in, n_out).
+    Returns (dL/dA_in (N, n_in), dL/dV (n_in, n_out), dL/db (n_out,)).
     """
-    return grad_out @ W, grad_out.T @ A_in, grad_out.sum(axis=0)
+    return grad_out @ V.T, A_in.T @ grad_out, grad_out.sum(axis=0)
 
 
+CARD_GRAD_W = "grad_V is the card's Δᵀ A, shaped like W (n_out, n_in), not like V (n_in, n_out)"
 AFFINE_SLIPS = {
-    "grad_A_in uses W.T where W belongs (per sample W δ instead of Wᵀ δ)":
-        lambda G, A, W: (G @ W.T, G.T @ A, G.sum(axis=0)),
+    "grad_A_in uses V where V.T belongs": lambda G, A, V: (G @ V, A.T @ G, G.sum(axis=0)),
+    CARD_GRAD_W: lambda G, A, V: (G @ V.T, G.T @ A, G.sum(axis=0)),
     "the bias gradient is averaged over the batch instead of summed":
-        lambda G, A, W: (G @ W, G.T @ A, G.mean(axis=0)),
+        lambda G, A, V: (G @ V.T, A.T @ G, G.mean(axis=0)),
     "the bias gradient is not summed over the batch":
-        lambda G, A, W: (G @ W, G.T @ A, G),
+        lambda G, A, V: (G @ V.T, A.T @ G, G),
     "the bias gradient is summed over the wrong axis":
-        lambda G, A, W: (G @ W, G.T @ A, G.sum(axis=1)),
-    "grad_W and grad_b are divided by N, which grad_out already holds":
-        lambda G, A, W: (G @ W, G.T @ A / len(A), G.sum(axis=0) / len(A)),
+        lambda G, A, V: (G @ V.T, A.T @ G, G.sum(axis=1)),
+    "grad_V and grad_b are divided by N, which grad_out already holds":
+        lambda G, A, V: (G @ V.T, A.T @ G / len(A), G.sum(axis=0) / len(A)),
 }
 
 
 def _affine_inputs(sizes):
-    # The first layer is square but not symmetric, so using W.T where W belongs (the
+    # The first layer is square but not symmetric, so using V where V.T belongs (the
     # classic mistake) gives the right shapes and wrong values; the others are not square.
     sizes = list(sizes)
 
     def make(rng):
         n, n_in, n_out = sizes.pop(0)
-        return rng.normal(size=(n, n_out)), rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in))
+        return rng.normal(size=(n, n_out)), rng.normal(size=(n, n_in)), rng.normal(size=(n_in, n_out))
     return make
 
 
@@ -167,10 +170,15 @@ def _named(verdict, names):
 
 
 def check_affine_backward(candidate):
-    """Compare `candidate(grad_out, A_in, W)` -> (grad_A_in, grad_W, grad_b) with the reference."""
-    return _named(check(candidate, reference_affine_backward,
-                        _affine_inputs([(5, 3, 3), (4, 3, 2), (6, 2, 4)]), name="affine_backward",
-                        slips=AFFINE_SLIPS), ("grad_A_in", "grad_W", "grad_b"))
+    """Compare `candidate(grad_out, A_in, V)` -> (grad_A_in, grad_V, grad_b) with the reference,
+    for the layer Z = A_in @ V + b."""
+    verdict = _named(check(candidate, reference_affine_backward,
+                           _affine_inputs([(5, 3, 3), (4, 3, 2), (6, 2, 4)]), name="affine_backward",
+                           slips=AFFINE_SLIPS), ("grad_A_in", "grad_V", "grad_b"))
+    if verdict.slip == TRANSPOSED and "(grad_V)" in verdict.message:     # the card's form, W's shape
+        return Verdict(verdict.status, f"{verdict.message} It looks like {CARD_GRAD_W}.",
+                       verdict.max_difference, CARD_GRAD_W)
+    return verdict
 
 
 # -- Exercise 3: gradient_221 (find the bug) ------------------------------------------------
