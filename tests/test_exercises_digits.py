@@ -255,3 +255,18 @@ def test_an_answer_that_calls_the_reference_is_refused():
                     check_mcnemar_p(lambda a, b: mcnemar(a, b)[2]),
                     check_mcnemar_p(lambda a, b: binomtest(int(np.sum(a & ~b)), int(np.sum(a != b))).pvalue)):
         assert verdict.status == "not implemented" and "write it yourself" in verdict.message, verdict
+
+
+def test_mcnemar_checker_tries_no_disagreement_and_a_significant_table():
+    """Among the drawn tables: k = m = 0 (p must be 1) and a one-sided one with p < 0.05; an
+    answer wrong only where the models never disagree is refused."""
+    tables = [(int(np.sum(a & ~b)), int(np.sum(~a & b))) for a, b in checkers._drawn(
+        checkers._mcnemar_inputs, 6)()]
+    assert (0, 0) in tables
+    assert any(checkers.reference_mcnemar_p(*checkers._mcnemar_inputs(np.random.default_rng(s)))
+               < 0.05 for s in range(20))
+    assert any(k == 0 and m >= 7 for k, m in tables)
+
+    def zero_when_no_disagreement(a, b):
+        return 0.0 if not np.any(a != b) else coin_p(a, b)
+    assert not check_mcnemar_p(zero_when_no_disagreement)

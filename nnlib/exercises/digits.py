@@ -35,7 +35,12 @@ def _name_the_slip(verdict, candidate, slips, all_inputs):
         return verdict
     for slip, wrong in slips.items():
         try:
-            if all(matches(candidate(*args), wrong(*args)) for args in all_inputs()):
+            # inputs where the slip itself is undefined (NaN, as χ² with no disagreement) are
+            # left out
+            pairs = [(candidate(*args), wrong(*args)) for args in all_inputs()]
+            pairs = [(got, slipped) for got, slipped in pairs
+                     if not (np.ndim(slipped) == 0 and np.isnan(slipped))]
+            if pairs and all(matches(got, slipped) for got, slipped in pairs):
                 return Verdict(verdict.status, f"{verdict.message} It looks like {slip}.",
                                verdict.max_difference, slip=slip)
         except Exception:  # a slip (or a candidate) that fails on some input is not this one
@@ -300,6 +305,8 @@ def _tail(right_a, right_b, below=1):
 
 def _chi2(right_a, right_b, correction):
     k, m = _discordant(right_a, right_b)
+    if k + m == 0:
+        return float("nan")                     # no disagreement: the statistic is 0 / 0
     return float(chi2.sf(max(abs(k - m) - correction, 0) ** 2 / (k + m), 1))
 
 
@@ -323,8 +330,13 @@ MCNEMAR_ANSWERS = ("mcnemar", "reference_mcnemar_p", "binomtest")
 def _mcnemar_inputs(rng):
     n = int(rng.integers(150, 400))
     k, m = (int(count) for count in rng.integers(0, 12, size=2))
-    if rng.uniform() < 0.4:
+    kind = rng.uniform()
+    if kind < 0.2:
         m = k                                   # equal counts: the doubled tail is above 1
+    elif kind < 0.45:
+        k = m = 0                               # no disagreement at all: p = 1
+    elif kind < 0.65:
+        k, m = 0, 7 + m % 3                     # one-sided: significant at 5 %
     both_wrong = int(rng.integers(0, 8))
     right_a = np.ones(n, dtype=bool)
     right_b = np.ones(n, dtype=bool)
@@ -337,8 +349,9 @@ def _mcnemar_inputs(rng):
 
 def check_mcnemar_p(candidate):
     """Check mcnemar_p(right_a, right_b) -> the two-sided exact p-value, on random pairs
-    of right/wrong arrays with few disagreements (some with k = m)."""
-    return _checked(candidate, reference_mcnemar_p, _mcnemar_inputs, "mcnemar_p", 4,
+    of right/wrong arrays with few disagreements (some with k = m, one with none, one
+    significant)."""
+    return _checked(candidate, reference_mcnemar_p, _mcnemar_inputs, "mcnemar_p", 6,
                     MCNEMAR_SLIPS, MCNEMAR_ANSWERS)
 
 
