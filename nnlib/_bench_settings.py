@@ -27,6 +27,8 @@ BETA2S = (0.9, 0.99, 0.999, 0.9999)         # Adam's β₂
 LOSSES = {"cross-entropy": "cross_entropy", "squared error": "mse"}
 REGRESSION_LOSS = "squared error"    # the only loss of a regression net (identity output)
 TARGET_NAME = "your target"    # the data menu's entry for TestBench(target=...)
+INIT_SCHEMES = {"auto": "auto (He for ReLUs, else Xavier)", "xavier": "Xavier",
+                "he": "He", "uniform": "uniform ±1/√n_in"}   # nnlib.initializers.INITS
 INIT_SCALES = (0.1, 0.5, 1.0, 2.0, 4.0)    # times the Xavier (He for ReLUs) starting weights
 # the batch size runs from 1 to the number of training samples (full batch): batch_range
 BATCH_MIN = 1
@@ -112,7 +114,7 @@ def check_batch(batch_size, n_train):
 def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
                    smoothing, regularisation="none", regularisation_rate=0.01, beta=0.9,
                    beta2=0.999, loss="cross-entropy", init_scale=1.0, target=False,
-                   training_percent=75):
+                   training_percent=75, init="auto"):
     """Refuse at the door what a control could not show: never move a value silently.
     target: True if the bench has a target function (TARGET_NAME is then a data set)."""
     if not isinstance(hidden, str):
@@ -135,6 +137,7 @@ def check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples,
     one_of("beta2", beta2, BETA2S)
     check_loss(loss, dataset)
     one_of("init_scale", init_scale, INIT_SCALES)
+    choice("init", init, list(INIT_SCHEMES))
 
 
 def one_of(name, value, values):

@@ -74,7 +74,9 @@ class TestBench(BenchControls):
     step towards 0 and stop there) or 'L2' (its weight_decay; for Adam decoupled, AdamW)
     and its rate λ, on the weights and not the biases. The network: hidden layers as text
     ("8, 8") or with the "+ layer", "− layer" and per-layer "+ a_l", "− a_l" buttons (at
-    most MAX_HIDDEN_LAYERS layers of 1 … MAX_WIDTH), activation, loss, initial scale.
+    most MAX_HIDDEN_LAYERS layers of 1 … MAX_WIDTH), activation, loss, the initialisation
+    (init: 'auto', He for ReLU-type layers and Xavier otherwise, or one of
+    nnlib.initializers.INITS) and its scale.
 
     Problem type follows from the data set, as in TensorFlow Playground: the two-class sets
     are classification (a sigmoid output, cross-entropy or squared error, the map shows the
@@ -142,7 +144,8 @@ class TestBench(BenchControls):
                  lr=0.3, steps=200, batch_size=32, n_samples=200, noise=0.15, seed=0,
                  smoothing="raw", panel="gradient norms", regularisation="none",
                  regularisation_rate=0.01, beta=0.9, beta2=0.999, loss=None, init_scale=1.0,
-                 target=None, target_inputs=2, features=DEFAULT_FEATURES, training_percent=75):
+                 target=None, target_inputs=2, features=DEFAULT_FEATURES, training_percent=75,
+                 init="auto"):
         import ipywidgets as widgets  # only the widget needs it
 
         if target is not None:
@@ -155,7 +158,8 @@ class TestBench(BenchControls):
             dataset = "moons" if target is None else TARGET_NAME
         check_settings(dataset, hidden, activation, optimizer, lr, steps, n_samples, noise,
                        smoothing, regularisation, regularisation_rate, beta, beta2, loss,
-                       init_scale, target=target is not None, training_percent=training_percent)
+                       init_scale, target=target is not None, training_percent=training_percent,
+                       init=init)
         loss = check_loss(loss, dataset)
         self._features = features = check_features(features)
         # the loss a classification set goes back to after a regression set
@@ -182,7 +186,7 @@ class TestBench(BenchControls):
                         n_samples=n_samples, noise=noise, smoothing=smoothing, panel=panel,
                         regularisation=regularisation, regularisation_rate=regularisation_rate,
                         beta=beta, beta2=beta2, loss=loss, init_scale=init_scale,
-                        features=features, training_percent=training_percent)
+                        features=features, training_percent=training_percent, init=init)
         self._widgets = widgets
         self._build_controls(widgets, settings, n_train)
         self.live = LiveControls(widgets, self._style, self._show_step, self._guard)
@@ -198,7 +202,7 @@ class TestBench(BenchControls):
             self._new_data: (self.samples_slider, self.training_slider, self.noise_slider,
                              self.dataset_menu),
             self._new_network: (self.hidden_text, self.activation_menu, self.loss_menu,
-                                self.init_menu),
+                                self.init_scheme_menu, self.init_menu),
             self._redraw: (self.smoothing_buttons,),
             self._change_panel: (self.panel_buttons,),
         }
@@ -333,7 +337,7 @@ class TestBench(BenchControls):
         regression = kind_of(self.dataset_menu.value) == REGRESSION
         self.net = build_net(self.net_data[0].shape[1], self._hidden, self.activation_menu.value,
                              seed=self.weights_seed, loss=LOSSES[self.loss_menu.value],
-                             init_scale=self.init_menu.value,
+                             init_scale=self.init_menu.value, init=self.init_scheme_menu.value,
                              output="identity" if regression else "sigmoid")
         self.view = self.net if plain else FeatureInputs(self.net, features)
         self.checkpoint = self.net.weights.flat.copy()

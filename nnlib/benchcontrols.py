@@ -12,6 +12,7 @@ from ._bench_settings import (
     BETA2S,
     BETAS,
     INIT_SCALES,
+    INIT_SCHEMES,
     LOSSES,
     LR_DECADES,
     MAX_HIDDEN_LAYERS,
@@ -77,7 +78,8 @@ class BenchControls:
             self.training_slider, self.noise_slider, self.hidden_text, self.activation_menu,
             self.optimizer_menu, self.beta_menu, self.beta2_menu, self.dataset_menu,
             self.smoothing_buttons,
-            self.regularisation_menu, self.rate_menu, self.loss_menu, self.init_menu)}
+            self.regularisation_menu, self.rate_menu, self.loss_menu, self.init_scheme_menu,
+            self.init_menu)}
 
     def _make_sliders(self, widgets, s, n_train):
         def slider(kind, value, limits, description, **options):
@@ -120,6 +122,8 @@ class BenchControls:
                                  s["dataset"], "data set")
         self.loss_menu = menu(list(LOSSES), s["loss"], "loss",   # regression: fixed
                               disabled=kind_of(s["dataset"]) == REGRESSION)
+        self.init_scheme_menu = menu([(label, name) for name, label in INIT_SCHEMES.items()],
+                                     s["init"], "initialisation")
         self.init_menu = menu([(f"× {scale:g}", scale) for scale in INIT_SCALES],
                               s["init_scale"], "initial weights")
         self.smoothing_buttons = widgets.ToggleButtons(
@@ -196,7 +200,7 @@ class BenchControls:
                    self.hidden_text,
                    row("layers", self.add_layer_button, self.remove_layer_button),
                    row("neurons", self.neuron_buttons),
-                   self.activation_menu, self.loss_menu, self.init_menu,
+                   self.activation_menu, self.loss_menu, self.init_scheme_menu, self.init_menu,
                    self.grid_button, self.save_button, self.restore_button),
         ], layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
         self.image.add_class("nnlib-bench-figure")

@@ -28,6 +28,7 @@ from .curvature import sharpness
 from .data import check_features, feature_matrix
 from .gradcheck import GradientCheckReport, gradient_check
 from .history import History, TrainingDiverged
+from .initializers import INITS
 from .network import MLP, check_network
 from .optim import SCIPY_METHODS, STEP_OPTIMIZERS, check_name
 from .training import step_optimizer, train
@@ -44,12 +45,12 @@ GRID_LRS.flags.writeable = False
 
 
 def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0, loss="cross_entropy",
-              init_scale=1.0, output="sigmoid"):
+              init_scale=1.0, output="sigmoid", init="auto"):
     """MLP [n_in, *hidden, 1] with a sigmoid output and `loss` ('cross_entropy' or 'mse'),
-    or for regression (output='identity') an identity output, its loss 'mse'. He
-    initialisation for ReLU-type layers, Xavier otherwise, its weights (not the
-    biases) times `init_scale` > 0. hidden: a sequence of widths (e.g. [8, 8], or [] for
-    none); seed: None or an integer ≥ 0."""
+    or for regression (output='identity') an identity output, its loss 'mse'. init: one of
+    nnlib.initializers.INITS, or 'auto': He initialisation for ReLU-type layers, Xavier
+    otherwise; its weights (not the biases) times `init_scale` > 0. hidden: a sequence of
+    widths (e.g. [8, 8], or [] for none); seed: None or an integer ≥ 0."""
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
         raise TypeError(f"hidden must be a sequence of layer widths like [8, 8] "
                         f"(one layer of 8: [8]), got {hidden!r}")
@@ -58,7 +59,8 @@ def build_net(n_in, hidden=(8, 8), activation="tanh", seed=0, loss="cross_entrop
     if output == "identity" and loss != "mse":
         raise ValueError(f"loss must be 'mse' for a regression net (output='identity'), got "
                          f"{loss!r}: cross-entropy needs outputs in (0, 1)")
-    init = "he" if activation in ("relu", "leaky_relu") else "xavier"
+    if choice("init", init, ["auto", *INITS]) == "auto":
+        init = "he" if activation in ("relu", "leaky_relu") else "xavier"
     net = MLP([n_in, *hidden, 1], activation=activation, output_activation=output,
               loss=loss, init=init, seed=seed)
     for W in net.Ws:

@@ -117,7 +117,7 @@ def test_bench_starts_trained_with_all_controls(bench):
                             (bench.samples_slider, SAMPLES_RANGE),
                             (bench.noise_slider, NOISE_RANGE)]:
         assert (control.min, control.max, control.step) == limits
-    assert len(bench.controls) == 17
+    assert len(bench.controls) == 18
     for name, control in bench.controls.items():
         assert control.description == name
     assert list(bench.dataset_menu.options) == list(DATASETS)
@@ -1032,3 +1032,21 @@ def test_the_training_share_splits_the_samples_and_the_batch_follows():
     with pytest.raises(ValueError, match="training_percent must be an integer from 10 to 90 in "
                                          "steps of 5, got 42"):
         TestBench(training_percent=42)
+
+
+@pytest.mark.parametrize("scheme", ["xavier", "he", "uniform"])
+def test_the_initialisation_menu_builds_the_net_with_that_scheme(scheme):
+    """The scheme reaches the net: its starting weights are MLP(init=scheme)'s of the same
+    seed, times the scale; 'auto' is He for ReLUs and Xavier otherwise."""
+    bench = TestBench(steps=10, init=scheme, init_scale=2.0)
+    plain = nnlib.MLP([2, 8, 8, 1], activation="tanh", loss="cross_entropy", init=scheme,
+                      seed=bench.weights_seed)
+    for W, W_plain in zip(bench.net.weights.split(bench.checkpoint)[0::2], plain.Ws):
+        np.testing.assert_array_equal(W, 2.0 * W_plain)
+    bench.init_scheme_menu.value = "auto"
+    bench.activation_menu.value = "relu"
+    he = nnlib.MLP([2, 8, 8, 1], activation="relu", loss="cross_entropy", init="he",
+                   seed=bench.weights_seed)
+    np.testing.assert_array_equal(bench.net.weights.split(bench.checkpoint)[0], 2.0 * he.Ws[0])
+    with pytest.raises(ValueError, match="unknown init 'glorot'"):
+        TestBench(init="glorot")

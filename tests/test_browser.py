@@ -363,8 +363,9 @@ CLIPPED_CONTROLS = """(node) => {
 def check_bench(page, node, where):
     """The bench's controls are all there, none is clipped, and each has a name that a
     screen reader says (axe-core's rules)."""
-    # optimizer, β, β₂, regularisation, its rate, data set, activation, loss, initial weights
-    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 9, where
+    # optimizer, β, β₂, regularisation, its rate, data set, activation, loss, initialisation,
+    # initial weights
+    assert node.evaluate("n => n.querySelectorAll('.widget-dropdown select').length") == 10, where
     problems = page.evaluate(CLIPPED_CONTROLS, node)
     assert problems == [], f"{where}: {problems}"
     # the check sees clipping: a description squeezed narrower than its text is reported
