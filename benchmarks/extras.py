@@ -60,7 +60,8 @@ def movie_render(repeats=3):
     for _ in range(repeats):
         start = time.perf_counter()
         anim = animation.animate_weights(history, net, layer=0, max_frames=60)
-        animation.to_html(anim, progress=False)
+        animation.to_html(anim, "The input weights of a trained logistic regression, frame by frame.",
+                          progress=False)
         times.append(time.perf_counter() - start)
     return {"60-frame weight movie, build + HTML player (median of "
             f"{repeats})": f"{statistics.median(times):.2f} s (target ≤ 3 s)"}
