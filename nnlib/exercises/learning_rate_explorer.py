@@ -56,6 +56,20 @@ def _named(verdict, got, slips, rtol=1e-6):
     return verdict
 
 
+def _never_raises(checker):
+    """`checker`, returning a "wrong values" Verdict instead of raising when what the
+    learner's function returned cannot even be compared (a checker never raises)."""
+    @functools.wraps(checker)
+    def guarded(candidate, name=None):
+        name = name or checker.__name__.removeprefix("check_")
+        try:
+            return checker(candidate, name)
+        except (Exception, SystemExit) as exc:  # the learner's result may be anything
+            return Verdict("wrong values", f"{name} returned something that cannot be compared "
+                           f"with the reference ({type(exc).__name__}: {exc}).")
+    return guarded
+
+
 # -- Exercise 1: hessian_vector_product and power_iteration ----------------------------------
 def reference_hessian_vector_product(net, X, Y, v, h=1e-5):
     """H v (n_params,) for the Hessian of net.loss(X, Y) at the current weights, by central
@@ -72,6 +86,7 @@ def _one_sided(net, X, Y, v, h=1e-5):
     return (plus - net.gradient(X, Y)) / h
 
 
+@_never_raises
 def check_hessian_vector_product(candidate, name="hessian_vector_product"):
     """Call candidate(net, X, Y, v) on three small networks with vectors v of length ≠ 1 and
     compare with nnlib.curvature.hessian_vector_product; the weights must be put back."""
@@ -132,6 +147,7 @@ def _power_case(rng, eigenvalues):
     return (H + H.T) / 2, 2.5 * rng.normal(size=n)
 
 
+@_never_raises
 def check_power_iteration(candidate, name="power_iteration"):
     """Call candidate(multiply, v, iterations) with multiply(u) = H @ u for symmetric
     matrices H; the eigenvalue must match eigh's largest in magnitude, sign included, and
@@ -193,6 +209,7 @@ def reference_descent_bound(net, X, Y):
     return 2 * (g @ g) / curvature if curvature > 0 else np.inf
 
 
+@_never_raises
 def check_descent_bound(candidate, name="descent_bound"):
     """Call candidate(net, X, Y) on three small networks (on the last, gᵀHg < 0) and compare
     with 2 gᵀg / gᵀHg (np.inf where gᵀHg ≤ 0), naming the usual slips."""
@@ -331,6 +348,7 @@ def _range_test_case(case):
     return build_net(X.shape[1], hidden, activation, seed=net_seed), X, Y, settings
 
 
+@_never_raises
 def check_smoothed_range_test(candidate, name="smoothed_range_test"):
     """Call `candidate(net, X, Y, lr_min=..., lr_max=..., steps=..., batch_size=..., beta=...,
     seed=...)` on three small networks and compare (rates, smoothed losses) with the
