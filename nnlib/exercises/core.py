@@ -180,17 +180,9 @@ def compare(name, got, expected, rtol, atol, index=""):
             if verdict is not None:
                 return verdict
         return None
-    not_real = _not_real(got)
-    if not_real:
-        return Verdict("wrong values", f"{name} returned {not_real}, expected real numbers "
-                       "(floats, not text or complex numbers)")
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except OverflowError:  # an int too large for a float, such as 2**2000
-        return Verdict("wrong values", f"{name} returned a number too large for a float "
-                       "(an int beyond 1.8e308), expected floats")
-    except Exception:  # ragged, not numbers, or an object whose conversion raises
-        return Verdict("wrong shape", f"{name} returned {type(got).__name__}, expected numbers")
+    got, verdict = as_floats(name, got)
+    if verdict is not None:
+        return verdict
     expected = np.asarray(expected, dtype=np.float64)
     transposed = (got.ndim == 2 and got.shape == expected.T.shape
                   and np.allclose(got.T, expected, rtol=rtol, atol=atol))
@@ -204,6 +196,24 @@ def compare(name, got, expected, rtol, atol, index=""):
         return Verdict("wrong values", f"{name}: wrong values, {how_far(diff, expected)}.{note}",
                        diff, slip=slip)
     return None
+
+
+def as_floats(name, got):
+    """(`got` as a float64 array, None), or (None, a Verdict saying why it is not real numbers):
+    text, complex numbers, an int too large for a float, a ragged list, an object whose
+    conversion raises. Whatever a learner's function returns, this never raises."""
+    not_real = _not_real(got)
+    if not_real:
+        return None, Verdict("wrong values", f"{name} returned {not_real}, expected real numbers "
+                             "(floats, not text or complex numbers)")
+    try:
+        return np.asarray(got, dtype=np.float64), None
+    except OverflowError:  # an int too large for a float, such as 2**2000
+        return None, Verdict("wrong values", f"{name} returned a number too large for a float "
+                             "(an int beyond 1.8e308), expected floats")
+    except Exception:  # ragged, not numbers, or an object whose conversion raises
+        return None, Verdict("wrong shape", f"{name} returned {type(got).__name__}, "
+                             "expected numbers")
 
 
 def how_far(diff, expected):
