@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnlib.exercises import Verdict, check, lesson_exercises, lessons
-from nnlib.exercises.core import TRANSPOSED
+from nnlib.exercises.core import TRANSPOSED, compare
 
 
 def reference(A, W):
@@ -57,6 +57,18 @@ def test_right_numbers_as_text_or_complex_are_wrong_and_say_why(wrong, words):
     assert not verdict and verdict.status == "wrong values"
     for word in words:
         assert word in repr(verdict)
+
+
+@pytest.mark.parametrize("got, expected, words", [
+    ([1.0, np.inf, 3.0], [1.0, np.inf, 4.0], "the largest difference is 25 % of"),  # inf agrees
+    ([1.0, np.inf, 3.0], [1.0, 2.0, 3.0], "inf or nan where the reference is finite (1 of 3"),
+    ([1.0, 2.0, 3.0], [1.0, np.inf, 3.0], "a finite number where the reference is inf or nan"),
+    ([1.0, -np.inf, 3.0], [1.0, np.inf, 3.0], "inf or nan of another kind"),
+    ([np.nan, 2.0], [np.nan, 3.0], "the largest difference is 33.3 % of")])
+def test_wrong_values_are_measured_where_both_are_finite_and_inf_where_they_differ(got, expected,
+                                                                                     words):
+    verdict = compare("f", np.array(got), np.array(expected), 1e-6, 1e-9)
+    assert verdict.status == "wrong values" and words in verdict.message, verdict.message
 
 
 def test_errors_in_learner_code_are_reported_not_raised():

@@ -192,10 +192,29 @@ def compare(name, got, expected, rtol, atol, index=""):
         return Verdict("wrong shape", f"{name} returned shape {got.shape}, expected "
                        f"{expected.shape}.{note}", slip=slip)
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        diff = float(np.nanmax(np.abs(got - expected))) if np.isfinite(got).all() else float("inf")
-        return Verdict("wrong values", f"{name}: wrong values, {how_far(diff, expected)}.{note}",
-                       diff, slip=slip)
+        diff, words = _difference(got, expected)
+        return Verdict("wrong values", f"{name}: wrong values, {words}.{note}", diff, slip=slip)
     return None
+
+
+def _difference(got, expected):
+    """(largest difference, in words) of two arrays of one shape that differ: where one is
+    inf or nan and the other is not (or is the other inf), that is said; else the largest
+    difference where both are finite, relative to the reference's largest finite entry."""
+    finite_got, finite_expected = np.isfinite(got), np.isfinite(expected)
+    with np.errstate(invalid="ignore"):
+        same_kind = (got == expected) | (np.isnan(got) & np.isnan(expected))
+    for wrong, words in ((~finite_got & finite_expected, "inf or nan where the reference is finite"),
+                         (finite_got & ~finite_expected, "a finite number where the reference "
+                                                         "is inf or nan"),
+                         (~finite_got & ~finite_expected & ~same_kind,
+                          "inf or nan of another kind where the reference is inf or nan")):
+        if wrong.any():
+            where = f" ({np.count_nonzero(wrong)} of {got.size} entries)" if got.size > 1 else ""
+            return float("inf"), words + where
+    both = finite_got & finite_expected
+    diff = float(np.abs(got[both] - expected[both]).max())
+    return diff, how_far(diff, expected[both])
 
 
 def as_floats(name, got):
