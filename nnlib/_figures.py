@@ -40,9 +40,8 @@ def check_resolution(resolution):
                             "an integer of at least 2 (grid points per axis)")
 
 
-def input_grid(X, resolution, room_above=0.0):
-    """A grid over the box around the first two inputs of X (N, n_in), 10 % margin
-    (plus `room_above` × the data's height above it: space for a key).
+def input_grid(X, resolution):
+    """A grid over the box around the first two inputs of X (N, n_in), 10 % margin.
 
     Returns g0, g1 (resolution, resolution), the grid's x₀ and x₁ values, and points
     (resolution², n_in), the grid as samples with every other input held at 0.
@@ -50,7 +49,6 @@ def input_grid(X, resolution, room_above=0.0):
     corner_lo, corner_hi = X[:, :2].min(axis=0), X[:, :2].max(axis=0)
     pad = 0.1 * (corner_hi - corner_lo) + 1e-9
     lo, hi = corner_lo - pad, corner_hi + pad
-    hi[1] += room_above * (corner_hi[1] - corner_lo[1])
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
                          np.linspace(lo[1], hi[1], resolution))
     points = np.zeros((g0.size, X.shape[1]))
@@ -58,10 +56,10 @@ def input_grid(X, resolution, room_above=0.0):
     return g0, g1, points
 
 
-def output_on_grid(net, X, resolution, room_above=0.0):
-    """The net's first output over input_grid(X, resolution, room_above): g0, g1 and
-    out, each (resolution, resolution); NaN or inf where a diverged net overflows."""
-    g0, g1, points = input_grid(X, resolution, room_above)
+def output_on_grid(net, X, resolution):
+    """The net's first output over input_grid(X, resolution): g0, g1 and out, each
+    (resolution, resolution); NaN or inf where a diverged net overflows."""
+    g0, g1, points = input_grid(X, resolution)
     with np.errstate(all="ignore"):
         out = net.forward(points)[:, 0].reshape(g0.shape)
     return g0, g1, out
@@ -168,18 +166,37 @@ def nice_bound(value, up=True):
             else max(s for s in steps if s <= value * (1 + 1e-12)))
 
 
-def set_log_limits(ax, values, margin, room_below=0.0, snap=False):
+def steady_limits(kept, low, high, slack):
+    """Limits (low, high) that hold the data, or `kept` (the last picture's) while the
+    data still fit in them and fill them to within a factor `slack` at each end: a slider
+    moved a little then keeps its axes (and the bench's redraw stays cheap). kept None: the
+    data's own. Where they must move, they move a step further out, a factor 2 (log axes)."""
+    if kept is None:
+        return low, high
+    old_low, old_high = kept
+    if old_low <= low <= old_low * slack and old_high / slack <= high <= old_high:
+        return kept
+    return (nice_bound(low / 2, up=False) if low < old_low else low,
+            nice_bound(high * 2) if high > old_high else high)
+
+
+def set_log_limits(ax, values, margin, room_below=0.0, snap=False, kept=None):
     """y limits around the finite positive `values`, at most MAX_DECADES tall (anchored
     at the smallest value), with a factor `margin` of room, and the bottom `room_below`
     of the axes height left free (for a key). snap: the data's limits widened to the next
-    1, 2 or 5 × 10^k (nice_bound). No such values: unchanged."""
+    1, 2 or 5 × 10^k (nice_bound). kept: the limits this returned for the last picture,
+    kept while the data fill them to within a decade (steady_limits). Returns the limits
+    (bottom, top) before the room below; no such values: unchanged, returns `kept`."""
     values = values[np.isfinite(values) & (values > 0)]
-    if values.size:
-        lo, hi = values.min(), min(values.max(), values.min() * 10.0 ** MAX_DECADES)
-        bottom, top = lo / margin, (hi * margin if hi > lo else lo * 2)
-        if snap:
-            bottom, top = nice_bound(bottom, up=False), nice_bound(top)
-        ax.set_ylim(bottom * (bottom / top) ** (room_below / (1 - room_below)), top)
+    if not values.size:
+        return kept
+    lo, hi = values.min(), min(values.max(), values.min() * 10.0 ** MAX_DECADES)
+    bottom, top = lo / margin, (hi * margin if hi > lo else lo * 2)
+    if snap:
+        bottom, top = nice_bound(bottom, up=False), nice_bound(top)
+    bottom, top = steady_limits(kept, bottom, top, slack=10.0)
+    ax.set_ylim(bottom * (bottom / top) ** (room_below / (1 - room_below)), top)
+    return bottom, top
 
 
 # -- pixels and PNG -------------------------------------------------------------------------

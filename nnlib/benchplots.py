@@ -48,8 +48,9 @@ SMOOTHING = ("raw", "moving average", "low-pass")
 LR_FORMAT = ".2g"   # the learning rate as the bench's slider shows it, in titles too
 PALETTE_COLOURS = 255
 NOTE_BOX = dict(boxstyle="round", fc="mistyrose", ec="darkred")   # warnings on a panel
-KEY_ROOM = 0.3   # room above the data on the decision-boundary map, for its key (two rows)
+KEY_ROOM = 0.25   # a band above the output map, for its key (two rows): × the map's height
 GHOST_COLOUR = "0.45"   # the previous run's loss curve
+BOX_PAD = 4   # pixels around an axes' measured box: tick labels that move a little stay inside
 VALUE_CMAP = "PuOr_r"   # regression: the output's value, diverging at 0 (not the classes' map)
 VALUE_LABEL = "network output"
 VALUE_POINTS = "tab:blue"   # regression with one input: the data around the output curve
@@ -109,7 +110,7 @@ class LossPanel:
     previous run's training loss as a grey dashed ghost."""
 
     def __init__(self, ax):
-        self.ax = ax
+        self.ax, self.limits = ax, None   # limits: the y limits of the last picture
         _step_axes(ax, "loss (log scale)")
         (self.ghost,) = ax.plot([], [], color=GHOST_COLOUR, lw=1.4, ls="--",
                                 label="previous run")
@@ -125,7 +126,7 @@ class LossPanel:
                                    ("test set", "tab:orange")], 0.03, 0.11, columns=2,
                               column_width=0.6)   # one row, in a band kept free of data
         self.note = ax.text(0.5, 0.55, "", transform=ax.transAxes, ha="center", va="center",
-                            fontsize=10, color="darkred", wrap=True, bbox=NOTE_BOX)
+                            fontsize=10, color="darkred", bbox=NOTE_BOX)
 
     def curves(self, run, smoothing="raw"):
         """The run's curves only (limits, titles and keys stay): a frame of a played run."""
@@ -150,7 +151,8 @@ class LossPanel:
         self.ghost.set_visible(len(shown) == 3)
         self.ghost_key.set_visible(len(shown) == 3)
         self.curves(run, smoothing)
-        set_log_limits(self.ax, np.concatenate(shown), 1.3, room_below=0.14, snap=True)
+        self.limits = set_log_limits(self.ax, np.concatenate(shown), 1.3, room_below=0.14,
+                                     snap=True, kept=self.limits)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
         self.note.set_text(textwrap.fill(run.message, 48, break_long_words=False))
         self.note.set_visible(bool(run.message))
@@ -245,11 +247,13 @@ def _show_output_map(panel, net, X, title):
     """The net's output on a grid over the first two inputs of X as `panel`'s image, the
     axes fitted to it, and the title (saying where the other inputs are held); returns
     (output grid, extent)."""
-    g0, g1, out = output_on_grid(net, X, panel.resolution, room_above=KEY_ROOM)
+    g0, g1, out = output_on_grid(net, X, panel.resolution)
     extent = grid_extent(g0, g1)
     panel.image.set_data(out)
     panel.image.set_extent(extent)
-    panel.ax.set(xlim=extent[:2], ylim=extent[2:])
+    # a band above the map holds the key: no changing artist reaches it, so it is kept
+    # in the background, not drawn again on every frame
+    panel.ax.set(xlim=extent[:2], ylim=(extent[2], extent[3] + KEY_ROOM * (extent[3] - extent[2])))
     held = f" (other {panel.n_inputs - 2} inputs at 0)" if panel.n_inputs > 2 else ""
     fixed_title(panel.ax, f"{title}{held}")
     return out, extent
@@ -373,7 +377,7 @@ class StepPanel:
         self.ax, self.view = ax, view
         _step_axes(ax, STEP_VIEWS[view][1])
         self.lines, self.key, self.limit, self.key_room = [], [], None, 0.0
-        self.shape = None
+        self.shape = self.limits = None   # limits: the y limits of the last picture
 
     def series(self, run):
         """(steps, values (k, m)): what the view draws of `run`, one column per line."""
@@ -412,14 +416,15 @@ class StepPanel:
         shape = (self.view, run.grad_norms.shape[1])
         if shape != self.shape:
             self._new_lines(run)
-            self.shape = shape
+            self.shape, self.limits = shape, None
         if self.limit is not None:
             self.limit.set_ydata([2 / run.lr] * 2)
         self.curves(run)
         values = self.series(run)[1].ravel()
         if self.limit is not None:
             values = np.append(values, 2 / run.lr)
-        set_log_limits(self.ax, values, 1.5, room_below=self.key_room, snap=True)
+        self.limits = set_log_limits(self.ax, values, 1.5, room_below=self.key_room, snap=True,
+                                     kept=self.limits)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
 
 
@@ -427,7 +432,7 @@ class WeightPanels:
     """One heat map per weight matrix W (rows: receiving neurons), shared colour scale."""
 
     def __init__(self, fig, spec, sizes):
-        self.sizes = list(sizes)
+        self.sizes, self.limit = list(sizes), None   # limit: the colour scale's, last picture
         n_layers = len(sizes) - 1
         cells = spec.subgridspec(1, n_layers, wspace=0.35)
         self.axes, self.images = [], []
@@ -453,12 +458,15 @@ class WeightPanels:
             ax.remove()
 
     def update(self, net, limit=None):
-        """Each map W of `net`, coloured from −L to L: L = limit (None: the largest |W|),
-        widened to the next 1, 2 or 5 × 10^k."""
+        """Each map W of `net`, coloured from −L to L: L = limit, or (None) the largest |W|
+        widened to the next 1, 2 or 5 × 10^k and kept from the last picture while it is at
+        most 2.5 times the largest |W| (a slightly different run keeps its colour bar)."""
         if limit is None:
             finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
-            limit = max((f.max() for f in finite if f.size), default=1.0) or 1.0
-        limit = nice_bound(limit)     # in steps: a slightly different run keeps its colour bar
+            largest = max((f.max() for f in finite if f.size), default=1.0) or 1.0
+            kept = self.limit is not None and largest <= self.limit <= 2.5 * largest
+            limit = self.limit if kept else largest
+        limit = self.limit = nice_bound(limit)
         for image, W in zip(self.images, net.Ws):
             image.set_data(np.where(np.isfinite(W), W, np.nan))
             image.set_clim(-limit, limit)
@@ -544,8 +552,11 @@ class BenchFigure:
                 canvas.draw()
                 self._boxes = self._tight_boxes()
         elif stale := [ax for ax in self.figure.axes if looks[id(ax)] != before[id(ax)]]:
+            # new texts may reach further: their boxes are measured again (limits alone
+            # change only tick labels, which stay inside the labels' box)
+            retexted = [ax for ax in stale if looks[id(ax)][3] != before[id(ax)][3]]
             with _hidden(changing):
-                self._redraw_axes(stale)
+                self._redraw_axes(stale, retexted)
         if looks != before:
             self._background = canvas.copy_from_bbox(self.figure.bbox)
             self._background_looks = looks
@@ -555,12 +566,13 @@ class BenchFigure:
                 self.figure.draw_artist(artist)
         return self.figure
 
-    def _redraw_axes(self, stale):
+    def _redraw_axes(self, stale, retexted):
         """Draw the axes `stale` again on the kept background: clear the boxes they took
-        and take now (tick labels and all), and draw again every axes in those boxes."""
+        and take now (tick labels and all; measured again for `retexted`, whose texts
+        changed), and draw again every axes in those boxes."""
         canvas = self.figure.canvas
         canvas.restore_region(self._background)
-        boxes = {**self._boxes, **self._tight_boxes(stale)}
+        boxes = {**self._boxes, **self._tight_boxes(retexted)} if retexted else self._boxes
         cleared = [Bbox.union([self._boxes[id(ax)], boxes[id(ax)]]) for ax in stale]
         for box in cleared:
             x0, y0 = np.floor(box.p0) - 1
@@ -578,14 +590,15 @@ class BenchFigure:
         """{id(ax): its box on the canvas, in pixels, with tick labels and titles} for
         each of `axes` (None: all)."""
         renderer = self.figure.canvas.get_renderer()
-        return {id(ax): ax.get_tightbbox(renderer) for ax in axes or self.figure.axes}
+        return {id(ax): ax.get_tightbbox(renderer).padded(BOX_PAD)
+                for ax in axes or self.figure.axes}
 
     def _looks(self, changing):
         """{id(axes): what the background shows of it}: its limits, colour scales and
         texts (those of `changing` left out, which are drawn on it)."""
         changing = set(map(id, changing))
         return {id(ax): (ax.get_xlim(), ax.get_ylim(),
-                         tuple(image.get_clim() for image in ax.images),
+                         tuple(image.get_clim() for image in ax.images if id(image) not in changing),
                          tuple((text.get_text(), text.get_visible())
                                for text in (*ax.texts, ax.title, ax.xaxis.label, ax.yaxis.label)
                                if id(text) not in changing))
@@ -597,8 +610,9 @@ class BenchFigure:
         model, loss, per_step = self.model, self.loss, self.per_step
         on_map = [model.image] if model.n_inputs > 1 else []
         on_map += [] if model.contour is None else [model.contour]
-        on_map += [*model.points, *model.test_points, *model.key, model.note,
-                   *model.ax.spines.values()]
+        on_map += [*model.points, *model.test_points, model.note, *model.ax.spines.values()]
+        if model.regression and model.n_inputs == 1:   # its curve may cross the key
+            on_map += model.key
         if model.n_inputs == 1:
             on_map.insert(0, model.curve)
         weights = [*self.weights.images, *(s for ax in self.weights.axes

@@ -226,6 +226,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     message = _run_message(lr, optimizer, raised, diverged, initial_loss, final_loss)
     steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / batch)
     test_steps, test_losses = _test_curve(history, steps_per_epoch, final_test_loss)
+    grad_norms, update_ratios = recorder.per_step(history.steps)
     report = None
     if grad_check and not diverged and net.weights.size <= GRADCHECK_MAX_PARAMS:
         k = min(GRADCHECK_SAMPLES, len(X))
@@ -234,8 +235,7 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     return BenchRun(history=history, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
                     l1=l1, betas=betas, batch_size=batch,
                     steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
-                    grad_norms=recorder.norms[: history.steps],
-                    update_ratios=recorder.ratios[: history.steps],
+                    grad_norms=grad_norms, update_ratios=update_ratios,
                     sharpness_steps=np.array(recorder.sharp_steps, dtype=int),
                     sharpness=np.array(recorder.sharp, dtype=float), initial_loss=initial_loss,
                     final_loss=final_loss, final_test_loss=final_test_loss, accuracy=accuracy,
@@ -261,24 +261,44 @@ def _check_data(net, data):
 
 
 class _StepRecorder:
-    """A train() callback that writes, after each step, each layer's gradient norm into
-    norms[step - 1] and its update-to-weight ratio into ratios[step - 1]; given
-    `sharpness_data` (X, Y), also λ_max at step 0 and every few steps."""
+    """A train() callback that keeps, after each step, the flat weights and the gradient
+    (a row copy each: the callback stays cheap) and, every BLOCK steps, turns them into
+    each layer's gradient norm and update-to-weight ratio in one vectorised pass; given
+    `sharpness_data` (X, Y), also λ_max at step 0 and every few steps.
+    `per_step(n)` -> (norms, ratios) of steps 1..n, each (n, n_layers), nan where unknown."""
+
+    BLOCK = 64
 
     def __init__(self, net, steps, sharpness_data=None):
         self.starts = net.weights.offsets[:-1]  # of W0, b0, W1, b1, ... in the flat layout
         self.norms = np.full((steps, net.n_layers), np.nan)
         self.ratios = np.full((steps, net.n_layers), np.nan)
-        self.before = net.weights.flat.copy()
+        self.weights = np.empty((self.BLOCK + 1, net.weights.size))  # row 0: before the block
+        self.weights[0] = net.weights.flat
+        self.grads = np.empty((self.BLOCK, net.weights.size))
+        self.summarised = self.recorded = 0   # steps turned into norms; steps kept
         self.data, self.every = sharpness_data, max(1, round(steps / SHARPNESS_POINTS))
         self.sharp_steps, self.sharp, self.direction = [], [], None
         if sharpness_data is not None:
             self._measure(0, net)
 
     def _per_layer(self, values):
-        """‖values‖ of each layer's W and b together, (n_layers,)."""
-        squares = np.add.reduceat(values * values, self.starts)  # Σ v² of each W and each b
-        return np.sqrt(squares[0::2] + squares[1::2])
+        """‖values‖ of each layer's W and b together, row by row: (rows, n_layers)."""
+        squares = np.add.reduceat(values * values, self.starts, axis=1)  # Σ v² of each W, b
+        return np.sqrt(squares[:, 0::2] + squares[:, 1::2])
+
+    def _summarise(self):
+        k, rows = self.recorded - self.summarised, slice(self.summarised, self.recorded)
+        with np.errstate(all="ignore"):   # a diverging run's norms are inf: so be it
+            self.norms[rows] = self._per_layer(self.grads[:k])
+            moves = self._per_layer(np.diff(self.weights[: k + 1], axis=0))
+            self.ratios[rows] = moves / self._per_layer(self.weights[:k])
+        self.weights[0] = self.weights[k]
+        self.summarised = self.recorded
+
+    def per_step(self, n):
+        self._summarise()
+        return self.norms[:n], self.ratios[:n]
 
     def _measure(self, step, net):
         with np.errstate(all="ignore"):
@@ -289,11 +309,12 @@ class _StepRecorder:
         self.sharp.append(value)
 
     def __call__(self, step, net, loss, grad):
-        flat = net.weights.flat
-        self.norms[step - 1] = self._per_layer(grad)
-        with np.errstate(all="ignore"):
-            self.ratios[step - 1] = self._per_layer(flat - self.before) / self._per_layer(self.before)
-        self.before[:] = flat
+        flat, k = net.weights.flat, step - self.summarised
+        self.weights[k] = flat
+        self.grads[k - 1] = grad
+        self.recorded = step
+        if k == self.BLOCK:
+            self._summarise()
         if self.data is not None and step % self.every == 0 and np.isfinite(flat).all():
             self._measure(step, net)
 

@@ -67,11 +67,12 @@ def test_train_run_records_update_ratios_and_tracks_sharpness():
     data = nnlib.data.make_data("moons", 120, 0.1, seed=0)
     net = build_net(2, [4], "tanh", seed=0)
     start = net.weights.flat.copy()
-    run = train_run(net, data, lr=1.0, steps=50, batch_size=None, record_every=1,
+    run = train_run(net, data, lr=1.0, steps=150, batch_size=None, record_every=1,
                     track_sharpness=True, checkpoint=start)
-    # the ratios against the recorded weights, layer by layer, written out
+    # the ratios against the recorded weights, layer by layer, written out (the recorder
+    # summarises its steps in blocks of 64: steps on both sides of each block's end too)
     snapshots = dict(zip(run.history.snapshot_steps, run.history.snapshots))
-    for step in (1, 25, 50):
+    for step in (1, 25, 64, 65, 128, 129, 150):
         before, after = snapshots[step - 1], snapshots[step]
         for layer in range(net.n_layers):
             W, b = net.weights.split(before)[2 * layer: 2 * layer + 2]
@@ -83,6 +84,6 @@ def test_train_run_records_update_ratios_and_tracks_sharpness():
     X, Y = data[0], data[1]
     net.weights.flat[:] = start
     assert abs(run.sharpness[0] - sharpness(net, X, Y, iterations=300)[0]) < 1e-3 * run.sharpness[0]
-    plain = train_run(net, data, lr=1.0, steps=50, batch_size=None, checkpoint=start)
+    plain = train_run(net, data, lr=1.0, steps=150, batch_size=None, checkpoint=start)
     assert plain.sharpness.size == 0
     assert np.array_equal(plain.history.losses, run.history.losses), "tracking changes nothing"

@@ -70,11 +70,11 @@ def test_train_run_matches_a_plain_loop_from_the_checkpoint():
     data = make_data("moons", n=80, noise=0.2, seed=1)
     net = build_net(2, [5, 3], "tanh", seed=1)
     checkpoint = net.weights.flat.copy()
-    run = train_run(net, data, lr=0.5, steps=40, batch_size=None, checkpoint=checkpoint)
+    run = train_run(net, data, lr=0.5, steps=140, batch_size=None, checkpoint=checkpoint)
     trained = net.weights.flat.copy()
 
-    net.weights.flat[:] = checkpoint
-    losses, norms = plain_full_batch_sgd(net, data[0], data[1], 0.5, 40)
+    net.weights.flat[:] = checkpoint   # (140 steps: more than two of the recorder's blocks)
+    losses, norms = plain_full_batch_sgd(net, data[0], data[1], 0.5, 140)
     np.testing.assert_allclose(run.history.losses, losses, rtol=1e-10)
     np.testing.assert_allclose(run.grad_norms, norms, rtol=1e-10)
     np.testing.assert_allclose(trained, net.weights.flat, rtol=1e-10)
@@ -85,7 +85,7 @@ def test_train_run_matches_a_plain_loop_from_the_checkpoint():
 
     # the same settings from the same checkpoint give the same run, however the net was left
     net.weights.flat[:] = 123.0
-    again = train_run(net, data, lr=0.5, steps=40, batch_size=None, checkpoint=checkpoint)
+    again = train_run(net, data, lr=0.5, steps=140, batch_size=None, checkpoint=checkpoint)
     np.testing.assert_array_equal(again.history.losses, run.history.losses)
 
 
