@@ -136,10 +136,25 @@ def test_accuracy_by_width_checker_verdicts():
         accuracy, first = plain_accuracy_by_width(*args, **kwargs)
         return accuracy, np.where(np.isfinite(first), first, -1)
 
-    for wrong, slip in [(last_step, "the step was written down at every step"),
-                        (minus_one, "a run that never separates got -1")]:
+    never = []                                 # whether each trial has a run that never separates
+
+    def from_zero(*args, **kwargs):
+        accuracy, first = plain_accuracy_by_width(*args, **kwargs)
+        never.append(np.isinf(first).any())
+        return accuracy, first - 1
+
+    # Width 1 never separates, so the slips' steps hold np.inf where the reference's do: a wrong
+    # step is a difference in the finite entries, not "inf or nan where the reference is finite".
+    difference = "wrong values, the largest difference is"
+    for wrong, slip, words in [(last_step, "the step was written down at every step", difference),
+                               (from_zero, "the steps were counted from 0", difference),
+                               (minus_one, "a run that never separates got -1",
+                                "wrong values, a finite number where the reference is inf or nan")]:
         verdict = check_accuracy_by_width(wrong)
         assert not verdict and verdict.slip.startswith(slip), verdict.message
+        assert words in verdict.message and "where the reference is finite" not in verdict.message, \
+            verdict.message
+    assert never and all(never)
     verdict = check_accuracy_by_width(
         lambda *args, **kwargs: tuple(t.T for t in plain_accuracy_by_width(*args, **kwargs)))
     assert verdict.slip == "the result is the transpose of the right one"

@@ -199,7 +199,8 @@ def check_line_angles(candidate):
     NaN where the reference is finite is named as an unclipped cosine."""
     verdict = check(candidate, reference_line_angles, _line_angles_inputs, name="line_angles",
                     trials=4, rtol=1e-6, atol=1e-4, slips=LINE_ANGLES_SLIPS)
-    if verdict.status == "wrong values" and verdict.slip is None and "inf or nan" in verdict.message:
+    if (verdict.status == "wrong values" and verdict.slip is None
+            and "inf or nan where the reference is finite" in verdict.message):
         return Verdict("wrong values", f"{verdict.message} It looks like {NAN_SLIP}.",
                        verdict.max_difference, slip=NAN_SLIP)
     return verdict
