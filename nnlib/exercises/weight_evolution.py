@@ -162,8 +162,8 @@ def _sweep(X, Y, X_test, Y_test, lams, steps, lr, seed, warm=False, scale=1.0, s
 
 
 def reference_decay_sweep(X, Y, X_test, Y_test, lams, steps=300, lr=1.0, seed=3):
-    """X (N, n_in), Y (N, 1): training set; X_test (M, n_in), Y_test (M, 1); lams (L,)
-    -> (L, 3): per λ, after `steps` full-batch gradient-descent steps with weight_decay=λ from
+    """X (N, n_in), Y (N, 1): training set; X_test (M, n_in), Y_test (M, 1); lams (k,)
+    -> (k, 3): per λ, after `steps` full-batch gradient-descent steps with weight_decay=λ from
     the fresh start nnlib.MLP([n_in, 1], output_activation="sigmoid", loss="cross_entropy",
     seed=seed): w₀ (the weight of input 0), the boundary's crossing −b₀/w₀ of the x₀ axis,
     and the test accuracy (share of samples on the right side of 0.5)."""
