@@ -46,7 +46,7 @@ def raised(name, exc):
 
 
 def check(candidate, reference, make_inputs, name=None, trials=3, rtol=1e-6, atol=1e-9,
-          seed=0, slips=None):
+          seed=0, slips=None, in_words=None):
     """Run `candidate(*args)` and `reference(*args)` on `trials` input sets.
 
     make_inputs(rng) -> tuple of arguments, drawn from a seeded Generator. Each call gets
@@ -56,6 +56,10 @@ def check(candidate, reference, make_inputs, name=None, trials=3, rtol=1e-6, ato
     slips: {name: wrong(*args)}, the usual mistakes of this exercise, each as a function
     that makes it. A wrong answer that equals one of them gets a verdict naming it. A
     result that is the transpose of the right one is recognised without being listed.
+
+    in_words: in_words(got, expected, args) -> the message for wrong values in the
+    exercise's own terms (a count, say, rather than an array's entries), or None to keep
+    compare's. The slip's name, if any, is added after it.
     """
     name = name or getattr(candidate, "__name__", "your function")
     rng = np.random.default_rng(seed)
@@ -68,6 +72,10 @@ def check(candidate, reference, make_inputs, name=None, trials=3, rtol=1e-6, ato
             verdict = _changed_inputs(name, reference, args, given)
         if verdict is None:
             verdict = compare(name, got, expected, rtol, atol)
+        if verdict is not None and verdict.status == "wrong values" and in_words is not None:
+            message = in_words(got, expected, args)
+            if message is not None:
+                verdict = Verdict(verdict.status, message, verdict.max_difference, verdict.slip)
         if verdict is not None and verdict.status in ("wrong shape", "wrong values"):
             verdict = _diagnose(verdict, got, args, slips or {}, rtol, atol)
         if verdict is not None:

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ..optim import Adam
-from .core import Verdict, check, how_far, not_implemented, raised
+from .core import Verdict, as_floats, check, how_far, not_implemented, raised
 
 # -- Exercise 1: steps_to_shrink ------------------------------------------------------------
 
@@ -82,11 +82,21 @@ def _bowl_inputs(rng):
 def check_steps_to_shrink(candidate, name="steps_to_shrink"):
     """Call `candidate(curvatures, lr, beta, factor, max_steps)` on random bowls and
     settings; its count may differ from the reference's by one step (the last bits of
-    rounding can move the moment ‖w‖ crosses the threshold)."""
+    rounding can move the moment ‖w‖ crosses the threshold). A wrong count is reported in
+    words: the bowl, the learner's count and the reference's."""
+    def in_words(got, expected, args):
+        count, problem = as_floats(name, got)
+        if problem is not None or count.shape != ():
+            return None   # not one number: compare's words say what it is
+        bowl = ", ".join(f"{c:.3g}" for c in args[0])
+        return (f"{name}: wrong count on the bowl λ = ({bowl}) with lr = {args[1]:.3g} and "
+                f"β = {args[2]:.3g}: your count is {float(count):.6g} steps, the reference's "
+                f"{expected}.")
+
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         verdict = check(candidate, reference_steps_to_shrink, _bowl_inputs, name=name,
-                        trials=4, rtol=0.0, atol=1.0, seed=1,
+                        trials=4, rtol=0.0, atol=1.0, seed=1, in_words=in_words,
                         slips={slip: _slip_counter(update) for slip, update in STEPS_SLIPS.items()})
     if verdict:
         verdict.message = (f"{name}: correct! Its step counts match the reference's on 4 random "
