@@ -34,8 +34,9 @@ from .data import DATASETS, FEATURES, REGRESSION
 from .optim import OPTIMIZERS
 
 LABEL_WIDTH = "110px"
-FIGURE_ALT = ("The bench's figure for the current settings: the loss at each training step "
-              "(top left), the network's output over the inputs with the training data filled "
+FIGURE_ALT = ("The bench's figure for the current settings: the training loss at each step, "
+              "the test loss, and the previous run's training loss dashed in grey (top left), "
+              "the network's output over the inputs with the training data filled "
               "and the test data hollow (top middle; for classification the probability of "
               "class 1 and its 0.5 boundary, for regression the output's value on a diverging "
               "colour scale, the points coloured by their targets; for one input a curve "
