@@ -22,6 +22,13 @@ class LayerViews(tuple):
         return self
 
     def __setitem__(self, index, value):
+        # `net.Ws[l] /= c` divides the view in place, then assigns that same view back:
+        # the link is intact, so there is nothing to refuse.
+        try:
+            if value is self[index]:
+                return
+        except (IndexError, TypeError):  # not a valid index: refuse it below, as any other
+            pass
         raise TypeError(
             f"net.{self.name}[{index}] is a view into net.weights.flat; replacing it would "
             f"break that link. Change the values in place instead: net.{self.name}[{index}][:] = ..."

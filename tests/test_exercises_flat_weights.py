@@ -160,20 +160,22 @@ def test_he_std_reference_matches_nnlib_and_keeps_the_variance_of_relu_layers():
 
 def test_he_std_checker_names_each_slip_and_measures_it():
     wrong = {
-        "the factor 2 is missing (√(1 / n_in) halves Var(z) in every ReLU layer)":
-            lambda n_in: n_in ** -0.5,
-        "the factor 2 is upside down (√(1 / (2 n_in)) quarters Var(z) in every ReLU layer)":
-            lambda n_in: (2 * n_in) ** -0.5,
-        "the square root is missing (2 / n_in is the variance)": lambda n_in: 2 / n_in,
-        "it is the bound of He's uniform distribution, √(6 / n_in), not a standard deviation":
-            lambda n_in: (6 / n_in) ** 0.5,
-        "the square root is taken of the denominator only (2 / √n_in)": lambda n_in: 2 / n_in ** 0.5,
+        "the half of Var(z′) that ReLU throws away is not made up for (Var(z) halves in every ReLU "
+        "layer)": lambda n_in: n_in ** -0.5,
+        "ReLU's factor ½ ended up on the wrong side of the equation (Var(z) quarters in every ReLU "
+        "layer)": lambda n_in: (2 * n_in) ** -0.5,
+        "the answer is a variance, not a standard deviation": lambda n_in: 2 / n_in,
+        "the answer is the edge r of a uniform distribution (whose variance is r²/3), not the "
+        "standard deviation of a normal one": lambda n_in: (6 / n_in) ** 0.5,
+        "the square root is taken of part of the variance only": lambda n_in: 2 / n_in ** 0.5,
     }
     assert set(wrong) == set(HE_STD_SLIPS)
     for slip, candidate in wrong.items():
         verdict = check_he_std(candidate)
         assert verdict.status == "wrong values" and verdict.slip == slip, (slip, verdict)
         assert "per layer" in repr(verdict)
+        # a nudge, not the answer: no message spells out the corrected formula
+        assert not any(formula in repr(verdict) for formula in ("2 / n_in", "2/n_in", "√(2"))
     assert "factor of 0.54 per layer" in repr(check_he_std(lambda n_in: n_in ** -0.5))
 
 

@@ -128,6 +128,23 @@ def test_weights_cannot_be_rebound_by_mistake():
         net.Ws = []
 
 
+def test_in_place_updates_through_the_views_keep_the_link():
+    # `net.Ws[0] /= 2` divides in place and then assigns the same view back: allowed.
+    net = MLP([2, 3, 1], seed=0)
+    W0, b1, before = net.Ws[0], net.bs[1], net.weights.flat.copy()
+    net.Ws[0] /= 2
+    net.bs[-1] += 1.0
+    assert net.Ws[0] is W0 and net.bs[1] is b1 and np.shares_memory(W0, net.weights.flat)
+    assert np.array_equal(net.weights.flat[:6], before[:6] / 2)
+    assert net.weights.flat[-1] == before[-1] + 1.0
+    # Any other array is still refused, even an equal one or another layer's view.
+    for value in (W0.copy(), net.Ws[1]):
+        with pytest.raises(TypeError, match=r"net.Ws\[0\]\[:\] = "):
+            net.Ws[0] = value
+    with pytest.raises(TypeError, match="view into net.weights.flat"):
+        net.Ws[5] = W0
+
+
 @pytest.mark.parametrize("init, variance", [("xavier", lambda i, o: 2 / (i + o)),
                                             ("he", lambda i, o: 2 / i),
                                             ("uniform", lambda i, o: 1 / (3 * i))])

@@ -148,15 +148,16 @@ def reference_he_std(n_in):
     return np.sqrt(2.0 / n_in)
 
 
+# Each name says what went wrong without handing over the corrected formula.
 HE_STD_SLIPS = {
-    "the factor 2 is missing (√(1 / n_in) halves Var(z) in every ReLU layer)":
-        lambda n_in: np.sqrt(1.0 / n_in),
-    "the factor 2 is upside down (√(1 / (2 n_in)) quarters Var(z) in every ReLU layer)":
-        lambda n_in: np.sqrt(1.0 / (2.0 * n_in)),
-    "the square root is missing (2 / n_in is the variance)": lambda n_in: 2.0 / n_in,
-    "it is the bound of He's uniform distribution, √(6 / n_in), not a standard deviation":
-        lambda n_in: np.sqrt(6.0 / n_in),
-    "the square root is taken of the denominator only (2 / √n_in)": lambda n_in: 2.0 / np.sqrt(n_in),
+    "the half of Var(z′) that ReLU throws away is not made up for (Var(z) halves in every ReLU "
+    "layer)": lambda n_in: np.sqrt(1.0 / n_in),
+    "ReLU's factor ½ ended up on the wrong side of the equation (Var(z) quarters in every ReLU "
+    "layer)": lambda n_in: np.sqrt(1.0 / (2.0 * n_in)),
+    "the answer is a variance, not a standard deviation": lambda n_in: 2.0 / n_in,
+    "the answer is the edge r of a uniform distribution (whose variance is r²/3), not the "
+    "standard deviation of a normal one": lambda n_in: np.sqrt(6.0 / n_in),
+    "the square root is taken of part of the variance only": lambda n_in: 2.0 / np.sqrt(n_in),
 }
 
 
