@@ -403,10 +403,17 @@ def test_penalised_loss_names_the_gradient_that_differs_and_a_mix_of_classes():
     assert verdict.status == "error" and "do not mix" in verdict.message, verdict.message
     verdict = check_penalised_loss(lambda *args: LessonValue(0.0))
     assert verdict.status == "error" and "do not mix" in verdict.message, verdict.message
-    # s as (N,) lines up with the outputs, not the samples: NumPy refuses (N, n_out) * (N,)
+    # s as (N,) lines up with the outputs, not the samples: NumPy refuses (N, n_out) * (N,),
+    # on either side, and the checker names the slip
+    for flat in (lambda X, Y, s, W, b, W_ref, lam: (Value(s) * (Value(X) @ W.T + b - Value(Y)) ** 2).sum(),
+                 lambda X, Y, s, W, b, W_ref, lam: ((Value(X) @ W.T + b - Value(Y)) ** 2 * Value(s)).sum()):
+        verdict = check_penalised_loss(flat)
+        assert verdict.status == "error" and verdict.slip == checkers.S_FLAT, verdict.message
+        assert "broadcast" in verdict.message and "column (N, 1)" in verdict.message, verdict.message
+    # another ValueError is reported as it was raised, with no slip named
     verdict = check_penalised_loss(lambda X, Y, s, W, b, W_ref, lam: (
-        Value(s) * (Value(X) @ W.T + b - Value(Y)) ** 2).sum())
-    assert verdict.status == "error" and "broadcast" in verdict.message, verdict.message
+        Value(s.reshape(1, -1)) * (Value(X) @ W.T + b - Value(Y)) ** 2).sum())
+    assert verdict.status == "error" and verdict.slip is None and "broadcast" in verdict.message
 
 
 def test_a_gradient_step_on_the_penalty_is_nnlibs_weight_decay():

@@ -436,6 +436,15 @@ def _penalised_inputs(rng):
             float(rng.uniform(0.1, 1)))
 
 
+S_FLAT = "s was left as (N,): it has to be a column (N, 1)"
+
+
+def _s_left_flat(exc, N, n_out):
+    """Whether `exc` is NumPy refusing (N, n_out) times s as (N,): N ≠ n_out in every draw."""
+    text = str(exc).replace(" ", "")
+    return "broadcast" in text and f"({N},)" in text and f"({N},{n_out})" in text
+
+
 # the checker compares (loss, W.grad, b.grad): its messages name them, not their index
 RESULT_NAMES = {"(result 0)": "(the loss value)", "(result 1)": "(W.grad)", "(result 2)": "(b.grad)"}
 
@@ -446,7 +455,13 @@ def check_penalised_loss(candidate):
     match the loss and gradients derived by hand."""
     def run(X, Y, s, W, b, W_ref, lam):
         W_value, b_value = Value(W), Value(b)
-        total = candidate(X, Y, s, W_value, b_value, W_ref, lam)
+        try:
+            total = candidate(X, Y, s, W_value, b_value, W_ref, lam)
+        except ValueError as exc:
+            if not _s_left_flat(exc, *Y.shape):
+                raise
+            raise ValueError(f"{str(exc).strip()}. It looks like {S_FLAT}, so that sₙ multiplies "
+                             "every entry of row n (NumPy lines shapes up from the right).") from None
         if total is None:
             return None                              # reported as not implemented
         if not isinstance(total, Value):
@@ -462,7 +477,8 @@ def check_penalised_loss(candidate):
     message = verdict.message
     for index, result in RESULT_NAMES.items():
         message = message.replace(index, result)
-    return Verdict(verdict.status, message, verdict.max_difference, slip=verdict.slip)
+    slip = S_FLAT if verdict.status == "error" and S_FLAT in message else verdict.slip
+    return Verdict(verdict.status, message, verdict.max_difference, slip=slip)
 
 
 EXERCISES = {
