@@ -37,11 +37,13 @@ class Stack(np.ndarray):
 
 def starts(sizes, seeds, **settings):
     """A Stack of the initial weights of `MLP(sizes, seed=s, **settings)`, one row per seed."""
-    nets = [MLP(sizes, seed=s, **settings) for s in seeds]
-    if not nets:
+    seeds = list(seeds)
+    if not seeds:
         raise ValueError("seeds must hold at least one seed")
-    thetas = np.array([net.weights.flat for net in nets]).view(Stack)
-    thetas.net = nets[0]
+    net = MLP(sizes, seed=seeds[0], **settings)
+    # one network re-drawn per seed (as MLP's constructor draws): several times faster than a new MLP each
+    thetas = np.array([net.reset(s).weights.flat.copy() for s in seeds]).view(Stack)
+    thetas.net = net.reset(seeds[0])
     return thetas
 
 
@@ -97,14 +99,28 @@ def loss_and_gradient_many(thetas, X, Y):
     return loss, grad.view(np.ndarray)
 
 
-def train_many(thetas, X, Y, lr=0.1, steps=200):
-    """Full-batch Adam on every row of `thetas`, in place, from a fresh Adam state; returns
-    (losses, moves), both (steps, K): the losses, each taken before its step, as
-    History.losses records them, and each step's largest change of one weight."""
+def train_many(thetas, X, Y, lr=0.1, steps=200, adam=None):
+    """Full-batch Adam on every row of `thetas`, in place; returns (losses, moves), both
+    (steps, K): the losses, each taken before its step, as History.losses records them, and
+    each step's largest change of one weight.
+
+    adam: None (the default) starts from a fresh `Adam(lr)`. An `nnlib.optim.Adam` with the
+    same lr is used and updated instead: pass the one an earlier call used on the same rows,
+    and the steps go on with its running means m, v and step count t, as one longer run would.
+    """
     _net(thetas)
     lr = positive("lr", lr)
     steps = positive("steps", steps, integer=True)
-    adam, losses, moves, flat = Adam(lr), [], [], thetas.view(np.ndarray)
+    if adam is None:
+        adam = Adam(lr)
+    elif not isinstance(adam, Adam):
+        raise TypeError(f"adam must be None or an nnlib.optim.Adam, got {type(adam).__name__}")
+    elif adam.lr != lr:
+        raise ValueError(f"adam has lr {adam.lr}, but lr is {lr}: give the same lr to both")
+    elif adam.m is not None and adam.m.shape != thetas.shape:
+        raise ValueError(f"adam holds the state of {adam.m.shape[0]} rows of {adam.m.shape[1]} "
+                         f"weights, thetas has shape {thetas.shape}: continue it on the same rows")
+    losses, moves, flat = [], [], thetas.view(np.ndarray)
     with np.errstate(over="ignore"):     # exp of a very negative z: σ is 0 there, as it should
         for _ in range(steps):
             loss, grad = loss_and_gradient_many(thetas, X, Y)

@@ -51,6 +51,46 @@ def test_training_side_by_side_is_training_one_by_one(settings):
     assert 0 < solved.sum() < 20                # both outcomes occur: the comparison bites
 
 
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: s["activation"])
+def test_continuing_with_the_same_adam_is_one_plain_longer_loop(settings):
+    seeds, first, more = range(12), 150, 250
+    thetas = xor_tools.starts([2, 2, 1], seeds, **settings)
+    adam = nnlib.optim.Adam(0.1)
+    xor_tools.train_many(thetas, X, Y, steps=first, adam=adam)
+    restarted = thetas.copy()
+    losses, moves = xor_tools.train_many(thetas, X, Y, steps=more, adam=adam)
+    assert adam.t == first + more and losses.shape == moves.shape == (more, 12)
+    for k, seed in enumerate(seeds):
+        net, plain = nnlib.MLP([2, 2, 1], seed=seed, **settings), nnlib.optim.Adam(0.1)
+        plain_losses, plain_moves = [], []
+        for _ in range(first + more):                     # one Adam, never reset
+            loss, grad = net.loss_and_gradient(X, Y)
+            before = net.weights.flat.copy()
+            plain.step(net.weights.flat, grad)
+            plain_losses.append(loss)
+            plain_moves.append(np.abs(net.weights.flat - before).max())
+        assert np.allclose(thetas[k], net.weights.flat, rtol=0, atol=1e-9)
+        assert np.allclose(losses[:, k], plain_losses[first:], rtol=0, atol=1e-12)
+        assert np.allclose(moves[:, k], plain_moves[first:], rtol=0, atol=1e-9)
+    # the default, a fresh Adam, restarts instead: its first step moves some weight by lr
+    _, restart_moves = xor_tools.train_many(restarted, X, Y, steps=1)
+    assert np.all(restart_moves[0] > 0.099) and np.all(moves[0] < 0.05)   # lr (up to ε), far below
+
+
+def test_an_adam_to_continue_must_fit():
+    thetas = xor_tools.starts([2, 2, 1], range(3))
+    adam = nnlib.optim.Adam(0.1)
+    xor_tools.train_many(thetas, X, Y, steps=2, adam=adam)
+    kept = thetas.copy()
+    with pytest.raises(ValueError, match="same rows"):
+        xor_tools.train_many(thetas[:2], X, Y, steps=2, adam=adam)
+    with pytest.raises(ValueError, match="adam has lr 0.2, but lr is 0.1"):
+        xor_tools.train_many(thetas, X, Y, steps=2, adam=nnlib.optim.Adam(0.2))
+    with pytest.raises(TypeError, match="nnlib.optim.Adam, got SGD"):
+        xor_tools.train_many(thetas, X, Y, steps=2, adam=nnlib.optim.SGD(0.1))
+    assert adam.t == 2 and np.array_equal(thetas, kept)   # refused calls change nothing
+
 def test_layers_are_views_and_selections_keep_the_settings():
     thetas = xor_tools.starts([2, 4, 1], range(5), activation="tanh")
     for W, b in xor_tools.layers(thetas):
