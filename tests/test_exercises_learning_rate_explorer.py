@@ -269,11 +269,12 @@ def range_test_by_hand(net, X, Y, lr_min=1e-3, lr_max=100.0, steps=200, batch_si
                        beta=0.98, seed=0, raise_first=False, exponent=None, after=False,
                        versus_first=False, never_stop=False, drop_last=False, one_batch=False,
                        restore=True, uncorrected=False, swap=False, raw_stop=False,
-                       draw=None):
+                       draw=None, linear=False):
     """An independent smoothed one-run range test: a rate multiplied by a constant factor after
     each step, nnlib.train for the step itself, a running sum of weights for the bias
     correction. The keyword switches make one slip each; `draw(rng, n, batch_size)`, if
-    given, draws the mini-batches instead of rng.choice without replacement."""
+    given, draws the mini-batches instead of rng.choice without replacement; `linear` raises
+    the rate by a constant amount instead of a constant factor."""
     start = net.weights.flat.copy()
     rng = np.random.default_rng(seed)
     factor = (lr_max / lr_min) ** (1 / (exponent or steps - 1))
@@ -303,7 +304,7 @@ def range_test_by_hand(net, X, Y, lr_min=1e-3, lr_max=100.0, steps=200, batch_si
             break
         if not after:
             nnlib.train(net, Xb, Yb, optimizer="sgd", lr=lr, steps=1, batch_size=None)
-        lr *= factor
+        lr = lr + (lr_max - lr_min) / (steps - 1) if linear else lr * factor
     if restore:
         net.weights.flat[:] = start
     return np.array(rates), np.array(smoothed)
@@ -391,6 +392,8 @@ def test_range_test_names_each_slip():
             _with(raise_first=True),
         "the rates rise as (lr_max/lr_min)^(k/steps), so they never reach lr_max":
             _with(exponent="steps"),
+        "the rates rise by the same amount at every step (linearly); they must rise by the same "
+        "factor at every step, from lr_min to lr_max": _with(linear=True),
         "the loss is recorded after the step instead of before it": _with(after=True),
         "the stop compares with the first smoothed loss instead of the lowest so far":
             _with(versus_first=True),

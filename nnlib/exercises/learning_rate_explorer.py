@@ -4,8 +4,8 @@ check_hessian_vector_product(hessian_vector_product)  H v from two gradients, ag
                                                       nnlib.curvature; weights put back
 check_power_iteration(power_iteration)                the eigenvalue of largest magnitude
                                                       and its unit eigenvector, against eigh
-check_descent_bound(descent_bound)                    the largest lr at which the quadratic
-                                                      model says one step lowers the loss
+check_descent_bound(descent_bound)                    the lr up to which the quadratic model
+                                                      says one step lowers the loss
 check_smoothed_range_test(smoothed_range_test)        the one-run range test on the smoothed
                                                       loss (fastai's), on three networks
 """
@@ -181,10 +181,10 @@ def check_power_iteration(candidate, name="power_iteration"):
 
 # -- Exercise 2: descent_bound -------------------------------------------------------------
 def reference_descent_bound(net, X, Y):
-    """The largest lr at which the quadratic model says one gradient-descent step from the
-    current weights lowers the loss: 2 gᵀg / gᵀHg, from one gradient g and one
-    Hessian-vector product Hg; np.inf where gᵀHg ≤ 0 (the model then falls for every lr).
-    The weights are put back."""
+    """The lr up to which the quadratic model says one gradient-descent step from the current
+    weights lowers the loss (the end of that range of rates): 2 gᵀg / gᵀHg, from one gradient
+    g and one Hessian-vector product Hg; np.inf where gᵀHg ≤ 0 (the model then falls for
+    every lr). The weights are put back."""
     g = net.gradient(X, Y)
     curvature = g @ hessian_vector_product(net, X, Y, g)
     return 2 * (g @ g) / curvature if curvature > 0 else np.inf
@@ -243,12 +243,14 @@ def check_descent_bound(candidate, name="descent_bound"):
 def _range_test(net, X, Y, lr_min=1e-3, lr_max=100.0, steps=200, batch_size=32, beta=0.98,
                 seed=0, exponent_steps=None, rate_shift=0, record="before", stop="lowest",
                 correction=1, swapped=False, stop_on_raw=False, keep_last=True,
-                same_batch=False, restore=True):
+                same_batch=False, restore=True, linear=False):
     """The smoothed one-run range test, with switches that make each slip (defaults: none)."""
     flat = net.weights.flat
     start = flat.copy()
     k = np.arange(steps) + rate_shift
     rates = lr_min * (lr_max / lr_min) ** (k / (exponent_steps or steps - 1))
+    if linear:
+        rates = np.linspace(lr_min, lr_max, steps)
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(X), size=batch_size, replace=False)
     average, smoothed = np.float64(0.0), []
@@ -304,6 +306,8 @@ RANGE_TEST_SLIPS = {
         dict(rate_shift=1),
     "the rates rise as (lr_max/lr_min)^(k/steps), so they never reach lr_max":
         dict(exponent_steps="steps"),
+    "the rates rise by the same amount at every step (linearly); they must rise by the same "
+    "factor at every step, from lr_min to lr_max": dict(linear=True),
     "the loss is recorded after the step instead of before it": dict(record="after"),
     "the stop compares with the first smoothed loss instead of the lowest so far":
         dict(stop="first"),
