@@ -170,27 +170,30 @@ def steady_limits(kept, low, high, slack):
     """Limits (low, high) that hold the data, or `kept` (the last picture's) while the
     data still fit in them and fill them to within a factor `slack` at each end: a slider
     moved a little then keeps its axes (and the bench's redraw stays cheap). kept None: the
-    data's own. Where they must move, they move a step further out, a factor 2 (log axes)."""
+    data's own. Where they must move, they move a decade further out (log axes): a run that
+    blows up a little more at the next slider step still fits."""
     if kept is None:
         return low, high
     old_low, old_high = kept
     if old_low <= low <= old_low * slack and old_high / slack <= high <= old_high:
         return kept
-    return (nice_bound(low / 2, up=False) if low < old_low else low,
-            nice_bound(high * 2) if high > old_high else high)
+    return (nice_bound(low / 10, up=False) if low < old_low else low,
+            nice_bound(high * 10) if high > old_high else high)
 
 
-def set_log_limits(ax, values, margin, room_below=0.0, snap=False, kept=None):
-    """y limits around the finite positive `values`, at most MAX_DECADES tall (anchored
-    at the smallest value), with a factor `margin` of room, and the bottom `room_below`
-    of the axes height left free (for a key). snap: the data's limits widened to the next
-    1, 2 or 5 × 10^k (nice_bound). kept: the limits this returned for the last picture,
-    kept while the data fill them to within a decade (steady_limits). Returns the limits
-    (bottom, top) before the room below; no such values: unchanged, returns `kept`."""
+def set_log_limits(ax, values, margin, room_below=0.0, snap=False, kept=None,
+                   decades=MAX_DECADES):
+    """y limits around the finite positive `values`, at most `decades` tall (anchored at the
+    smallest value: a loss that blows up keeps its good part), with a factor `margin` of
+    room, and the bottom `room_below` of the axes height left free (for a key). snap: the
+    data's limits widened to the next 1, 2 or 5 × 10^k (nice_bound). kept: the limits this
+    returned for the last picture, kept while the data fill them to within a decade
+    (steady_limits). Returns the limits (bottom, top) before the room below; no such
+    values: unchanged, returns `kept`."""
     values = values[np.isfinite(values) & (values > 0)]
     if not values.size:
         return kept
-    lo, hi = values.min(), min(values.max(), values.min() * 10.0 ** MAX_DECADES)
+    lo, hi = values.min(), min(values.max(), values.min() * 10.0 ** decades)
     bottom, top = lo / margin, (hi * margin if hi > lo else lo * 2)
     if snap:
         bottom, top = nice_bound(bottom, up=False), nice_bound(top)

@@ -50,7 +50,8 @@ PALETTE_COLOURS = 255
 NOTE_BOX = dict(boxstyle="round", fc="mistyrose", ec="darkred")   # warnings on a panel
 KEY_ROOM = 0.25   # a band above the output map, for its key (two rows): × the map's height
 GHOST_COLOUR = "0.45"   # the previous run's loss curve
-BOX_PAD = 4   # pixels around an axes' measured box: tick labels that move a little stay inside
+STEP_DECADES = 30   # the right panel spans up to this: gradient norms that vanish stay in view
+BOX_PAD = 4   # pixels added to an axes' measured box: tick labels that move a little stay inside
 VALUE_CMAP = "PuOr_r"   # regression: the output's value, diverging at 0 (not the classes' map)
 VALUE_LABEL = "network output"
 VALUE_POINTS = "tab:blue"   # regression with one input: the data around the output curve
@@ -424,7 +425,7 @@ class StepPanel:
         if self.limit is not None:
             values = np.append(values, 2 / run.lr)
         self.limits = set_log_limits(self.ax, values, 1.5, room_below=self.key_room, snap=True,
-                                     kept=self.limits)
+                                     kept=self.limits, decades=STEP_DECADES)
         self.ax.set_xlim(0, max(run.steps_requested, 1))
 
 
@@ -465,7 +466,8 @@ class WeightPanels:
             finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
             largest = max((f.max() for f in finite if f.size), default=1.0) or 1.0
             kept = self.limit is not None and largest <= self.limit <= 2.5 * largest
-            limit = self.limit if kept else largest
+            # where it must grow, one step more: a run that grows a little more still fits
+            limit = self.limit if kept else 2 * largest if self.limit and largest > self.limit else largest
         limit = self.limit = nice_bound(limit)
         for image, W in zip(self.images, net.Ws):
             image.set_data(np.where(np.isfinite(W), W, np.nan))
@@ -573,7 +575,10 @@ class BenchFigure:
         canvas = self.figure.canvas
         canvas.restore_region(self._background)
         boxes = {**self._boxes, **self._tight_boxes(retexted)} if retexted else self._boxes
+        # cleared: with room on the right and at the top, where a tick label centred on the
+        # axes' edge may reach out (the axis labels, fixed, bound the left and the bottom)
         cleared = [Bbox.union([self._boxes[id(ax)], boxes[id(ax)]]) for ax in stale]
+        cleared = [Bbox([box.p0, box.p1 + BOX_PAD]) for box in cleared]
         for box in cleared:
             x0, y0 = np.floor(box.p0) - 1
             x1, y1 = np.ceil(box.p1) + 1
@@ -590,8 +595,7 @@ class BenchFigure:
         """{id(ax): its box on the canvas, in pixels, with tick labels and titles} for
         each of `axes` (None: all)."""
         renderer = self.figure.canvas.get_renderer()
-        return {id(ax): ax.get_tightbbox(renderer).padded(BOX_PAD)
-                for ax in axes or self.figure.axes}
+        return {id(ax): ax.get_tightbbox(renderer) for ax in axes or self.figure.axes}
 
     def _looks(self, changing):
         """{id(axes): what the background shows of it}: its limits, colour scales and

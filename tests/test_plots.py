@@ -286,3 +286,19 @@ def test_show_refuses_a_missing_alt_text_and_a_missing_figure(capsys):
     plt.close("all")
     with pytest.raises(ValueError, match="no figure to show"):
         plots.show("There is no figure at all to show here.")
+
+
+def test_steady_limits_keep_the_last_picture_while_the_data_fill_it():
+    assert _figures.steady_limits(None, 0.01, 1.0, 10.0) == (0.01, 1.0)
+    assert _figures.steady_limits((0.01, 1.0), 0.05, 0.5, 10.0) == (0.01, 1.0)   # fits, kept
+    assert _figures.steady_limits((0.01, 1.0), 0.2, 0.5, 10.0) == (0.2, 0.5)     # too loose below
+    assert _figures.steady_limits((0.01, 1.0), 0.05, 3.0, 10.0) == (0.05, 50.0)  # grows a decade more
+
+
+def test_log_limits_reach_as_far_as_asked_from_the_smallest_value():
+    _, ax = plt.subplots()
+    values = np.array([1e-14, 1e-3, 5.0])
+    assert _figures.set_log_limits(ax, values, 1.0, snap=True) == (1e-14, 1e-4)   # 10 decades
+    assert _figures.set_log_limits(ax, values, 1.0, snap=True, decades=30) == (1e-14, 5.0)
+    assert ax.get_ylim() == (1e-14, 5.0)
+    plt.close("all")
