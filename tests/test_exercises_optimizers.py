@@ -10,11 +10,15 @@ import nnlib
 from nnlib.exercises.optimizers import (
     ADAM_SLIPS,
     EXERCISES,
+    OFF_BY_ONE,
     REBOUND,
     STEPS_SLIPS,
+    STEPS_TRIALS,
     _bowl_inputs,
+    _forgiving,
     check_adam_step,
     check_steps_to_shrink,
+    counts_rounding_allows,
     efficient_adam_step,
     reference_adam_step,
     reference_steps_to_shrink,
@@ -29,13 +33,13 @@ def test_exercises_are_listed_in_lesson_order():
 
 # -- steps_to_shrink -----------------------------------------------------------------------
 def solution_steps_to_shrink(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
-    w = np.ones(len(curvatures))
-    velocity = np.zeros_like(w)
+    theta = np.ones(len(curvatures))
+    velocity = np.zeros_like(theta)
     for step in range(1, max_steps + 1):
         velocity *= beta
-        velocity -= lr * curvatures * w
-        w += velocity
-        if np.sqrt(np.sum(w ** 2)) <= factor * np.sqrt(len(w)):
+        velocity -= lr * curvatures * theta
+        theta += velocity
+        if np.sqrt(np.sum(theta ** 2)) <= factor * np.sqrt(len(theta)):
             return step
     return max_steps
 
@@ -51,6 +55,39 @@ def test_steps_to_shrink_reference_follows_the_predicted_rates():
     momentum = reference_steps_to_shrink(curvatures, 4 / (1 + np.sqrt(kappa)) ** 2, rho ** 2)
     assert np.log(1e-6) / np.log(rho) < momentum < 1.5 * np.log(1e-6) / np.log(rho)
     assert reference_steps_to_shrink(curvatures, 0.05, 0.0, max_steps=10) == 10   # diverges
+
+
+def test_steps_to_shrink_trials_cover_momentum_gradient_descent_another_factor_and_max_steps():
+    rng = np.random.default_rng(1)            # the checker's seed, its trials in order
+    trials = [_bowl_inputs(rng, kind) for kind in STEPS_TRIALS]
+    momentum, gd, slow = trials[0], trials[3], trials[4]
+    assert 0.6 <= momentum[2] <= 0.9 and momentum[3] == 1e-6
+    assert gd[2] == 0.0 and gd[3] != 1e-6
+    assert slow[2] > 0 and reference_steps_to_shrink(*slow) == slow[4]
+    theta, velocity = np.ones(len(slow[0])), np.zeros(len(slow[0]))
+    for _ in range(slow[4]):                   # max_steps runs out far from the threshold
+        velocity = slow[2] * velocity - slow[1] * slow[0] * theta
+        theta = theta + velocity
+    assert np.linalg.norm(theta) > 1e3 * slow[3] * np.sqrt(len(theta))
+    for args in trials:                        # no trial lies near a tie: counts compare exactly
+        assert counts_rounding_allows(*args) == {reference_steps_to_shrink(*args)}
+
+
+def test_one_step_off_passes_only_at_a_tie():
+    # λ = 1, lr = 0.5, β = 0 halves θ exactly at every step: with factor 2⁻¹⁰ the distance
+    # after step 10 equals the threshold, so rounding could put the crossing at 10 or 11
+    one = np.array([1.0])
+    assert reference_steps_to_shrink(one, 0.5, 0.0, 2.0 ** -10) == 10
+    assert counts_rounding_allows(one, 0.5, 0.0, 2.0 ** -10) == {10, 11}
+    assert counts_rounding_allows(one, 0.5, 0.0, 2.0 ** -10 * (1 + 1e-6)) == {10}
+    assert counts_rounding_allows(one, 0.5, 0.0, 2.0 ** -10 * (1 - 1e-12)) == {10, 11}
+    assert counts_rounding_allows(one, 0.5, 0.0, 2.0 ** -10 * (1 + 1e-12)) == {10, 11}
+    assert counts_rounding_allows(one, 0.5, 0.0, 2.0 ** -9 * (1 - 1e-12)) == {9, 10}   # just missed
+    assert counts_rounding_allows(one, 0.5, 0.0, 2.0 ** -10, max_steps=10) == {10}
+    # the checker takes a count that rounding allows as the reference's, and only such a count
+    assert _forgiving(lambda *args: 11)(one, 0.5, 0.0, 2.0 ** -10, 10_000) == 10
+    assert _forgiving(lambda *args: 11)(one, 0.5, 0.0, 2.0 ** -10 * (1 + 1e-6), 10_000) == 11
+    assert _forgiving(lambda *args: "11")(one, 0.5, 0.0, 2.0 ** -10, 10_000) == "11"
 
 
 def test_steps_to_shrink_checker_accepts_the_solution_and_names_each_slip():
@@ -82,6 +119,25 @@ def test_steps_to_shrink_checker_other_verdicts():
     def one_late(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
         return solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps) + 1
 
+    def tests_before_moving(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        theta, velocity = np.ones(len(curvatures)), np.zeros(len(curvatures))
+        for step in range(max_steps):          # counts from 0: one step too few
+            velocity = beta * velocity - lr * curvatures * theta
+            theta = theta + velocity
+            if np.linalg.norm(theta) <= factor * np.sqrt(len(theta)):
+                return step
+        return max_steps
+
+    def factor_fixed(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        return solution_steps_to_shrink(curvatures, lr, beta, 1e-6, max_steps)
+
+    def never_is_minus_one(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        count = solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps)
+        return -1 if count == max_steps else count
+
+    def momentum_only(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        return solution_steps_to_shrink(curvatures, lr, beta or 0.9, factor, max_steps)
+
     def five_late(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
         return solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps) + 5
 
@@ -91,14 +147,24 @@ def test_steps_to_shrink_checker_other_verdicts():
         return solution_steps_to_shrink(curvatures, lr, beta, factor, max_steps)
 
     assert check_steps_to_shrink(stub).status == "not implemented"
-    assert check_steps_to_shrink(one_late).status == "correct"    # rounding may move one step
+    too_many, too_few = OFF_BY_ONE
+    for candidate, slip in ((one_late, too_many), (tests_before_moving, too_few)):
+        verdict = check_steps_to_shrink(candidate)      # exact: no tie on the checker's bowls
+        assert verdict.status == "wrong values" and verdict.slip == slip, verdict
+    rng = np.random.default_rng(1)                      # the checker's trials, in order
+    trials = [_bowl_inputs(rng, kind) for kind in STEPS_TRIALS]
+    for candidate, trial in ((momentum_only, 3), (factor_fixed, 3), (never_is_minus_one, 4)):
+        verdict = check_steps_to_shrink(candidate)
+        args = trials[trial]
+        assert verdict.status == "wrong values" and verdict.slip is None, verdict
+        assert f"factor = {args[3]:.3g} and max_steps = {args[4]}:" in repr(verdict)
     verdict = check_steps_to_shrink(five_late)
     assert verdict.status == "wrong values" and verdict.slip is None
     curvatures, lr, beta, _, _ = _bowl_inputs(np.random.default_rng(1))   # the first trial
     expected = reference_steps_to_shrink(curvatures, lr, beta)
     assert f"your count is {expected + 5} steps, the reference's {expected}." in repr(verdict)
     bowl = ", ".join(f"{c:.3g}" for c in curvatures)
-    assert f"λ = ({bowl}) with lr = {lr:.3g} and β = {beta:.3g}:" in repr(verdict)
+    assert f"λ = ({bowl}) with lr = {lr:.3g}, β = {beta:.3g}, factor = 1e-06" in repr(verdict)
     verdict = check_steps_to_shrink(lambda *args: float("nan"))
     assert verdict.status == "wrong values" and "your count is nan steps" in repr(verdict)
     assert check_steps_to_shrink(scales_curvatures).status == "changed inputs"
@@ -183,6 +249,13 @@ def test_adam_step_checker_names_each_slip():
         v /= 1 - beta2 ** t
         flat -= lr * m / (np.sqrt(v) + eps)
 
+    def eps_omitted(flat, grad, m, v, t, lr, beta1, beta2, eps):
+        m *= beta1
+        m += (1 - beta1) * grad
+        v *= beta2
+        v += (1 - beta2) * grad ** 2
+        flat -= lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t))
+
     def eps_inside(flat, grad, m, v, t, lr, beta1, beta2, eps):
         m *= beta1
         m += (1 - beta1) * grad
@@ -197,6 +270,7 @@ def test_adam_step_checker_names_each_slip():
         "t started at 0 (the bias correction uses t − 1)": (t_from_zero, 1),
         "the corrected m̂ and v̂ were stored back into m and v": (corrected_stored, 2),
         "ε is inside the square root": (eps_inside, 1),
+        "ε is left out (flat -= lr · m̂ / √v̂)": (eps_omitted, 1),
     }
     assert set(wrong) == set(ADAM_SLIPS)
     for slip, (candidate, step) in wrong.items():
@@ -230,6 +304,7 @@ def test_adam_step_checker_other_verdicts():
     assert verdict.status == "error" and "ValueError" in repr(verdict)
     verdict = check_adam_step(plain_sgd)
     assert verdict.status == "wrong values" and verdict.slip is None
+    assert "check each of the five formulas, ε included" in repr(verdict)
     assert check_adam_step(clips_grad).status == "changed inputs"
 
 
@@ -242,7 +317,7 @@ def test_each_adam_slip_moves_flat_away_from_adam_within_two_steps(slip):
         apart = False
         with np.errstate(all="ignore"):
             for t in (1, 2):
-                grad = rng.normal(size=6)
+                grad = rng.normal(size=6) * 10.0 ** rng.uniform(-3, 1, size=6)   # mixed scales
                 ADAM_SLIPS[slip](flat, grad, m, v, t, 0.01, beta1, beta2, 1e-8)
                 adam.step(ref, grad)
                 apart |= not np.allclose(flat, ref, rtol=1e-9, atol=1e-12)
