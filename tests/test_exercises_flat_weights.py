@@ -11,6 +11,7 @@ from nnlib.exercises.flat_weights import (
     EXERCISES,
     HE_STD_SLIPS,
     LAYER_VIEWS_SLIPS,
+    REVERSED,
     SHAPE_LISTS,
     check_he_std,
     check_layer_views,
@@ -117,6 +118,17 @@ def test_layer_views_wrong_shape():
     verdict = check_layer_views(transposed)
     assert verdict.status == "wrong shape" and verdict.slip == TRANSPOSED
     assert "(2, 3)" in repr(verdict) and "(3, 2)" in repr(verdict)
+    def reversed_shape(flat, shapes):   # the pieces in order, each reshaped to (n_in, n_out)
+        start, pieces = 0, []
+        for shape in shapes:
+            size = int(np.prod(shape))
+            pieces.append(flat[start:start + size].reshape(shape[::-1]))
+            start += size
+        return pieces
+
+    verdict = check_layer_views(reversed_shape)
+    assert verdict.status == "wrong shape" and verdict.slip == REVERSED
+    assert "(n_in, n_out) instead of (n_out, n_in)" in repr(verdict)
     verdict = check_layer_views(one_too_few)
     assert verdict.status == "wrong shape" and "list of 4 arrays" in repr(verdict)
     assert check_layer_views(lambda flat, shapes: flat).status == "wrong shape"

@@ -59,6 +59,10 @@ LAYER_VIEWS_SLIPS = {
 }
 
 
+REVERSED = ("the shape was reversed: (n_in, n_out) instead of (n_out, n_in); each W has a row per "
+            "neuron it feeds")
+
+
 def _same(got, want):
     return all(isinstance(g, np.ndarray) and g.shape == w.shape and np.array_equal(g, w)
                for g, w in zip(got, want)) and len(got) == len(want)
@@ -97,6 +101,10 @@ def check_layer_views(candidate, name="layer_views"):
                     return Verdict("wrong shape", f"{name}: item {k} has shape {view.shape}, "
                                    f"expected {want.shape} (n_out, n_in). It looks like "
                                    f"{TRANSPOSED}.", slip=TRANSPOSED)
+                if view.shape == want.shape[::-1]:
+                    return Verdict("wrong shape", f"{name}: item {k} has shape {view.shape}, "
+                                   f"expected {want.shape}. It looks like {REVERSED}.",
+                                   slip=REVERSED)
                 return Verdict("wrong shape", f"{name}: item {k} has shape {view.shape}, "
                                f"expected {want.shape}")
         for k, (view, want) in enumerate(zip(got, expected)):
