@@ -108,7 +108,7 @@ IGNORED_OUTPUTS = {
     "pixels of which move with rounding",
     ("hidden_representations", "rings_movie = animation.animate_hidden("): "movie frames, as "
     "above",
-    ("digits", "started = time.perf_counter()"): "training times depend on the machine",
+    ("digits", "movie = animation.WeightMovie("): "movie frames, as above",
 }
 
 
@@ -129,6 +129,14 @@ def test_ci_markers_are_tags_not_text_students_read(path):
                        if lesson_name(path) == lesson and line in text(cell)]
             assert reasons, (f"{path.name}: an ignored output needs its reason in "
                              f"IGNORED_OUTPUTS: {text(cell)[:80]!r}")
+
+
+def test_every_ignored_output_reason_names_a_tagged_cell():
+    tagged = {(lesson_name(path), text(cell)) for path in NOTEBOOKS for cell in load(path)["cells"]
+              if "nbval-ignore-output" in cell["metadata"].get("tags", [])}
+    for lesson, line in IGNORED_OUTPUTS:
+        assert any(lesson == name and line in source for name, source in tagged), \
+            f"IGNORED_OUTPUTS names a cell no lesson tags: {lesson}, {line!r}"
 
 
 def test_readme_has_the_two_commands_and_the_badges():
