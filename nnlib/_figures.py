@@ -166,19 +166,19 @@ def nice_bound(value, up=True):
             else max(s for s in steps if s <= value * (1 + 1e-12)))
 
 
-def steady_limits(kept, low, high, slack):
+def steady_limits(kept, low, high, slack, step=10.0):
     """Limits (low, high) that hold the data, or `kept` (the last picture's) while the
     data still fit in them and fill them to within a factor `slack` at each end: a slider
     moved a little then keeps its axes (and the bench's redraw stays cheap). kept None: the
-    data's own. Where they must move, they move a decade further out (log axes): a run that
-    blows up a little more at the next slider step still fits."""
+    data's own. Where they must move, they move a factor `step` further out (a decade on log
+    axes): a run that blows up a little more at the next slider step still fits."""
     if kept is None:
         return low, high
     old_low, old_high = kept
     if old_low <= low <= old_low * slack and old_high / slack <= high <= old_high:
         return kept
-    return (nice_bound(low / 10, up=False) if low < old_low else low,
-            nice_bound(high * 10) if high > old_high else high)
+    return (nice_bound(low / step, up=False) if low < old_low else low,
+            nice_bound(high * step) if high > old_high else high)
 
 
 def set_log_limits(ax, values, margin, room_below=0.0, snap=False, kept=None,

@@ -38,6 +38,7 @@ from ._figures import (
     positive_or_nan,
     probability_colorbar,
     set_log_limits,
+    steady_limits,
     subscript,
 )
 from ._validate import integer_at_least, positive, real_array
@@ -465,9 +466,8 @@ class WeightPanels:
         if limit is None:
             finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
             largest = max((f.max() for f in finite if f.size), default=1.0) or 1.0
-            kept = self.limit is not None and largest <= self.limit <= 2.5 * largest
-            # where it must grow, one step more: a run that grows a little more still fits
-            limit = self.limit if kept else 2 * largest if self.limit and largest > self.limit else largest
+            kept = None if self.limit is None else (0.0, self.limit)   # the scale runs from 0 up
+            limit = steady_limits(kept, 0.0, largest, slack=2.5, step=2.0)[1]
         limit = self.limit = nice_bound(limit)
         for image, W in zip(self.images, net.Ws):
             image.set_data(np.where(np.isfinite(W), W, np.nan))

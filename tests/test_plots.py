@@ -293,6 +293,7 @@ def test_steady_limits_keep_the_last_picture_while_the_data_fill_it():
     assert _figures.steady_limits((0.01, 1.0), 0.05, 0.5, 10.0) == (0.01, 1.0)   # fits, kept
     assert _figures.steady_limits((0.01, 1.0), 0.2, 0.5, 10.0) == (0.2, 0.5)     # too loose below
     assert _figures.steady_limits((0.01, 1.0), 0.05, 3.0, 10.0) == (0.05, 50.0)  # grows a decade more
+    assert _figures.steady_limits((0.0, 5.0), 0.0, 7.0, 2.5, step=2.0) == (0.0, 20.0)  # linear scale
 
 
 def test_log_limits_reach_as_far_as_asked_from_the_smallest_value():
