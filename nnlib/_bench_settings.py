@@ -22,7 +22,7 @@ NOISE_RANGE = (0.0, 0.5, 0.01)
 # regularisation, as Playground offers it: L1 (nnlib.train's l1) or L2 (its weight_decay)
 REGULARISATIONS = ("none", "L1", "L2")
 REGULARISATION_RATES = (1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)
-BETAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)    # momentum's β and Adam's β₁ (0 forgets at once)
+BETAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)    # momentum's and RMSprop's β, Adam's β₁ (0: no memory)
 BETA2S = (0.9, 0.99, 0.999, 0.9999)         # Adam's β₂
 LOSSES = {"cross-entropy": "cross_entropy", "squared error": "mse"}
 REGRESSION_LOSS = "squared error"    # the only loss of a regression net (identity output)
@@ -175,5 +175,6 @@ def regularisation_options(regularisation, rate):
 
 
 def betas_of(optimizer, beta, beta2):
-    """nnlib.train's betas for `optimizer`: (β,) for momentum, (β₁, β₂) for Adam, else None."""
-    return {"momentum": (beta,), "adam": (beta, beta2)}.get(optimizer)
+    """nnlib.train's betas for `optimizer`: (β,) for momentum and RMSprop, (β₁, β₂) for Adam,
+    else None."""
+    return {"momentum": (beta,), "rmsprop": (beta,), "adam": (beta, beta2)}.get(optimizer)

@@ -69,7 +69,7 @@ class TestBench(BenchControls):
     data and the starting weights.
 
     Training: the learning rate (log slider, 10⁻⁴ … 100), steps, batch size (up to the
-    whole training set), optimizer, β (momentum's, or Adam's β₁) and Adam's β₂ (greyed
+    whole training set), optimizer, β (momentum's or RMSprop's, or Adam's β₁) and Adam's β₂ (greyed
     where the optimizer has none), regularisation 'none', 'L1' (nnlib.train's l1: weights
     step towards 0 and stop there) or 'L2' (its weight_decay; for Adam decoupled, AdamW)
     and its rate λ, on the weights and not the biases. The network: hidden layers as text
@@ -238,7 +238,7 @@ class TestBench(BenchControls):
     def _show_option_menus(self):
         """Each menu that the current optimizer or regularisation does not use is greyed."""
         optimizer = self.optimizer_menu.value
-        self.beta_menu.disabled = optimizer not in ("momentum", "adam")
+        self.beta_menu.disabled = optimizer not in ("momentum", "rmsprop", "adam")
         self.beta2_menu.disabled = optimizer != "adam"
         self.rate_menu.disabled = self.regularisation_menu.value == "none"
 
@@ -468,7 +468,7 @@ class TestBench(BenchControls):
     def _grid_search(self):
         if self.optimizer_menu.value in SCIPY_METHODS:
             self.message = (f"{self.optimizer_menu.value} takes no learning rate: choose sgd, "
-                            "momentum or adam for a grid of learning rates")
+                            "momentum, rmsprop or adam for a grid of learning rates")
             self._show_readout()
             return
         self.net.weights.flat[:] = self.checkpoint

@@ -110,7 +110,8 @@ class BenchControls:
         self.optimizer_menu = menu(OPTIMIZERS, s["optimizer"], "optimizer")
         self.beta_menu = menu(BETAS, s["beta"], "β (β₁ in Adam)",
                               tooltip="momentum's β, Adam's β₁: how much of the running "
-                                      "average of the gradient each step keeps")
+                                      "average of the gradient each step keeps; RMSprop's β: "
+                                      "the same for the squared gradient")
         self.beta2_menu = menu(BETA2S, s["beta2"], "β₂ (Adam)",
                                tooltip="Adam's β₂: how much of the running average of the "
                                        "squared gradient each step keeps")

@@ -413,7 +413,7 @@ def lr_grid_search(net, X, Y, lrs=None, steps=200, optimizer="sgd", batch_size=N
 
     lrs: learning rates, finite and > 0, in any order (default GRID_LRS,
     np.logspace(-4, 1, 21)). X (N, n_in), Y (N, 1). optimizer: one that takes a
-    learning rate ('sgd', 'momentum', 'adam'). Returns a GridSearch.
+    learning rate ('sgd', 'momentum', 'rmsprop', 'adam'). Returns a GridSearch.
     """
     net = check_network(net)
     X, Y = net.check_XY(X, Y)

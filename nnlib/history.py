@@ -21,7 +21,7 @@ class TrainingDiverged(FloatingPointError):
 class History:
     """What one call of `train` recorded.
 
-    losses:         (n_steps,) for 'sgd', 'momentum', 'adam': the loss of each step's
+    losses:         (n_steps,) for 'sgd', 'momentum', 'rmsprop', 'adam': the loss of each step's
                     mini-batch, measured before that step's update (the weights after
                     k steps give losses[k]); for 'lbfgs', 'cg': the full-batch loss
                     after each iteration

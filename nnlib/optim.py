@@ -3,7 +3,7 @@
 Each has `step(flat, grad)`: flat and grad are 1-D float64 arrays of the same length,
 grad = dLoss/dflat at the current flat. Updating in place (`-=`, `[:] =`) keeps every
 per-layer view of `flat` a view. Each formula is one line, as in the papers; the
-state (velocity, m, v) is kept in place too, in vectors laid out like `flat`.
+state (velocity, s, m, v) is kept in place too, in vectors laid out like `flat`.
 
 Weight decay (`weight_decay` = λ, for the entries where `decayed` is 1: the weights,
 not the biases) shrinks them first, θ ← θ − lr · λ · θ, and then the optimizer takes its
@@ -119,7 +119,33 @@ class Adam(Optimizer):
         self.shrink(flat)
 
 
-STEP_OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+class RMSprop(Optimizer):
+    """RMSprop (Hinton's lecture notes, 2012); s starts at 0:
+
+        s ← β s + (1 − β) g²                     running mean of the gradient's square
+        θ ← θ − lr · g / (√s + ε)
+    No momentum and no bias correction (as in PyTorch), so the first step is
+    lr / √(1 − β) per entry, about 3.2 lr with β = 0.9. Weight decay and L1 as in SGD.
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, lr, beta=0.9, eps=1e-8, weight_decay=0.0, decayed=None, l1=0.0):
+        super().__init__(lr, weight_decay, decayed, l1)
+        self.beta = _decay("beta", beta)
+        self.eps = positive("eps", eps)
+        self.s = None
+
+    def step(self, flat, grad):
+        if self.s is None:
+            self.s = np.zeros_like(flat)
+        self.s[:] = self.beta * self.s + (1 - self.beta) * grad ** 2
+        self.decay(flat)
+        flat -= self.lr * grad / (np.sqrt(self.s) + self.eps)
+        self.shrink(flat)
+
+
+STEP_OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam}
 SCIPY_METHODS = {"lbfgs": "L-BFGS-B", "cg": "CG"}
 OPTIMIZERS = [*STEP_OPTIMIZERS, *SCIPY_METHODS]
 

@@ -21,7 +21,7 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     X (N, n_in), Y (N, n_out). Each epoch visits the samples in mini-batches of
     `batch_size` rows (None, or more than N: the whole set), in a fresh seeded
     order if `shuffle`, else as consecutive slices in data order (the last may
-    be shorter). 'sgd', 'momentum' and 'adam' take one step per mini-batch;
+    be shorter). 'sgd', 'momentum', 'rmsprop' and 'adam' take one step per mini-batch;
     'lbfgs' and 'cg' hand the full-batch loss to scipy.optimize.minimize and run
     `epochs` iterations (`lr`, `batch_size` and `shuffle` are not used there).
     steps: if given, stop after exactly this many optimizer steps (iterations for
@@ -31,12 +31,12 @@ def train(net, X, Y, optimizer="sgd", lr=0.1, epochs=1, batch_size=None, shuffle
     change the weights in place; under 'lbfgs'/'cg' SciPy's run then restarts from the
     changed weights (and forgets its curvature estimate).
     test_data: optional (X_test, Y_test), scored after every complete epoch.
-    weight_decay: λ ≥ 0, for 'sgd', 'momentum' and 'adam': each step first shrinks every
+    weight_decay: λ ≥ 0, for these step optimizers: each step first shrinks every
     weight (not the biases) by lr · λ of itself (see nnlib.optim).
     l1: λ₁ ≥ 0, for the same optimizers: after each step every weight moves lr · λ₁
     towards 0 and stops at 0 (L1's soft thresholding, see nnlib.optim).
     betas: None (the defaults), or the running averages' decay rates, each in [0, 1):
-    (β,) for 'momentum' (0.9), (β₁, β₂) for 'adam' (0.9, 0.999).
+    (β,) for 'momentum' and 'rmsprop' (0.9), (β₁, β₂) for 'adam' (0.9, 0.999).
     Every argument is checked before any weight changes. Raises TrainingDiverged,
     naming the optimizer, the step and lr, if the loss or the weights stop being
     finite, also on the last step: a returned net always has finite weights and loss.
@@ -88,7 +88,9 @@ def _check_start(net, history):
 
 
 # the keyword of each running average's β, in the order `betas` gives them
-BETAS = {"sgd": (), "momentum": ("beta",), "adam": ("beta1", "beta2")}
+BETAS = {"sgd": (), "momentum": ("beta",), "rmsprop": ("beta",), "adam": ("beta1", "beta2")}
+STEPPERS = ", ".join(map(repr, STEP_OPTIMIZERS))
+AVERAGERS = ", ".join(repr(name) for name in STEP_OPTIMIZERS if BETAS[name])   # with a β
 
 
 def step_optimizer(net, name, lr, weight_decay, l1=0.0, betas=None):
@@ -97,17 +99,17 @@ def step_optimizer(net, name, lr, weight_decay, l1=0.0, betas=None):
     if name in SCIPY_METHODS:
         for keyword, value in (("weight_decay", weight_decay), ("l1", l1)):
             if value != 0:
-                raise ValueError(f"{keyword} is for 'sgd', 'momentum' and 'adam', got "
+                raise ValueError(f"{keyword} is for {STEPPERS}, got "
                                  f"{keyword}={value!r} with {name!r}")
         if betas is not None:
-            raise ValueError(f"betas are for 'momentum' and 'adam', got betas={betas!r} "
+            raise ValueError(f"betas are for {AVERAGERS}, got betas={betas!r} "
                              f"with {name!r}")
         return None
     options = {}
     if betas is not None:
         names = BETAS[name]
         if not names:
-            raise ValueError(f"betas are for 'momentum' and 'adam', got betas={betas!r} "
+            raise ValueError(f"betas are for {AVERAGERS}, got betas={betas!r} "
                              f"with {name!r}")
         if not isinstance(betas, (tuple, list)) or len(betas) != len(names):
             raise ValueError(f"betas for {name!r} must be a tuple of {len(names)} "

@@ -390,7 +390,7 @@ def test_grid_image_is_hidden_until_used_and_cleared_by_a_new_seed(bench):
     (dict(noise=float("nan")), ValueError, ["noise"]),
     (dict(dataset="spirals"), ValueError, ["dataset", "'spirals'", "'moons'", "'XOR'"]),
     (dict(activation="gelu"), ValueError, ["activation", "'tanh'", "'relu'"]),
-    (dict(optimizer="rmsprop"), ValueError, ["optimizer", "'sgd'", "'adam'"]),
+    (dict(optimizer="adagrad"), ValueError, ["optimizer", "'sgd'", "'rmsprop'"]),
     (dict(smoothing="median"), ValueError, ["smoothing", "'raw'", "'low-pass'"]),
     (dict(hidden=8), TypeError, ["hidden", "'8, 8'", "int"]),
     (dict(hidden="8, x"), ValueError, ["hidden layers", "'x'"]),
@@ -734,19 +734,19 @@ def test_regularisation_loss_and_initial_scale_reach_the_run_and_the_net(regular
                                       bench.net.weights.split(bench.checkpoint)[1::2], plain.bs):
         assert np.allclose(W, 4.0 * W_plain) and np.array_equal(b, b_plain)
     bench.optimizer_menu.value = "lbfgs"            # L-BFGS takes no regularisation: said plainly
-    assert f"{keyword} is for 'sgd', 'momentum' and 'adam'" in bench.message
+    assert f"{keyword} is for 'sgd', 'momentum', 'rmsprop', 'adam'" in bench.message
 
 
-def test_the_beta_menus_reach_momentum_and_adam_and_grey_out_elsewhere():
+def test_the_beta_menus_reach_momentum_rmsprop_and_adam_and_grey_out_elsewhere():
     bench = TestBench(steps=30)
     assert bench.beta_menu.disabled and bench.beta2_menu.disabled        # sgd has no β
     X, Y = bench.data[0], bench.data[1]
-    for optimizer, betas in (("momentum", (0.5,)), ("adam", (0.5, 0.99))):
+    for optimizer, betas in (("momentum", (0.5,)), ("rmsprop", (0.5,)), ("adam", (0.5, 0.99))):
         bench.optimizer_menu.value = optimizer
         bench.beta_menu.value = 0.5
         bench.beta2_menu.value = 0.99
         assert bench.run.betas == betas and not bench.beta_menu.disabled
-        assert bench.beta2_menu.disabled == (optimizer == "momentum")
+        assert bench.beta2_menu.disabled == (optimizer != "adam")
         by_hand = build_net(2, [8, 8], "tanh", seed=bench.weights_seed)
         by_hand.weights.flat[:] = bench.checkpoint
         history = nnlib.train(by_hand, X, Y, optimizer=optimizer, lr=0.3, steps=30,

@@ -89,7 +89,7 @@ def test_train_run_matches_a_plain_loop_from_the_checkpoint():
     np.testing.assert_array_equal(again.history.losses, run.history.losses)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
 def test_train_run_is_nnlib_train_from_the_same_checkpoint(optimizer):
     data = make_data("circles", n=100, noise=0.1, seed=0)  # 75 training samples
     X, Y, X_test, Y_test = data

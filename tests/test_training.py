@@ -49,9 +49,9 @@ def test_full_batch_sgd_is_flat_minus_lr_times_gradient():
     assert history.losses[0] == pytest.approx(MLP([2, 3, 1], seed=0).loss(X, Y))
 
 
-def test_momentum_and_adam_follow_their_textbook_updates():
+def test_momentum_rmsprop_and_adam_follow_their_textbook_updates():
     X, Y = data.xor()
-    for name in ("momentum", "adam"):
+    for name in ("momentum", "rmsprop", "adam"):
         net = MLP([2, 3, 1], seed=1)
         theta = net.weights.flat.copy()
         reference = net.copy()
@@ -62,12 +62,25 @@ def test_momentum_and_adam_follow_their_textbook_updates():
             if name == "momentum":
                 v = 0.9 * v - 0.1 * g
                 theta = theta + v
+            elif name == "rmsprop":                      # no bias correction, no momentum
+                s = 0.9 * s + 0.1 * g * g
+                theta = theta - 0.1 * g / (np.sqrt(s) + 1e-8)
             else:
                 m = 0.9 * m + 0.1 * g
                 s = 0.999 * s + 0.001 * g * g
                 theta = theta - 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
         train(net, X, Y, optimizer=name, lr=0.1, epochs=3)
         assert np.allclose(net.weights.flat, theta, rtol=0, atol=1e-12), name
+
+
+def test_rmsprops_first_step_is_lr_over_root_one_minus_beta_per_entry():
+    """No bias correction: s = (1 − β) g² after one step, so every entry with g ≠ 0 moves
+    lr / √(1 − β), whatever the size of its gradient (as nnlib.optim.RMSprop says)."""
+    grad = np.array([1e-3, -2.0, 50.0])
+    for beta in (0.0, 0.9, 0.99):
+        flat = np.zeros(3)
+        nnlib_optim.RMSprop(0.1, beta=beta).step(flat, grad)
+        assert np.allclose(flat, -np.sign(grad) * 0.1 / np.sqrt(1 - beta), rtol=1e-4, atol=0)
 
 
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
@@ -128,7 +141,7 @@ def test_snapshots_test_losses_and_callback():
     assert np.allclose(history.snapshots[2], replay.weights.flat, atol=0)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
 def test_callback_sees_the_unscaled_gradient_of_the_weights_before_the_step(optimizer):
     # SGD and momentum are handed lr · g to save a pass over the weights; the callback
     # must still get g itself, the gradient at the weights the step started from
@@ -185,7 +198,7 @@ def test_sgd_with_lr_folded_into_the_engine_equals_the_textbook_step():
     assert np.abs(fused.weights.flat - textbook.weights.flat).max() <= 1e-13
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
 def test_weight_decay_shrinks_the_weights_not_the_biases_by_lr_lambda(optimizer):
     """One full-batch step with decay λ: the weights shrink by lr · λ of themselves, the
     biases not at all, and then the optimizer's own step, with the gradient taken at the
@@ -208,13 +221,13 @@ def test_weight_decay_shrinks_the_weights_not_the_biases_by_lr_lambda(optimizer)
 
 def test_weight_decay_is_refused_where_it_does_not_apply():
     X, Y = data.xor()
-    with pytest.raises(ValueError, match="weight_decay is for 'sgd', 'momentum' and 'adam'"):
+    with pytest.raises(ValueError, match="weight_decay is for 'sgd', 'momentum', 'rmsprop', 'adam'"):
         train(MLP([2, 3, 1], seed=0), X, Y, optimizer="lbfgs", weight_decay=0.1)
     with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0, got -1"):
         train(MLP([2, 3, 1], seed=0), X, Y, weight_decay=-1)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "rmsprop", "adam"])
 def test_l1_soft_thresholds_the_weights_after_the_step(optimizer):
     """One full-batch step with L1 λ₁: the optimizer's own step, then each weight (not a
     bias), entry by entry, moves lr · λ₁ towards 0 and stops at 0 if it would cross it."""
@@ -253,10 +266,11 @@ def test_l1_zeroes_the_noise_inputs_weights_where_l2_only_shrinks_them():
         assert np.count_nonzero(l2.Ws[0] == 0) == 0, seed
 
 
-def test_betas_reach_momentum_and_adam():
+def test_betas_reach_momentum_rmsprop_and_adam():
     X, Y = data.moons(n=40, seed=0)
     for optimizer, betas, reference in (
             ("momentum", (0.5,), nnlib_optim.Momentum(0.1, beta=0.5)),
+            ("rmsprop", (0.7,), nnlib_optim.RMSprop(0.1, beta=0.7)),
             ("adam", (0.8, 0.99), nnlib_optim.Adam(0.1, beta1=0.8, beta2=0.99))):
         net = MLP([2, 4, 1], "tanh", seed=1)
         flat = net.weights.flat.copy()
@@ -269,9 +283,9 @@ def test_betas_reach_momentum_and_adam():
 
 
 @pytest.mark.parametrize("arguments, words", [
-    (dict(optimizer="lbfgs", l1=0.1), "l1 is for 'sgd', 'momentum' and 'adam', got l1=0.1"),
+    (dict(optimizer="lbfgs", l1=0.1), "l1 is for 'sgd', 'momentum', 'rmsprop', 'adam', got l1=0.1"),
     (dict(l1=-1), "l1 must be a finite number ≥ 0, got -1"),
-    (dict(optimizer="sgd", betas=(0.9,)), "betas are for 'momentum' and 'adam', got betas=(0.9,)"),
+    (dict(optimizer="sgd", betas=(0.9,)), "betas are for 'momentum', 'rmsprop', 'adam', got betas=(0.9,)"),
     (dict(optimizer="adam", betas=0.9), "betas for 'adam' must be a tuple of 2 (beta1, beta2)"),
     (dict(optimizer="momentum", betas=(1.0,)), "beta must be in [0, 1)"),
 ])

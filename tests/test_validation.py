@@ -93,7 +93,7 @@ def test_cross_entropy_targets_must_be_probabilities():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"optimizer": "rmsprop"}, ValueError, "unknown optimizer 'rmsprop'.*'adam'.*'lbfgs'"),
+    ({"optimizer": "adagrad"}, ValueError, "unknown optimizer 'adagrad'.*'rmsprop'.*'lbfgs'"),
     ({"lr": 0}, ValueError, "lr must be a positive number, got 0"),
     ({"lr": -0.1}, ValueError, "lr must be a positive number, got -0.1"),
     ({"lr": float("nan")}, ValueError, "lr must be a positive number"),
