@@ -12,6 +12,8 @@ from nnlib.exercises.optimizers import (
     EXERCISES,
     OFF_BY_ONE,
     REBOUND,
+    ROOT_N_SLIP,
+    STEPS_SEED,
     STEPS_SLIPS,
     STEPS_TRIALS,
     _bowl_inputs,
@@ -58,7 +60,7 @@ def test_steps_to_shrink_reference_follows_the_predicted_rates():
 
 
 def test_steps_to_shrink_trials_cover_momentum_gradient_descent_another_factor_and_max_steps():
-    rng = np.random.default_rng(1)            # the checker's seed, its trials in order
+    rng = np.random.default_rng(STEPS_SEED)   # the checker's seed, its trials in order
     trials = [_bowl_inputs(rng, kind) for kind in STEPS_TRIALS]
     momentum, gd, slow = trials[0], trials[3], trials[4]
     assert 0.6 <= momentum[2] <= 0.9 and momentum[3] == 1e-6
@@ -112,6 +114,27 @@ def test_steps_to_shrink_checker_accepts_the_solution_and_names_each_slip():
         assert "the reference's" in repr(verdict) and "entry" not in repr(verdict)
 
 
+def test_a_threshold_without_root_n_is_named_not_taken_for_an_off_by_one():
+    """‖θ‖ ≤ factor (√n forgotten) costs at least 2 steps on the checker's first bowl, so
+    it is named, and no off-by-one count is taken for it."""
+    def without_root_n(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        theta, velocity = np.ones(len(curvatures)), np.zeros(len(curvatures))
+        for step in range(1, max_steps + 1):
+            velocity = beta * velocity - lr * curvatures * theta
+            theta = theta + velocity
+            if np.linalg.norm(theta) <= factor:
+                return step
+        return max_steps
+
+    first = _bowl_inputs(np.random.default_rng(STEPS_SEED))
+    assert without_root_n(*first) >= reference_steps_to_shrink(*first) + 2
+    verdict = check_steps_to_shrink(without_root_n)
+    assert verdict.status == "wrong values" and verdict.slip == ROOT_N_SLIP, verdict
+    for slip in OFF_BY_ONE:
+        assert check_steps_to_shrink(lambda *args, by=OFF_BY_ONE[slip]:
+                                     reference_steps_to_shrink(*args) + by).slip == slip
+
+
 def test_steps_to_shrink_checker_other_verdicts():
     def stub(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
         raise NotImplementedError
@@ -151,7 +174,7 @@ def test_steps_to_shrink_checker_other_verdicts():
     for candidate, slip in ((one_late, too_many), (tests_before_moving, too_few)):
         verdict = check_steps_to_shrink(candidate)      # exact: no tie on the checker's bowls
         assert verdict.status == "wrong values" and verdict.slip == slip, verdict
-    rng = np.random.default_rng(1)                      # the checker's trials, in order
+    rng = np.random.default_rng(STEPS_SEED)             # the checker's trials, in order
     trials = [_bowl_inputs(rng, kind) for kind in STEPS_TRIALS]
     for candidate, trial in ((momentum_only, 3), (factor_fixed, 3), (never_is_minus_one, 4)):
         verdict = check_steps_to_shrink(candidate)
@@ -160,7 +183,7 @@ def test_steps_to_shrink_checker_other_verdicts():
         assert f"factor = {args[3]:.3g} and max_steps = {args[4]}:" in repr(verdict)
     verdict = check_steps_to_shrink(five_late)
     assert verdict.status == "wrong values" and verdict.slip is None
-    curvatures, lr, beta, _, _ = _bowl_inputs(np.random.default_rng(1))   # the first trial
+    curvatures, lr, beta, _, _ = _bowl_inputs(np.random.default_rng(STEPS_SEED))   # the first trial
     expected = reference_steps_to_shrink(curvatures, lr, beta)
     assert f"your count is {expected + 5} steps, the reference's {expected}." in repr(verdict)
     bowl = ", ".join(f"{c:.3g}" for c in curvatures)
