@@ -101,7 +101,7 @@ def _threshold_without_root_n(curvatures, lr, beta, factor, max_steps):
                                      max_steps)
 
 
-ROOT_N_SLIP = ("the threshold is factor · √n, not factor: ‖θ‖ starts at √n, so the distance "
+ROOT_N_SLIP = ("the threshold is factor, not factor · √n: ‖θ‖ starts at √n, and the distance "
                "must shrink to factor times that")
 OFF_BY_ONE = {
     "the count is one step too many (count a step once θ has moved, then test the distance)": 1,
