@@ -50,7 +50,7 @@ from .data import (
     make_data,
     target_data,
 )
-from .experiments import FeatureInputs, build_net, lr_grid_search, train_run
+from .experiments import FeatureInputs, build_net, lr_grid_search, train_run, with_gradient_check
 from .optim import SCIPY_METHODS
 
 GRID_DPI = 100
@@ -400,7 +400,7 @@ class TestBench(BenchControls):
         self.run = train_run(self.net, self.net_data, lr=self.lr_slider.value,
                              steps=self.steps_slider.value, optimizer=self.optimizer_menu.value,
                              batch_size=self.batch_slider.value, seed=self.data_seed,
-                             checkpoint=self.checkpoint, record_every=every,
+                             checkpoint=self.checkpoint, record_every=every, grad_check=False,
                              track_sharpness=self.panel_buttons.value == "sharpness",
                              betas=betas_of(self.optimizer_menu.value, self.beta_menu.value,
                                             self.beta2_menu.value),
@@ -415,9 +415,16 @@ class TestBench(BenchControls):
         self.live.new_run(total, every or record_every(total, self.net.weights.size),
                           step=start)
         if start is None or start >= total:
-            self._redraw()
+            self._redraw(readout=False)
+            self._check_gradient()       # after the picture, which does not show it
+            self._show_readout()
         else:
+            self._check_gradient()
             self._show_step(start)
+
+    def _check_gradient(self):
+        """The run's gradient check, at the trained weights the net holds."""
+        self.run = with_gradient_check(self.run, self.net, *self.net_data[:2])
 
     @property
     def recording(self):
@@ -439,8 +446,9 @@ class TestBench(BenchControls):
         """The History of the latest run."""
         return None if self.run is None else self.run.history
 
-    def _redraw(self):
-        """Draw the run, whole or (while a step is shown) up to that step, fast."""
+    def _redraw(self, readout=True):
+        """Draw the run, whole or (while a step is shown) up to that step, fast; then the
+        readout, if `readout`."""
         settings = (self.view, self.data, self.dataset_menu.value, self.smoothing_buttons.value,
                     self.previous_run)
         # a played run's weight maps keep one colour scale, the run's
@@ -455,7 +463,8 @@ class TestBench(BenchControls):
         if hidden:
             self.neuron_image.value = neuron_png(self.view, self.data[0])
         self.neuron_caption.value = html.escape(neuron_caption(self.net))
-        self._show_readout()
+        if readout:
+            self._show_readout()
 
     def _change_panel(self):
         """Show another view on the right; the sharpness is measured only when it is

@@ -467,7 +467,7 @@ class WeightPanels:
             finite = [np.abs(W[np.isfinite(W)]) for W in net.Ws]
             largest = max((f.max() for f in finite if f.size), default=1.0) or 1.0
             kept = None if self.limit is None else (0.0, self.limit)   # the scale runs from 0 up
-            limit = steady_limits(kept, 0.0, largest, slack=2.5, step=2.0)[1]
+            limit = steady_limits(kept, 0.0, largest, slack=2.5)[1]
         limit = self.limit = nice_bound(limit)
         for image, W in zip(self.images, net.Ws):
             image.set_data(np.where(np.isfinite(W), W, np.nan))

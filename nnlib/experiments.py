@@ -227,22 +227,29 @@ def train_run(net, data, lr=0.1, steps=200, optimizer="sgd", batch_size=32, seed
     steps_per_epoch = 1 if optimizer in SCIPY_METHODS else math.ceil(len(X) / batch)
     test_steps, test_losses = _test_curve(history, steps_per_epoch, final_test_loss)
     grad_norms, update_ratios = recorder.per_step(history.steps)
-    report = None
-    if grad_check and not diverged and net.weights.size <= GRADCHECK_MAX_PARAMS:
-        k = min(GRADCHECK_SAMPLES, len(X))
-        with np.errstate(all="ignore"):
-            report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
-    return BenchRun(history=history, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
-                    l1=l1, betas=betas, batch_size=batch,
-                    steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
-                    grad_norms=grad_norms, update_ratios=update_ratios,
-                    sharpness_steps=np.array(recorder.sharp_steps, dtype=int),
-                    sharpness=np.array(recorder.sharp, dtype=float), initial_loss=initial_loss,
-                    final_loss=final_loss, final_test_loss=final_test_loss, accuracy=accuracy,
-                    r_squared=r_squared,
-                    potential=learning_potential(final_loss), diverged=diverged,
-                    message=message, grad_check=report,
-                    grad_check_verdict="skipped" if report is None else report.verdict)
+    run = BenchRun(history=history, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
+                   l1=l1, betas=betas, batch_size=batch,
+                   steps_requested=steps, test_steps=test_steps, test_losses=test_losses,
+                   grad_norms=grad_norms, update_ratios=update_ratios,
+                   sharpness_steps=np.array(recorder.sharp_steps, dtype=int),
+                   sharpness=np.array(recorder.sharp, dtype=float), initial_loss=initial_loss,
+                   final_loss=final_loss, final_test_loss=final_test_loss, accuracy=accuracy,
+                   r_squared=r_squared,
+                   potential=learning_potential(final_loss), diverged=diverged,
+                   message=message, grad_check=None, grad_check_verdict="skipped")
+    return with_gradient_check(run, net, X, Y) if grad_check else run
+
+
+def with_gradient_check(run, net, X, Y):
+    """`run` with its gradient check: `net`'s backprop against centred differences on the
+    first GRADCHECK_SAMPLES rows of (X, Y) (X (N, n_in), Y (N, n_out)), at its weights now;
+    skipped for a run that diverged or a net over GRADCHECK_MAX_PARAMS parameters."""
+    if run.diverged or net.weights.size > GRADCHECK_MAX_PARAMS:
+        return run
+    k = min(GRADCHECK_SAMPLES, len(X))
+    with np.errstate(all="ignore"):
+        report = gradient_check(net, X[:k], Y[:k], eps=GRADCHECK_EPS)
+    return dataclasses.replace(run, grad_check=report, grad_check_verdict=report.verdict)
 
 
 def _check_data(net, data):

@@ -1,6 +1,7 @@
 """nnlib.plots and the figure helpers: the data drawn is the data given, every figure has
 a title, axis labels and a legend that covers no data, log axes read well, sizes stay small."""
 
+import io
 import math
 from types import SimpleNamespace
 
@@ -292,8 +293,15 @@ def test_steady_limits_keep_the_last_picture_while_the_data_fill_it():
     assert _figures.steady_limits(None, 0.01, 1.0, 10.0) == (0.01, 1.0)
     assert _figures.steady_limits((0.01, 1.0), 0.05, 0.5, 10.0) == (0.01, 1.0)   # fits, kept
     assert _figures.steady_limits((0.01, 1.0), 0.2, 0.5, 10.0) == (0.2, 0.5)     # too loose below
-    assert _figures.steady_limits((0.01, 1.0), 0.05, 3.0, 10.0) == (0.05, 50.0)  # grows a decade more
-    assert _figures.steady_limits((0.0, 5.0), 0.0, 7.0, 2.5, step=2.0) == (0.0, 20.0)  # linear scale
+    assert _figures.steady_limits((0.01, 1.0), 0.05, 3.0, 10.0) == (0.05, 20.0)  # grows out, 1-2-5
+    assert _figures.steady_limits((0.01, 1.0), 0.002, 0.5, 10.0) == (0.0002, 0.5)  # and below
+    assert _figures.steady_limits((0.0, 5.0), 0.0, 7.0, 2.5) == (0.0, 10.0)       # linear scale
+    # limits that had to move are kept by the same data next time, on both scales, and
+    # still hold data that grow a little more
+    for low, high, slack in ((0.05, 3.0, 10.0), (0.05, 4.99, 10.0), (0.0, 7.0, 2.5), (0.0, 7.99, 2.5)):
+        moved = _figures.steady_limits((0.0 if low == 0 else 0.1, 2.0), low, high, slack)
+        assert moved[1] >= high and _figures.steady_limits(moved, low, high, slack) == moved
+        assert _figures.steady_limits(moved, low, 1.2 * high, slack) == moved
 
 
 def test_log_limits_reach_as_far_as_asked_from_the_smallest_value():
@@ -303,3 +311,19 @@ def test_log_limits_reach_as_far_as_asked_from_the_smallest_value():
     assert _figures.set_log_limits(ax, values, 1.0, snap=True, decades=30) == (1e-14, 5.0)
     assert ax.get_ylim() == (1e-14, 5.0)
     plt.close("all")
+
+
+def test_png_bytes_decode_to_the_same_pixels():
+    """The full-RGB path writes its own PNG (rows unfiltered, deflated): PIL, an
+    independent decoder, reads back every pixel; the palette path keeps the colours."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for height, width in ((1, 1), (7, 13), (40, 33)):
+        pixels = rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+        for level in (1, 6):
+            image = Image.open(io.BytesIO(_figures.png_bytes(pixels, compress_level=level)))
+            assert image.mode == "RGB" and np.array_equal(np.asarray(image), pixels)
+    flat = np.repeat(np.array([[[255, 0, 0], [0, 0, 255]]], dtype=np.uint8), 8, axis=0)
+    image = Image.open(io.BytesIO(_figures.png_bytes(flat, colours=4))).convert("RGB")
+    assert np.array_equal(np.asarray(image), flat)
