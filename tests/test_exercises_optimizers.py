@@ -114,6 +114,25 @@ def test_steps_to_shrink_checker_accepts_the_solution_and_names_each_slip():
         assert "the reference's" in repr(verdict) and "entry" not in repr(verdict)
 
 
+def test_moving_with_the_old_velocity_is_named_with_the_count_one_too_many():
+    """θ += v before v is updated: the first step moves θ by 0, then the right path follows,
+    so every count is the reference's + 1, and the message names both causes."""
+    def old_velocity(curvatures, lr, beta, factor=1e-6, max_steps=10_000):
+        theta, velocity = np.ones(len(curvatures)), np.zeros(len(curvatures))
+        for step in range(1, max_steps + 1):
+            theta = theta + velocity
+            velocity = beta * velocity - lr * curvatures * theta
+            if np.linalg.norm(theta) <= factor * np.sqrt(len(theta)):
+                return step
+        return max_steps
+
+    first = _bowl_inputs(np.random.default_rng(STEPS_SEED))
+    assert old_velocity(*first) == reference_steps_to_shrink(*first) + 1
+    too_many = next(iter(OFF_BY_ONE))
+    verdict = check_steps_to_shrink(old_velocity)
+    assert verdict.slip == too_many and "old velocity" in too_many and "count a step" in too_many
+
+
 def test_a_threshold_without_root_n_is_named_not_taken_for_an_off_by_one():
     """‖θ‖ ≤ factor (√n forgotten) costs at least 2 steps on the checker's first bowl, so
     it is named, and no off-by-one count is taken for it."""

@@ -79,7 +79,7 @@ def _average_form(theta, velocity, grad, lr, beta):   # v ← β v + (1 − β) 
     theta -= lr * velocity
 
 
-def _old_velocity(theta, velocity, grad, lr, beta):   # θ moves with last step's velocity
+def _old_velocity(theta, velocity, grad, lr, beta):   # θ moves first; v gets the old gradient
     theta += velocity
     velocity[:] = beta * velocity - lr * grad
 
@@ -91,10 +91,13 @@ def _velocity_forgotten(theta, velocity, grad, lr, beta):  # β never used: grad
 STEPS_SLIPS = {
     "the velocity is a running average, v ← βv + (1 − β)g, which shrinks the step by 1 − β":
         _average_form,
-    "θ moves with the old velocity, before v is updated": _old_velocity,
+    "θ moves with the old velocity, and v is then updated with the gradient from before the move":
+        _old_velocity,
     "the velocity is not kept: β has no effect, every step is a gradient-descent step":
         _velocity_forgotten,
 }
+
+
 def _threshold_without_root_n(curvatures, lr, beta, factor, max_steps):
     """‖θ‖ ≤ factor instead of factor · √n: the √n that ‖θ‖ starts at left out."""
     return reference_steps_to_shrink(curvatures, lr, beta, factor / np.sqrt(len(curvatures)),
@@ -104,7 +107,10 @@ def _threshold_without_root_n(curvatures, lr, beta, factor, max_steps):
 ROOT_N_SLIP = ("the threshold is factor, not factor · √n: ‖θ‖ starts at √n, and the distance "
                "must shrink to factor times that")
 OFF_BY_ONE = {
-    "the count is one step too many (count a step once θ has moved, then test the distance)": 1,
+    # θ moved with the old velocity, v then updated with the gradient at the new θ, gives
+    # this count too: the first step moves θ by v = 0, then the right path follows, one late
+    ("the count is one step too many: count a step once θ has moved, then test the distance; "
+     "or θ moved with the old velocity before v was updated, so the first step moved it by 0"): 1,
     "the count is one step too few (count a step once θ has moved, then test the distance)": -1,
 }
 
