@@ -265,8 +265,9 @@ CONFUSION_SLIPS = {
     "`counts[labels, predicted] += 1` counted each repeated pair only once": _each_pair_once,
     "the counts were divided by N (shares, not counts)":
         lambda labels, predicted, n: reference_confusion(labels, predicted, n) / len(labels),
-    "the size was taken from the data (the largest class seen + 1), not from n_classes: a "
-    "class that no sample has, true or predicted, lost its row and column": _size_from_the_data,
+    "the size was taken from the data (the largest class seen + 1), not from n_classes: "
+    "classes above it, which no sample has, true or predicted, lost their rows and columns":
+        _size_from_the_data,
 }
 CONFUSION_ANSWERS = ("confusion_matrix", "reference_confusion")
 
