@@ -9,6 +9,7 @@ from ._validate import choice
 from .benchplots import SMOOTHING
 from .data import DATASET_KINDS, DATASETS, REGRESSION
 from .optim import OPTIMIZERS
+from .training import BETAS as BETA_NAMES
 
 ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "identity")
 MAX_HIDDEN_LAYERS = 5
@@ -175,6 +176,6 @@ def regularisation_options(regularisation, rate):
 
 
 def betas_of(optimizer, beta, beta2):
-    """nnlib.train's betas for `optimizer`: (β,) for momentum and RMSprop, (β₁, β₂) for Adam,
-    else None."""
-    return {"momentum": (beta,), "rmsprop": (beta,), "adam": (beta, beta2)}.get(optimizer)
+    """nnlib.train's betas for `optimizer`: as many of (β, β₂) as it has running averages
+    ((β,) for momentum and RMSprop, (β₁, β₂) for Adam); None if it has none."""
+    return (beta, beta2)[:len(BETA_NAMES.get(optimizer, ()))] or None

@@ -51,7 +51,7 @@ from .data import (
     target_data,
 )
 from .experiments import FeatureInputs, build_net, lr_grid_search, train_run, with_gradient_check
-from .optim import SCIPY_METHODS
+from .optim import SCIPY_METHODS, STEP_OPTIMIZERS
 
 GRID_DPI = 100
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # ipywidgets 7 and 8 alike
@@ -238,8 +238,8 @@ class TestBench(BenchControls):
     def _show_option_menus(self):
         """Each menu that the current optimizer or regularisation does not use is greyed."""
         optimizer = self.optimizer_menu.value
-        self.beta_menu.disabled = optimizer not in ("momentum", "rmsprop", "adam")
-        self.beta2_menu.disabled = optimizer != "adam"
+        betas = betas_of(optimizer, self.beta_menu.value, self.beta2_menu.value) or ()
+        self.beta_menu.disabled, self.beta2_menu.disabled = len(betas) < 1, len(betas) < 2
         self.rate_menu.disabled = self.regularisation_menu.value == "none"
 
     # -- what each control does --------------------------------------------------------
@@ -476,8 +476,8 @@ class TestBench(BenchControls):
 
     def _grid_search(self):
         if self.optimizer_menu.value in SCIPY_METHODS:
-            self.message = (f"{self.optimizer_menu.value} takes no learning rate: choose sgd, "
-                            "momentum, rmsprop or adam for a grid of learning rates")
+            self.message = (f"{self.optimizer_menu.value} takes no learning rate: choose one of "
+                            f"{', '.join(STEP_OPTIMIZERS)} for a grid of learning rates")
             self._show_readout()
             return
         self.net.weights.flat[:] = self.checkpoint
