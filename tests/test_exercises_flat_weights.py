@@ -172,7 +172,7 @@ def test_he_std_reference_matches_nnlib_and_keeps_the_variance_of_relu_layers():
 
 def test_he_std_checker_names_each_slip_and_measures_it():
     wrong = {
-        "the half of Var(z′) that ReLU throws away is not made up for (Var(z) halves in every ReLU "
+        "the half of Var(z_{l−1}) that ReLU throws away is not made up for (Var(z) halves in every ReLU "
         "layer)": lambda n_in: n_in ** -0.5,
         "ReLU's factor ½ ended up on the wrong side of the equation (Var(z) quarters in every ReLU "
         "layer)": lambda n_in: (2 * n_in) ** -0.5,

@@ -158,7 +158,7 @@ def reference_he_std(n_in):
 
 # Each name says what went wrong without handing over the corrected formula.
 HE_STD_SLIPS = {
-    "the half of Var(z′) that ReLU throws away is not made up for (Var(z) halves in every ReLU "
+    "the half of Var(z_{l−1}) that ReLU throws away is not made up for (Var(z) halves in every ReLU "
     "layer)": lambda n_in: np.sqrt(1.0 / n_in),
     "ReLU's factor ½ ended up on the wrong side of the equation (Var(z) quarters in every ReLU "
     "layer)": lambda n_in: np.sqrt(1.0 / (2.0 * n_in)),
